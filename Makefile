@@ -11,7 +11,7 @@
 
 DIRS := $(foreach d,udp_uppercase tcp_uppercase mux_demux mini_torrent grader,$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all test demo fuzz clean bench check-copies check-tools $(DIRS)
+.PHONY: all test demo fuzz interop clean bench check-copies check-tools $(DIRS)
 
 all: $(DIRS)
 
@@ -38,6 +38,9 @@ demo: check-tools all
 
 fuzz:
 	@set -e; for d in $(DIRS); do $(MAKE) -C $$d fuzz; done
+
+interop: all
+	@set -e; for d in $(DIRS); do $(MAKE) -C $$d interop; done
 
 bench: all
 	@set -e; for b in bench/*.sh; do echo "== $$b"; bash $$b; done

@@ -31,7 +31,7 @@ BIN_PAT     := $(if $(filter .,$(OUT)),%,$(OUT)/%)
 BINS        := $(PROGS:%=$(BIN_PAT))
 TEST_TIMEOUT_CMD ?= timeout 600
 
-.PHONY: all test fuzz clean check-criterion
+.PHONY: all test fuzz interop clean check-criterion
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -75,6 +75,12 @@ fuzz: $(FUZZERS)
 	  echo "== $$n for $(FUZZ_SECONDS)s"; \
 	  ./$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=2048 \
 	    -print_final_stats=1 build-fuzz/corpus_$$n $$seeds 2>&1 | tail -n 12; \
+	done
+
+# make interop: every interop/*.sh against real third-party programs (slow tier).
+interop: all
+	@set -e; for s in $(wildcard interop/*.sh); do \
+	  echo "== $$s"; BIN_DIR=$(abspath $(OUT)) timeout 900 bash $$s; \
 	done
 
 clean:
