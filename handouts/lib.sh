@@ -1,0 +1,67 @@
+# handouts/lib.sh — two shell helpers the walkthroughs use, so that a whole
+# client/server exchange fits in one terminal.  Load them once, from the top of
+# the kit:
+#
+#     . handouts/lib.sh
+#
+#   serve CMD [ARG...]   starts the server CMD in the background, waits (at most
+#                        SERVE_TIMEOUT seconds, default 10) for its readiness line
+#                        "listening on ADDR:PORT", prints that line and sets
+#                        $ADDR and $PORT.  The server's later output still
+#                        reaches your terminal.  Returns 1 if the line never
+#                        comes (and stops the server).
+#   stop                 stops every server that serve started, and waits for them.
+#
+# Servers are asked for port 0, so the kernel picks a free port and two runs
+# never collide; serve reads which one from the readiness line.  (make
+# test-handouts loads this file before every runnable block.)
+
+SERVE_PIDS=()
+
+serve() {
+	local dir fifo line fd pid rc
+	dir=$(mktemp -d) || return 1
+	fifo=$dir/out
+	mkfifo "$fifo" || { rm -rf "$dir"; return 1; }
+	"$@" >"$fifo" &
+	pid=$!
+	exec {fd}<"$fifo"
+	rm -rf "$dir"
+	SERVE_PIDS+=("$pid")
+	while :; do
+		rc=0
+		IFS= read -r -t "${SERVE_TIMEOUT:-10}" -u "$fd" line || rc=$?
+		if ((rc)); then
+			if ((rc > 128)); then
+				echo "serve: $1 printed no 'listening on' line within ${SERVE_TIMEOUT:-10} s" >&2
+			else
+				echo "serve: $1 ended before printing 'listening on'" >&2
+			fi
+			kill "$pid" 2>/dev/null
+			exec {fd}<&-
+			return 1
+		fi
+		echo "$line"
+		[[ $line == "listening on "* ]] && break
+	done
+	ADDR=${line#listening on }
+	PORT=${ADDR##*:}
+	ADDR=${ADDR%:*}
+	ADDR=${ADDR#[}
+	ADDR=${ADDR%]}
+	# Keep draining the server's stdout so it never blocks on a full pipe.
+	cat <&"$fd" &
+	exec {fd}<&-
+	return 0
+}
+
+stop() {
+	local pid
+	for pid in "${SERVE_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${SERVE_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	SERVE_PIDS=()
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# test-handouts.sh — what `make test-handouts` runs (the programs must be built):
+#   1. the block runner's own tests, on the fixtures in handouts/tests/;
+#   2. every runnable block of the handouts and walkthroughs (run-blocks.sh);
+#   3. the course-notes coverage table (check-coverage.sh), and that the check
+#      notices a missing row.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+status=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== the block runner on its fixtures"
+out=$(bash handouts/run-blocks.sh handouts/tests/pass.md 2>&1)
+if [[ $out != *"3 passed, 0 failed, 1 skipped"* ]]; then
+	echo "FAIL runner: pass.md should give 3 passed, 1 skipped:"; echo "$out"; status=1
+fi
+out=$(bash handouts/run-blocks.sh handouts/tests/fail.md 2>&1)
+if [[ $out != *"0 passed, 6 failed, 0 skipped"* ]]; then
+	echo "FAIL runner: fail.md should give 6 failed:"; echo "$out"; status=1
+fi
+
+echo "== runnable blocks of the handouts and walkthroughs"
+bash handouts/run-blocks.sh || status=1
+
+echo "== course notes coverage"
+bash handouts/check-coverage.sh || status=1
+grep -v '^| 42 |' handouts/README.md >"$tmp/README.md"
+if bash handouts/check-coverage.sh "$tmp/README.md" >/dev/null 2>&1; then
+	echo "FAIL check-coverage: a table without the row of line 42 passes"; status=1
+fi
+
+((status == 0)) && echo "test-handouts: all passed"
+exit "$status"
