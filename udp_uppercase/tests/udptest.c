@@ -145,6 +145,13 @@ udptest_run(struct udptest_run *r, const char *argv[], const void *input,
 		return -1;
 	if (args[0] != argv[0])
 		free(args[0]);
+	/*
+	 * proc_read_all copies from p.out even when the child printed nothing,
+	 * and memcpy from NULL is undefined (UBSan stops the test): give it an
+	 * empty buffer.  proc_kill frees it.
+	 */
+	if (p.out == NULL && (p.out = calloc(1, 1)) != NULL)
+		p.out_cap = 1;
 	if (n > 0)
 		proc_write(&p, input, n);	/* a child that quit early: fine */
 	proc_close_stdin(&p);
