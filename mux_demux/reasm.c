@@ -6,6 +6,11 @@
  * per segment holding a private copy of that segment's payload: segments may
  * have any size up to the sender's MSS, so a slot index, not a byte offset, is
  * what places a piece.  The message is concatenated only once it is complete.
+ *
+ * Once a message is complete its partial is gone, so a late duplicate of one
+ * of its pieces would start the message over (and a duplicated one-piece
+ * message would be delivered twice).  A small ring remembers the last
+ * REASM_DONE_MAX completed messages for timeout_ms to catch those copies.
  */
 #include "reasm.h"
 
@@ -29,9 +34,18 @@ struct reasm_partial {
 	struct reasm_slot *slots;
 };
 
+/* A message completed lately: later copies of its pieces are duplicates. */
+struct reasm_done {
+	struct reasm_key key;
+	long at_ms;
+	int used;
+};
+
 struct reasm {
 	struct reasm_config cfg;
 	struct reasm_partial **partials;	/* oldest first */
+	struct reasm_done done[REASM_DONE_MAX];	/* a ring */
+	int done_next;
 	struct reasm_stats stats;
 };
 
@@ -259,6 +273,24 @@ reasm_check(struct reasm *r, int i, const struct segment *s)
 	/* SOLUTION END */
 }
 
+/* 1 if the message key completed less than timeout_ms ago. */
+static int
+reasm_recently_done(const struct reasm *r, const struct reasm_key *key, long now_ms)
+{
+	for (int i = 0; i < REASM_DONE_MAX; i++)
+		if (r->done[i].used && reasm_key_equal(&r->done[i].key, key) &&
+		    now_ms - r->done[i].at_ms < r->cfg.timeout_ms)
+			return 1;
+	return 0;
+}
+
+static void
+reasm_remember_done(struct reasm *r, const struct reasm_key *key, long now_ms)
+{
+	r->done[r->done_next] = (struct reasm_done){ .key = *key, .at_ms = now_ms, .used = 1 };
+	r->done_next = (r->done_next + 1) % REASM_DONE_MAX;
+}
+
 enum reasm_status
 reasm_add(struct reasm *r, const struct reasm_key *key, const struct segment *s,
     long now_ms, struct reasm_message *out)
@@ -266,6 +298,10 @@ reasm_add(struct reasm *r, const struct reasm_key *key, const struct segment *s,
 	int i = reasm_find(r, key);
 	enum reasm_status st;
 
+	if (i == -1 && reasm_recently_done(r, key, now_ms)) {
+		r->stats.duplicates++;
+		return REASM_DUPLICATE;
+	}
 	if (i == -1 && (i = reasm_start(r, key, s, now_ms)) == -1) {
 		r->stats.no_memory++;
 		return REASM_NO_MEMORY;
@@ -277,7 +313,9 @@ reasm_add(struct reasm *r, const struct reasm_key *key, const struct segment *s,
 		r->stats.no_memory++;
 		return REASM_NO_MEMORY;
 	}
-	return reasm_store(r, i, s, out);
+	if ((st = reasm_store(r, i, s, out)) == REASM_COMPLETE)
+		reasm_remember_done(r, key, now_ms);
+	return st;
 }
 
 int

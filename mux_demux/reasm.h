@@ -8,7 +8,8 @@
  * segments arrive, ignores a segment whose slot is already full, and hands
  * the message up when every slot is full.  This layer never asks for a
  * missing segment again (no retransmission, like UDP): a partial message that
- * stays incomplete for timeout_ms is dropped.
+ * stays incomplete for timeout_ms is dropped.  A piece of a message that
+ * completed less than timeout_ms ago is a duplicate too, and ignored.
  *
  * Peers choose count and message ids, so memory is bounded twice: at most
  * max_partials partial messages and max_bytes of bookkeeping plus payload.
@@ -26,6 +27,7 @@
 #include "segment.h"
 
 #define REASM_MAX_MESSAGE	65536	/* largest message, in bytes */
+#define REASM_DONE_MAX		256	/* completed messages remembered */
 
 /* The source a message comes from, and its id there. */
 struct reasm_key {

@@ -69,23 +69,23 @@ feed(const struct reasm_key *k, size_t len, size_t mss, const uint16_t *order, i
 
 Test(reasm, completes_a_one_segment_message_at_once)
 {
-	struct reasm_key k = key(1, 5000, 1);
+	struct reasm_key k1 = key(1, 5000, 1), k2 = key(1, 5000, 2);
 	const uint16_t order[] = { 0 };
 
-	feed(&k, 100, 256, order, 1);
-	feed(&k, 0, 256, order, 1);
+	feed(&k1, 100, 256, order, 1);
+	feed(&k2, 0, 256, order, 1);
 }
 
 Test(reasm, puts_pieces_back_in_order_whatever_order_they_arrive_in)
 {
-	struct reasm_key k = key(1, 5000, 1);
+	struct reasm_key k1 = key(1, 5000, 1), k2 = key(1, 5000, 2), k3 = key(1, 5000, 3);
 	const uint16_t in_order[] = { 0, 1, 2, 3, 4 };
 	const uint16_t reversed[] = { 4, 3, 2, 1, 0 };
 	const uint16_t shuffled[] = { 2, 4, 0, 3, 1 };
 
-	feed(&k, 1200, 256, in_order, 5);
-	feed(&k, 1200, 256, reversed, 5);
-	feed(&k, 1200, 256, shuffled, 5);
+	feed(&k1, 1200, 256, in_order, 5);
+	feed(&k2, 1200, 256, reversed, 5);
+	feed(&k3, 1200, 256, shuffled, 5);
 }
 
 Test(reasm, reassembles_64_kib_in_a_random_order)
@@ -271,4 +271,24 @@ Test(reasm, refuses_a_count_too_big_to_track)
 	cr_assert_eq(reasm_add(small, &k, &s, 0, &out), REASM_NO_MEMORY, "slots alone exceed 1000");
 	cr_assert_eq(reasm_stats(small)->bytes, 0);
 	reasm_free(small);
+}
+
+Test(reasm, ignores_copies_of_a_message_it_just_completed)
+{
+	struct reasm_key k = key(1, 5000, 1);
+	struct reasm_message out = { 0 };
+	struct segment s0 = piece(300, 256, 0), s1 = piece(300, 256, 1), one = piece(10, 256, 0);
+	struct reasm_key k2 = key(1, 5000, 2);
+
+	cr_assert_eq(reasm_add(r, &k, &s0, 0, &out), REASM_PARTIAL);
+	cr_assert_eq(reasm_add(r, &k, &s1, 0, &out), REASM_COMPLETE);
+	free(out.data);
+	cr_assert_eq(reasm_add(r, &k, &s0, 10, &out), REASM_DUPLICATE, "a late copy");
+	cr_assert_eq(reasm_add(r, &k2, &one, 10, &out), REASM_COMPLETE);
+	free(out.data);
+	cr_assert_eq(reasm_add(r, &k2, &one, 20, &out), REASM_DUPLICATE, "a one-piece copy");
+	cr_assert_eq(reasm_stats(r)->partials, 0);
+	/* After the timeout the id may be used again (ids wrap around). */
+	cr_assert_eq(reasm_add(r, &k2, &one, 10 + 1000, &out), REASM_COMPLETE);
+	free(out.data);
 }
