@@ -413,6 +413,7 @@ metainfo_load(const char *path, struct metainfo *out, char *errbuf,
 {
 	struct ctx c = { out, errbuf, errlen };
 	unsigned char *buf;
+	char msg[256];
 	size_t len;
 	int fd, saved;
 
@@ -428,10 +429,10 @@ metainfo_load(const char *path, struct metainfo *out, char *errbuf,
 		return fail(&c, "%s: %s", path, saved == EFBIG ?
 		    "larger than a torrent can be" : strerror(saved));
 	}
-	if (metainfo_parse(buf, len, out, errbuf, errlen) == -1) {
+	if (metainfo_parse(buf, len, out, msg, sizeof(msg)) == -1) {
 		free(buf);
 		errno = 0;
-		return -1;
+		return fail(&c, "%s: %s", path, msg);
 	}
 	free(buf);
 	return 0;

@@ -64,8 +64,10 @@ struct metainfo {
 int metainfo_parse(const unsigned char *buf, size_t len, struct metainfo *out,
     char *errbuf, size_t errlen);
 
-/* Reads the file at path and parses it: as metainfo_parse, errno kept on I/O
- * errors (0 for a bad torrent). */
+/*
+ * Reads the file at path and parses it: as metainfo_parse, with the reason
+ * starting "PATH: ", and errno kept on I/O errors (0 for a bad torrent).
+ */
 int metainfo_load(const char *path, struct metainfo *out, char *errbuf,
     size_t errlen);
 
