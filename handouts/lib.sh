@@ -11,6 +11,13 @@
 #                        reaches your terminal.  Returns 1 if the line never
 #                        comes (and stops the server).
 #   stop                 stops every server that serve started, and waits for them.
+#   capture FILTER N [TSHARK-OPTION...]
+#                        starts tshark on the loopback interface for the first N
+#                        packets that match the capture FILTER (e.g. "udp port
+#                        $PORT"), and returns once it is capturing (needs root
+#                        or capture rights).  Gives up after CAPTURE_TIMEOUT
+#                        seconds (default 15).
+#   capture_wait         waits for those N packets and prints them.
 #
 # Servers are asked for port 0, so the kernel picks a free port and two runs
 # never collide; serve reads which one from the readiness line.  (make
@@ -64,4 +71,33 @@ stop() {
 		wait "$pid" 2>/dev/null || true
 	done
 	SERVE_PIDS=()
+}
+
+capture() {
+	local filter=$1 count=$2 dir fifo fd line
+	shift 2
+	dir=$(mktemp -d) || return 1
+	fifo=$dir/err
+	mkfifo "$fifo" || return 1
+	CAPTURE_OUT=$dir/packets
+	timeout "${CAPTURE_TIMEOUT:-15}" tshark -n -l -i lo -f "$filter" -c "$count" "$@" \
+		>"$CAPTURE_OUT" 2>"$fifo" &
+	CAPTURE_PID=$!
+	exec {fd}<"$fifo"
+	while IFS= read -r -t 10 -u "$fd" line; do
+		[[ $line == *"Capture started"* ]] && break
+	done
+	if [[ $line != *"Capture started"* ]]; then
+		echo "capture: tshark did not start capturing: $line" >&2
+		exec {fd}<&-
+		return 1
+	fi
+	cat <&"$fd" >/dev/null &
+	exec {fd}<&-
+}
+
+capture_wait() {
+	wait "$CAPTURE_PID" || { echo "capture: tshark did not see the packets" >&2; return 1; }
+	cat "$CAPTURE_OUT"
+	rm -rf "$(dirname "$CAPTURE_OUT")"
 }
