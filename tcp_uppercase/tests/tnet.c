@@ -102,6 +102,35 @@ tnet_connect(int port)
 	return tnet_connect_to("127.0.0.1", port);
 }
 
+int
+tnet_listener(int backlog, int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert_neq(fd, -1, "socket: %s", strerror(errno));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0, "bind: %s", strerror(errno));
+	if (backlog >= 0)
+		cr_assert_eq(listen(fd, backlog), 0, "listen: %s", strerror(errno));
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+int
+tnet_accept(int lfd)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	int fd;
+
+	cr_assert_eq(poll(&pfd, 1, TNET_SOON_MS), 1, "nobody connected");
+	fd = accept(lfd, NULL, NULL);
+	cr_assert_neq(fd, -1, "accept: %s", strerror(errno));
+	return fd;
+}
+
 void
 tnet_send_all(int fd, const void *buf, size_t n)
 {

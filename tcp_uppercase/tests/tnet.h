@@ -28,6 +28,16 @@ void tnet_start(struct proc *p, const char *const argv[]);
 int tnet_connect_to(const char *host, int port);
 int tnet_connect(int port);	/* 127.0.0.1 */
 
+/*
+ * A TCP socket bound to 127.0.0.1 on a free port, stored in *port; listening
+ * with the given backlog when backlog >= 0, merely bound when backlog < 0
+ * (connections to it are refused, and no other program can take the port).
+ */
+int tnet_listener(int backlog, int *port);
+
+/* Accepts one connection on lfd within TNET_SOON_MS (fails the test otherwise). */
+int tnet_accept(int lfd);
+
 /* Sends all of buf, failing the test if that takes longer than TNET_SOON_MS. */
 void tnet_send_all(int fd, const void *buf, size_t n);
 
