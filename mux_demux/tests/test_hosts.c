@@ -8,14 +8,19 @@
  * refused, a damaged segment is dropped and counted, and messages cross the
  * MSS boundary intact.
  */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "hostctl.h"
+#include "netif.h"
+#include "segment.h"
 
 #define T_TIMEOUT 60
 
@@ -511,4 +516,84 @@ Test(hosts, refuses_a_network_address_already_taken, .timeout = T_TIMEOUT)
 	cr_assert(strstr(proc_stderr(&p), "Address already in use") != NULL, "%s",
 	    proc_stderr(&p));
 	proc_kill(&p);
+}
+
+/* Encodes a segment from `from` to the host at `to` into buf. */
+static size_t
+craft(uint8_t *buf, const struct segment_netaddr *from, const struct segment_netaddr *to,
+    uint16_t dst_port, const char *payload)
+{
+	struct segment s = { .src_port = 5000, .dst_port = dst_port, .type = SEGMENT_DATA,
+		.msg_id = 77, .index = 0, .count = 1, .payload = (const uint8_t *)payload,
+		.payload_len = strlen(payload) };
+
+	return segment_encode(&s, from, to, buf, SEGMENT_MAX_LEN);
+}
+
+Test(hosts, hand_made_and_hostile_datagrams_are_judged_by_the_wire_format,
+    .timeout = T_TIMEOUT)
+{
+	struct hostctl *h = start(0, NULL);
+	struct segment_netaddr host, other = { 0x7f000001, 1 }, from;
+	struct netif me;
+	uint8_t buf[2048], junk[2000] = { 0 };
+	struct pollfd pfd;
+	struct hostctl_table t;
+	struct recv_line r;
+	struct segment s;
+	char want[96];
+	size_t n;
+	ssize_t got;
+
+	cr_assert_eq(netif_parse(h->addr, &host), 0);
+	cr_assert_eq(netif_open(&me, "127.0.0.1", 0, NULL), 0);
+	cr_assert_eq(hostctl_sock(h, "bind 7"), 0);
+	/* Malformed: too short, too long, version 2 (with a correct checksum). */
+	cr_assert_eq(netif_send(&me, &host, junk, 3, 0), 0);
+	{
+		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(host.port),
+			.sin_addr.s_addr = htonl(host.ip) };
+
+		/* netif_send refuses what no segment can be; the raw socket does not. */
+		cr_assert_eq(sendto(me.fd, junk, sizeof(junk), 0, (struct sockaddr *)&sin,
+		    sizeof(sin)), (ssize_t)sizeof(junk));
+	}
+	n = craft(buf, &me.self, &host, 7, "v2");
+	buf[8] = 2;
+	buf[6] = buf[7] = 0;
+	buf[6] = (uint8_t)(segment_checksum(&me.self, &host, buf, n) >> 8);
+	buf[7] = (uint8_t)segment_checksum(&me.self, &host, buf, n);
+	cr_assert_eq(netif_send(&me, &host, buf, n, 0), 0);
+	/* Bad checksum: a bit flipped; a pseudo-header naming another sender. */
+	n = craft(buf, &me.self, &host, 7, "flipped");
+	buf[n - 1] ^= 4;
+	cr_assert_eq(netif_send(&me, &host, buf, n, 0), 0);
+	n = craft(buf, &other, &host, 7, "spoofed");
+	cr_assert_eq(netif_send(&me, &host, buf, n, 0), 0);
+	/* Good: one for a port nobody has, one for port 7. */
+	n = craft(buf, &me.self, &host, 9, "nobody");
+	cr_assert_eq(netif_send(&me, &host, buf, n, 0), 0);
+	n = craft(buf, &me.self, &host, 7, "made by hand");
+	cr_assert_eq(netif_send(&me, &host, buf, n, 0), 0);
+
+	next_recv(h, &r);
+	cr_assert_str_eq(r.text, "made by hand");
+	cr_assert_eq(r.sock, 0);
+	snprintf(want, sizeof(want), "%s/5000", netif_format(&me.self, (char *)buf, 64));
+	cr_assert_str_eq(r.from, want);
+	/* The refusal came back to us as an UNREACHABLE segment. */
+	pfd = (struct pollfd){ .fd = me.fd, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, HOSTCTL_WAIT_MS), 1);
+	got = netif_recv(&me, buf, sizeof(buf), &from);
+	cr_assert_eq(segment_decode(buf, (size_t)got, &host, &me.self, &s), SEGMENT_OK);
+	cr_assert_eq(s.type, SEGMENT_UNREACHABLE);
+	cr_assert_eq(s.src_port, 9);
+	cr_assert_eq(s.dst_port, 5000);
+	cr_assert_eq(s.msg_id, 77);
+	netif_close(&me);
+	cr_assert_eq(hostctl_table(h, &t), 0);
+	cr_assert_eq(t.malformed, 3, "malformed %lu", t.malformed);
+	cr_assert_eq(t.bad_checksum, 2);
+	cr_assert_eq(t.refused, 1);
+	cr_assert_eq(hostctl_row(&t, 7, "-")->msg_in, 1);
 }
