@@ -29,19 +29,24 @@
 # with handouts/lib.sh loaded (serve, stop), in its own process group that is
 # killed when the block ends, so a server it started never outlives it.
 #
-# usage: handouts/run-blocks.sh [-v] [FILE.md...]   (default: every handout)
+# usage: handouts/run-blocks.sh [-v] [-s] [FILE.md...]   (default: every handout)
+#   -v  say ok for each block that passed;  -s  show what each block printed
+#   (handy when writing an output block)
 # Exit status 0 when every block passed or was skipped.
 set -uo pipefail
 export LC_ALL=C
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-verbose=0
-if [[ ${1:-} == -v ]]; then verbose=1; shift; fi
-if [[ ${1:-} == --help ]]; then
-	echo "usage: handouts/run-blocks.sh [-v] [FILE.md...]"
-	exit 0
-fi
+verbose=0 show=0
+while (($#)); do
+	case $1 in
+	-v) verbose=1; shift ;;
+	-s) show=1; shift ;;
+	--help) echo "usage: handouts/run-blocks.sh [-v] [-s] [FILE.md...]"; exit 0 ;;
+	*) break ;;
+	esac
+done
 files=("$@")
 if ((${#files[@]} == 0)); then
 	mapfile -t files < <(ls handouts/*.md handouts/walkthroughs/*.md 2>/dev/null)
@@ -145,6 +150,10 @@ run_block() {
 	wait "$pid"
 	rc=$?
 	kill -KILL -- "-$pid" 2>/dev/null
+	if ((show)); then
+		echo "---- $file:$line (exit $rc)"
+		cat "$tmp/got$n"
+	fi
 	if [[ $rc == 124 || $rc == 137 ]] && [[ $want_rc != "$rc" ]]; then
 		echo "FAIL $file:$line: still running after ${tmo} s (killed)"
 		sed 's/^/    | /' "$tmp/got$n" | head -n 20

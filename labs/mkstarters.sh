@@ -55,9 +55,9 @@ trap 'rm -rf "$stage"' EXIT
 
 # --- writing one lab into the stage ---------------------------------------
 
-# lab_makefile LAB TITLE PROGS LIBS: the standalone Makefile of a workspace.
+# lab_makefile LAB TITLE PROGS LIBS REFS: the standalone Makefile of a workspace.
 lab_makefile() {
-	local lab=$1 title=$2 progs=$3 libs=$4
+	local lab=$1 title=$2 progs=$3 libs=$4 refs=$5
 	cat <<EOF
 # Makefile — lab $lab: $title.
 #
@@ -82,10 +82,11 @@ CFLAGS   += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \\
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L
 
 # make check runs the kit's grader, which runs your programs against the
-# reference ones.  If you moved this directory out of the kit, say where the
-# kit is: make check KIT=/path/to/socklab
+# reference ones (built first, from the kit's $refs).  If you moved this
+# directory out of the kit, say where the kit is: make check KIT=/path/to/socklab
 KIT     ?= ../..
 GRADER  ?= \$(KIT)/grader/grade
+REFS    := $refs
 
 MODS    := \$(filter-out \$(PROGS:=.c),\$(wildcard *.c))
 OBJS    := \$(MODS:%.c=build/%.o)
@@ -105,7 +106,9 @@ build:
 check: all
 	@if [ ! -f '\$(KIT)/grader/Makefile' ]; then \\
 	  echo "make check: no socklab kit at \$(KIT): run make check KIT=/path/to/socklab" >&2; exit 2; fi
-	@MAKEFLAGS= \$(MAKE) -s -C '\$(KIT)' >/dev/null || { echo "make check: could not build the kit in \$(KIT)" >&2; exit 2; }
+	@for d in grader \$(REFS); do \\
+	  MAKEFLAGS= \$(MAKE) -s -C '\$(KIT)'/\$\$d >/dev/null || { echo "make check: could not build \$(KIT)/\$\$d" >&2; exit 2; }; \\
+	done
 	'\$(GRADER)' \$(LAB) --kit '\$(KIT)' --submission . --tests visible
 
 clean:
@@ -116,7 +119,7 @@ EOF
 # stage_lab LAB: writes the stage's copy of one lab from the manifest entries
 # collected for it (globals title, progs, libs, entries).
 stage_lab() {
-	local lab=$1 dir=$stage/$1 entry action src only dest awkmode
+	local lab=$1 dir=$stage/$1 entry action src only dest awkmode refs
 	mkdir -p "$dir"
 	[[ -n $progs ]] || die "$manifest: lab $lab has no 'progs' line"
 	((${#entries[@]})) || die "$manifest: lab $lab takes no files"
@@ -130,7 +133,11 @@ stage_lab() {
 		(cd "$top" && awk -v mode="$awkmode" -v only="$only" -f labs/markers.awk "$src") \
 			>"$dir/$dest" || die "$lab: cannot make $dest from $src (see above)"
 	done
-	lab_makefile "$lab" "$title" "$progs" "$libs" >"$dir/Makefile"
+	# The kit directories the lab's files come from: make check builds them.
+	refs=$(for entry in "${entries[@]}"; do
+		src=${entry#*$'\t'}; src=${src%%$'\t'*}; echo "${src%%/*}"
+	done | sort -u | tr '\n' ' ')
+	lab_makefile "$lab" "$title" "$progs" "$libs" "${refs% }" >"$dir/Makefile"
 	{
 		echo "# Made by labs/mkstarters.sh: what the build leaves here."
 		echo "/build/"
