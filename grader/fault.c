@@ -1,0 +1,186 @@
+/*
+ * fault.c — see fault.h.
+ */
+#include "fault.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+fault_config_init(struct fault_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->reorder_ms = 100;
+	cfg->dirs = (1u << FAULT_TO_SERVER) | (1u << FAULT_TO_CLIENT);
+	cfg->seed = 1;
+}
+
+void
+fault_init(struct fault_state *st, const struct fault_config *cfg)
+{
+	memset(st, 0, sizeof(*st));
+	st->cfg = cfg;
+	prng_seed(&st->rng[FAULT_TO_SERVER], prng_derive(cfg->seed, "to-server"));
+	prng_seed(&st->rng[FAULT_TO_CLIENT], prng_derive(cfg->seed, "to-client"));
+}
+
+const char *
+fault_dir_name(enum fault_dir dir)
+{
+	return dir == FAULT_TO_SERVER ? "to-server" : "to-client";
+}
+
+static const struct fault_rule *
+rule_for(const struct fault_config *cfg, enum fault_dir dir, unsigned long index)
+{
+	for (size_t i = 0; i < cfg->nrules; i++)
+		if (cfg->rules[i].dir == dir && cfg->rules[i].index == index)
+			return &cfg->rules[i];
+	return NULL;
+}
+
+static void
+apply_rule(const struct fault_rule *r, struct fault_decision *d)
+{
+	switch (r->kind) {
+	case FAULT_DROP:
+		d->copies = 0;
+		d->what = "dropped (rule)";
+		break;
+	case FAULT_DUP:
+		d->copies = 2;
+		d->delay_ms[1] = d->delay_ms[0] + 1;
+		d->what = "duplicated (rule)";
+		break;
+	case FAULT_DELAY:
+		d->delay_ms[0] = r->delay_ms;
+		d->what = "delayed (rule)";
+		break;
+	case FAULT_CORRUPT:
+		d->corrupt = 1;
+		d->what = "corrupted (rule)";
+		break;
+	case FAULT_PASS:
+		d->what = "passed (rule)";
+		break;
+	}
+}
+
+void
+fault_decide(struct fault_state *st, enum fault_dir dir, size_t len, struct fault_decision *d)
+{
+	const struct fault_config *c = st->cfg;
+	struct prng *r = &st->rng[dir];
+	/* The same draws for every datagram, used or not: see fault.h. */
+	int drop = prng_chance(r, c->drop), dup = prng_chance(r, c->dup);
+	int reorder = prng_chance(r, c->reorder), corrupt = prng_chance(r, c->corrupt);
+	long jitter = c->jitter_ms > 0 ? (long)prng_below(r, (uint64_t)c->jitter_ms + 1) : 0;
+	uint64_t pos = prng_next(r), flip = prng_next(r);
+	const struct fault_rule *rule = rule_for(c, dir, ++st->count[dir]);
+	int chance = (c->dirs >> dir) & 1;
+
+	memset(d, 0, sizeof(*d));
+	d->copies = 1;
+	d->what = "passed";
+	d->corrupt_at = len > 0 ? (size_t)(pos % len) : 0;
+	d->corrupt_xor = (unsigned char)(1 + flip % 255);
+	if (chance)
+		d->delay_ms[0] = c->delay_ms + jitter;
+	if (rule != NULL) {
+		apply_rule(rule, d);
+	} else if (chance && drop && (c->max_burst == 0 || st->burst[dir] < c->max_burst)) {
+		d->copies = 0;
+		d->what = "dropped";
+	} else if (chance) {
+		if (reorder) {
+			d->delay_ms[0] += c->reorder_ms;
+			d->what = "held back (reorder)";
+		}
+		if (dup) {
+			d->copies = 2;
+			d->delay_ms[1] = d->delay_ms[0] + 1 + jitter / 2;
+			d->what = "duplicated";
+		}
+		if (corrupt && len > 0) {
+			d->corrupt = 1;
+			d->what = "corrupted";
+		}
+	}
+	if (d->corrupt && len == 0)
+		d->corrupt = 0;
+	st->burst[dir] = d->copies == 0 ? st->burst[dir] + 1 : 0;
+}
+
+int
+fault_parse_dirs(const char *text, unsigned *dirs)
+{
+	if (strcmp(text, "to-server") == 0)
+		*dirs = 1u << FAULT_TO_SERVER;
+	else if (strcmp(text, "to-client") == 0)
+		*dirs = 1u << FAULT_TO_CLIENT;
+	else if (strcmp(text, "both") == 0)
+		*dirs = (1u << FAULT_TO_SERVER) | (1u << FAULT_TO_CLIENT);
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_ulong(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+	char buf[24], *end;
+	unsigned long v;
+
+	if (n == 0 || n >= sizeof(buf) || s[0] == '-' || s[0] == '+')
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoul(buf, &end, 10);
+	if (*end != '\0' || errno != 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+fault_parse_rule(const char *text, struct fault_rule *r)
+{
+	static const char *const kinds[] = { "pass", "drop", "dup", "delay", "corrupt" };
+	const char *c1 = strchr(text, ':'), *c2, *c3;
+	unsigned long v;
+	size_t klen;
+	int found = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (c1 == NULL || (c2 = strchr(c1 + 1, ':')) == NULL)
+		return -1;
+	if ((size_t)(c1 - text) == 9 && strncmp(text, "to-server", 9) == 0)
+		r->dir = FAULT_TO_SERVER;
+	else if ((size_t)(c1 - text) == 9 && strncmp(text, "to-client", 9) == 0)
+		r->dir = FAULT_TO_CLIENT;
+	else
+		return -1;
+	if (parse_ulong(c1 + 1, (size_t)(c2 - c1 - 1), 1000000000UL, &v) == -1 || v == 0)
+		return -1;
+	r->index = v;
+	c3 = strchr(c2 + 1, ':');
+	klen = c3 ? (size_t)(c3 - c2 - 1) : strlen(c2 + 1);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		if (strlen(kinds[k]) == klen && strncmp(c2 + 1, kinds[k], klen) == 0) {
+			r->kind = (enum fault_kind)k;
+			found = 1;
+		}
+	}
+	if (!found)
+		return -1;
+	if ((r->kind == FAULT_DELAY) != (c3 != NULL))
+		return -1;
+	if (c3 != NULL) {
+		if (parse_ulong(c3 + 1, strlen(c3 + 1), 600000, &v) == -1)
+			return -1;
+		r->delay_ms = (long)v;
+	}
+	return 0;
+}

@@ -1,0 +1,637 @@
+/*
+ * grade.c — the autograder's command line.
+ *
+ *   grade LAB [--submission DIR] [--tests visible|all] [--format FMT] [-o FILE]
+ *             [--seed N] [--only TEST] [-v] [--kit DIR]
+ *   grade LAB --class DIR [--jobs N] [--csv FILE] [-o OUTDIR] ...
+ *   grade LAB --list
+ *
+ * main() parses options and hands off: one submission is graded by
+ * grade_one() (copy, build, tests in order with prerequisites, report); a
+ * class is many grade_one() in child processes, --jobs at a time, with a
+ * report per student and a CSV gradebook.  Exit status: 0 when it graded,
+ * whatever the score; 1 when it could not; 2 for bad usage.
+ *
+ * _DEFAULT_SOURCE: realpath(3) is XSI, not in plain POSIX.1-2008 base.
+ */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "isolate.h"
+#include "labconf.h"
+#include "report.h"
+#include "runner.h"
+#include "sandbox.h"
+#include "scenario.h"
+
+enum format { FMT_TEXT, FMT_JSON, FMT_GRADESCOPE, FMT_TAP, FMT_AUTOLAB };
+
+struct options {
+	const char *lab, *submission, *out, *only, *kit, *class_dir, *csv, *refs;
+	enum format format;
+	int visible_only, verbose, list, jobs, seed_set, parallel;
+	uint64_t seed;
+};
+
+struct kit {
+	char root[PATH_MAX];
+	char conf[PATH_MAX + 32];
+	char tools[PATH_MAX];
+	char **ref_dirs;
+	struct labconf *lab;
+	const char *grade_cmd;
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: grade LAB [--submission DIR] [--tests visible|all]\n"
+	    "             [--format text|json|gradescope|tap|autolab] [-o FILE] [--seed N]\n"
+	    "             [--only TEST] [-v] [--kit DIR] [--refs DIR]\n"
+	    "       grade LAB --class DIR [--jobs N] [--csv FILE] [-o OUTDIR] [...]\n"
+	    "       grade LAB --list\n"
+	    "Builds a submission and runs the lab's tests against the reference programs.\n"
+	    "  LAB              a directory name under labs/ (01-udp-uppercase), a unique\n"
+	    "                   prefix of one (01), or a path to a lab directory or lab.conf\n"
+	    "  --submission DIR the submission (default .); it is copied, never modified\n"
+	    "  --tests visible  only the visible tests (what `make check` runs); default all\n"
+	    "  --format FMT     text (default), json, gradescope (results.json), tap, autolab\n"
+	    "  -o FILE          write the report to FILE (class mode: reports go in OUTDIR)\n"
+	    "  --seed N         every random choice comes from N (default: the lab's seed)\n"
+	    "  --only TEST      run only this test (and the build), prerequisites ignored\n"
+	    "  -v               show the trace: every command run, ports, stderr\n"
+	    "  --kit DIR        the kit (labs/ and the reference programs); also SOCKLAB_KIT\n"
+	    "  --refs DIR       look for reference binaries in DIR first; also SOCKLAB_REFS\n"
+	    "  --class DIR      grade every subdirectory of DIR; --jobs N at a time (default 1)\n"
+	    "  --csv FILE       the class gradebook (default OUTDIR/gradebook.csv)\n"
+	    "  --parallel N     run up to N tests of a submission at once (default: the\n"
+	    "                   lab's `parallel`, 4 unless it says otherwise)\n"
+	    "  --list           list the lab's tests and exit\n"
+	    "Exit status: 0 when it graded (whatever the score), 1 when it could not, 2 for\n"
+	    "bad usage.\n", f);
+}
+
+static long
+number(const char *opt, const char *v, long min, long max)
+{
+	char *end;
+	long x;
+
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (end == v || *end != '\0' || errno != 0 || x < min || x > max)
+		errx(2, "%s: '%s' is not a number from %ld to %ld (see --help)", opt, v, min, max);
+	return x;
+}
+
+static enum format
+parse_format(const char *v)
+{
+	static const char *const names[] = { "text", "json", "gradescope", "tap", "autolab" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i]) == 0)
+			return (enum format)i;
+	errx(2, "--format: '%s' is not text, json, gradescope, tap or autolab (see --help)", v);
+}
+
+/* Handles one option that takes a value.  Returns 0, or -1 if unknown. */
+static int
+option(struct options *o, const char *opt, const char *v)
+{
+	if (strcmp(opt, "--submission") == 0) o->submission = v;
+	else if (strcmp(opt, "--format") == 0) o->format = parse_format(v);
+	else if (strcmp(opt, "-o") == 0) o->out = v;
+	else if (strcmp(opt, "--only") == 0) o->only = v;
+	else if (strcmp(opt, "--kit") == 0) o->kit = v;
+	else if (strcmp(opt, "--refs") == 0) o->refs = v;
+	else if (strcmp(opt, "--class") == 0) o->class_dir = v;
+	else if (strcmp(opt, "--csv") == 0) o->csv = v;
+	else if (strcmp(opt, "--jobs") == 0) o->jobs = (int)number(opt, v, 1, 64);
+	else if (strcmp(opt, "--parallel") == 0) o->parallel = (int)number(opt, v, 1, RUNNER_MAX_JOBS);
+	else if (strcmp(opt, "--seed") == 0) {
+		o->seed = (uint64_t)number(opt, v, 0, LONG_MAX);
+		o->seed_set = 1;
+	} else if (strcmp(opt, "--tests") == 0) {
+		if (strcmp(v, "visible") != 0 && strcmp(v, "all") != 0)
+			errx(2, "--tests: '%s' is not visible or all (see --help)", v);
+		o->visible_only = v[0] == 'v';
+	} else
+		return -1;
+	return 0;
+}
+
+static void
+parse(int argc, char *argv[], struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->submission = ".";
+	o->jobs = 1;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		} else if (strcmp(argv[i], "-v") == 0) {
+			o->verbose = 1;
+		} else if (strcmp(argv[i], "--list") == 0) {
+			o->list = 1;
+		} else if (argv[i][0] == '-' && i + 1 < argc && option(o, argv[i], argv[i + 1]) == 0) {
+			i++;
+		} else if (argv[i][0] == '-') {
+			errx(2, "unknown option or missing value: %s (see --help)", argv[i]);
+		} else if (o->lab == NULL) {
+			o->lab = argv[i];
+		} else {
+			errx(2, "one LAB only; '%s' is extra (see --help)", argv[i]);
+		}
+	}
+	if (o->lab == NULL)
+		errx(2, "which lab? e.g. grade 01-udp-uppercase (see --help)");
+	if (o->class_dir != NULL && o->only != NULL)
+		errx(2, "--only grades one submission: leave out --class (see --help)");
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The kit root: --kit, $SOCKLAB_KIT, or the first ancestor of grade's directory with labs/. */
+static void
+find_kit(const struct options *o, const char *argv0, struct kit *k)
+{
+	const char *given = o->kit ? o->kit : getenv("SOCKLAB_KIT");
+	char exe[PATH_MAX], probe[PATH_MAX + 16], *slash;
+
+	if (isolate_self_path(argv0, exe, sizeof(exe)) == -1)
+		err(1, "finding my own executable");
+	snprintf(k->tools, sizeof(k->tools), "%s", exe);
+	if ((slash = strrchr(k->tools, '/')) != NULL)
+		*slash = '\0';
+	if (given != NULL && *given != '\0') {
+		if (realpath(given, k->root) == NULL)
+			err(1, "kit %s", given);
+		return;
+	}
+	snprintf(k->root, sizeof(k->root), "%s", k->tools);
+	for (int up = 0; up < 4; up++) {
+		snprintf(probe, sizeof(probe), "%s/labs", k->root);
+		if (is_dir(probe))
+			return;
+		if ((slash = strrchr(k->root, '/')) == NULL || slash == k->root)
+			break;
+		*slash = '\0';
+	}
+	errx(1, "cannot find the kit (a directory with labs/) above %s: use --kit DIR", k->tools);
+}
+
+/* Finds LAB's lab.conf: a path, a directory under labs/, or a unique prefix of one. */
+static void
+find_lab(const struct options *o, struct kit *k)
+{
+	struct stat st;
+	char dir[PATH_MAX + 8], match[256] = "";
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	if (strchr(o->lab, '/') != NULL && stat(o->lab, &st) == 0) {
+		snprintf(k->conf, sizeof(k->conf), S_ISDIR(st.st_mode) ? "%s/lab.conf" : "%s", o->lab);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/labs", k->root);
+	if ((d = opendir(dir)) == NULL)
+		err(1, "%s", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || strncmp(e->d_name, o->lab, strlen(o->lab)) != 0)
+			continue;
+		if (strcmp(e->d_name, o->lab) == 0) {
+			n = 1;
+			snprintf(match, sizeof(match), "%s", e->d_name);
+			break;
+		}
+		n++;
+		snprintf(match, sizeof(match), "%s", e->d_name);
+	}
+	closedir(d);
+	if (n != 1)
+		errx(1, "%s lab called '%s' in %s (see its directory names)", n ? "more than one" : "no",
+		    o->lab, dir);
+	snprintf(k->conf, sizeof(k->conf), "%s/%s/lab.conf", dir, match);
+}
+
+static void
+load_kit(const struct options *o, const char *argv0, struct kit *k)
+{
+	struct strbuf e;
+	const char *refs = o->refs ? o->refs : getenv("SOCKLAB_REFS");
+	size_t n = 0, i = 0;
+
+	find_kit(o, argv0, k);
+	find_lab(o, k);
+	strbuf_init(&e);
+	if ((k->lab = labconf_load(k->conf, scenario_table, &e)) == NULL) {
+		fputs(strbuf_str(&e), stderr);
+		errx(1, "%s: the lab spec has errors (above)", k->conf);
+	}
+	strbuf_free(&e);
+	while (k->lab->references[n] != NULL)
+		n++;
+	if ((k->ref_dirs = calloc(n + 2, sizeof(char *))) == NULL)
+		err(1, "calloc");
+	if (refs != NULL && *refs != '\0')
+		k->ref_dirs[i++] = strdup(refs);
+	for (size_t j = 0; j < n; j++) {
+		char path[PATH_MAX * 2];
+
+		snprintf(path, sizeof(path), "%s/%s", k->root, k->lab->references[j]);
+		if (!is_dir(path))
+			errx(1, "the reference programs are not at %s: is the kit complete?", path);
+		k->ref_dirs[i++] = strdup(path);
+	}
+}
+
+static void
+list_tests(const struct kit *k)
+{
+	printf("%s — %s (%s)\n", k->conf, k->lab->title, k->lab->build);
+	for (size_t i = 0; i < k->lab->ntests; i++) {
+		const struct labconf_test *t = &k->lab->tests[i];
+
+		printf("  %-32s %3d  %-7s %-10s %s\n", t->name, t->points,
+		    t->visibility == LABCONF_HIDDEN ? "hidden" : "visible", t->scenario->name, t->title);
+	}
+	printf("  total %d points (%d visible)\n", labconf_points(k->lab, 0), labconf_points(k->lab, 1));
+}
+
+/* Why test i cannot run, or NULL if it can. */
+static const char *
+skip_reason(const struct kit *k, const struct report *rep, size_t i, struct strbuf *why)
+{
+	const struct labconf_test *t = &k->lab->tests[i];
+
+	if (rep->build.status != RESULT_PASS)
+		return "skipped: the build failed";
+	for (size_t j = 0; j < t->nrequires; j++) {
+		int p = t->requires[j];
+
+		if (!rep->ran[p] || rep->results[p].status == RESULT_PASS)
+			continue;
+		strbuf_printf(why, "skipped: it needs %s, which %s", k->lab->tests[p].name,
+		    rep->results[p].status == RESULT_SKIP ? "was skipped" : "did not pass");
+		return strbuf_str(why);
+	}
+	return NULL;
+}
+
+/* The tests of one submission in flight. */
+struct sched {
+	size_t limit, nrun, todo, started;
+	int *state;		/* per test: 0 waiting, 1 running, 2 settled */
+	struct runner_job jobs[RUNNER_MAX_JOBS];
+	size_t index[RUNNER_MAX_JOBS];	/* the test each job runs */
+};
+
+static void
+progress(const struct options *o, const char *what, size_t i, size_t n)
+{
+	if (o->class_dir == NULL && isatty(2))
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s", i, n, what);
+}
+
+static void
+select_tests(const struct options *o, const struct kit *k, struct report *rep)
+{
+	for (size_t i = 0; i < k->lab->ntests; i++) {
+		const struct labconf_test *t = &k->lab->tests[i];
+
+		rep->ran[i] = (!o->visible_only || t->visibility == LABCONF_VISIBLE) &&
+		    (o->only == NULL || strcmp(o->only, t->name) == 0);
+		result_init(&rep->results[i]);
+		rep->results[i].max_points = t->points;
+	}
+	if (o->only != NULL && labconf_find(k->lab, o->only) == NULL)
+		errx(1, "%s has no test called '%s' (see --list)", k->conf, o->only);
+}
+
+/* Starts every test whose prerequisites are settled, up to the limit; skips the hopeless. */
+static void
+start_ready(const struct options *o, struct kit *k, struct runner *r, struct report *rep,
+    struct sched *sc)
+{
+	struct strbuf why;
+	const char *reason;
+
+	strbuf_init(&why);
+	for (size_t i = 0; i < k->lab->ntests && sc->nrun < sc->limit; i++) {
+		const struct labconf_test *t = &k->lab->tests[i];
+		int waiting = 0;
+
+		if (!rep->ran[i] || sc->state[i] != 0)
+			continue;
+		for (size_t j = 0; j < t->nrequires; j++)
+			waiting |= rep->ran[t->requires[j]] && sc->state[t->requires[j]] != 2;
+		if (waiting)
+			continue;
+		strbuf_reset(&why);
+		if ((reason = skip_reason(k, rep, i, &why)) != NULL) {
+			rep->results[i].status = RESULT_SKIP;
+			strbuf_puts(&rep->results[i].message, reason);
+			sc->state[i] = 2;
+			continue;
+		}
+		progress(o, t->name, ++sc->started, sc->todo);
+		sc->state[i] = 1;
+		sc->index[sc->nrun] = i;
+		if (runner_start_test(r, t, (int)i, &rep->results[i], &sc->jobs[sc->nrun]) == 0)
+			sc->nrun++;
+		else
+			sc->state[i] = 2;
+	}
+	strbuf_free(&why);
+}
+
+/* Runs the selected tests, up to sc->limit at a time, prerequisites first. */
+static void
+run_tests(const struct options *o, struct kit *k, struct runner *r, struct report *rep,
+    struct sched *sc)
+{
+	for (;;) {
+		struct runner_job *jobs[RUNNER_MAX_JOBS];
+		int done;
+
+		start_ready(o, k, r, rep, sc);
+		if (sc->nrun == 0)
+			break;
+		for (size_t j = 0; j < sc->nrun; j++)
+			jobs[j] = &sc->jobs[j];
+		if ((done = runner_wait(jobs, sc->nrun, 1000)) == -1)
+			continue;
+		runner_score(&k->lab->tests[sc->index[done]], &rep->results[sc->index[done]]);
+		sc->state[sc->index[done]] = 2;
+		sc->nrun--;
+		sc->jobs[done] = sc->jobs[sc->nrun];
+		sc->index[done] = sc->index[sc->nrun];
+	}
+}
+
+/* Grades one submission into rep.  Returns 0, or -1 if it could not. */
+static int
+grade_one(const struct options *o, struct kit *k, const char *submission, struct report *rep)
+{
+	struct runner r = { .lab = k->lab, .ref_dirs = k->ref_dirs, .tools_dir = k->tools };
+	size_t n = k->lab->ntests;
+	long start = sandbox_now_ms();
+	struct strbuf msg;
+	struct sched sc = { .limit = o->parallel ? (size_t)o->parallel : (size_t)k->lab->parallel };
+
+	memset(rep, 0, sizeof(*rep));
+	rep->lab = k->lab;
+	rep->lab_name = o->lab;
+	rep->submission = submission;
+	rep->grade_cmd = k->grade_cmd;
+	rep->seed = r.seed = o->seed_set ? o->seed : k->lab->seed;
+	rep->verbose = o->verbose;
+	rep->results = calloc(n, sizeof(*rep->results));
+	rep->ran = calloc(n, sizeof(*rep->ran));
+	sc.state = calloc(n, sizeof(*sc.state));
+	if (rep->results == NULL || rep->ran == NULL || sc.state == NULL)
+		err(1, "calloc");
+	result_init(&rep->build);
+	select_tests(o, k, rep);
+	for (size_t i = 0; i < n; i++)
+		sc.todo += (size_t)rep->ran[i];
+	strbuf_init(&msg);
+	if (runner_prepare(&r, submission, &msg) == -1) {
+		warnx("%s: %s", submission, strbuf_str(&msg));
+		runner_finish(&r);
+		strbuf_free(&msg);
+		return -1;
+	}
+	progress(o, "build", 0, sc.todo);
+	runner_build(&r, &rep->build);
+	run_tests(o, k, &r, rep, &sc);
+	if (o->class_dir == NULL && isatty(2))
+		fputs("\r\033[K", stderr);
+	runner_finish(&r);
+	strbuf_free(&msg);
+	free(sc.state);
+	rep->duration_ms = sandbox_now_ms() - start;
+	return 0;
+}
+
+static void
+write_report(const struct report *rep, enum format fmt, FILE *f)
+{
+	switch (fmt) {
+	case FMT_TEXT: report_text(rep, f); break;
+	case FMT_JSON: report_json(rep, f); break;
+	case FMT_GRADESCOPE: report_gradescope(rep, f); break;
+	case FMT_TAP: report_tap(rep, f); break;
+	case FMT_AUTOLAB: report_autolab(rep, f); break;
+	}
+}
+
+static void
+free_report(struct report *rep)
+{
+	for (size_t i = 0; rep->results && i < rep->lab->ntests; i++)
+		result_free(&rep->results[i]);
+	result_free(&rep->build);
+	free(rep->results);
+	free(rep->ran);
+}
+
+static int
+grade_single(const struct options *o, struct kit *k)
+{
+	struct report rep;
+	FILE *f = stdout;
+
+	if (grade_one(o, k, o->submission, &rep) == -1)
+		return 1;
+	if (o->out != NULL && (f = fopen(o->out, "w")) == NULL)
+		err(1, "%s", o->out);
+	write_report(&rep, o->format, f);
+	if (fflush(f) == EOF || (f != stdout && fclose(f) == EOF))
+		err(1, "writing the report");
+	free_report(&rep);
+	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The subdirectories of dir, sorted; *n receives the count. */
+static char **
+submissions(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (d == NULL)
+		err(1, "%s", dir);
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX * 2];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (e->d_name[0] == '.' || !is_dir(path))
+			continue;
+		if (*n == cap && (v = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v))) == NULL)
+			err(1, "realloc");
+		if ((v[(*n)++] = strdup(e->d_name)) == NULL)
+			err(1, "strdup");
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), by_name);
+	return v;
+}
+
+static const char *
+extension(enum format fmt)
+{
+	static const char *const ext[] = { "txt", "json", "results.json", "tap", "txt" };
+
+	return ext[fmt];
+}
+
+/* In a child: grades one student, writes the report and a gradebook row. */
+static void
+class_child(const struct options *o, struct kit *k, const char *outdir, const char *name,
+    size_t index, size_t total)
+{
+	char sub[PATH_MAX * 2], path[PATH_MAX * 2];
+	struct report rep;
+	FILE *f;
+	int score, max;
+
+	snprintf(sub, sizeof(sub), "%s/%s", o->class_dir, name);
+	if (grade_one(o, k, sub, &rep) == -1)
+		_exit(1);
+	snprintf(path, sizeof(path), "%s/%s.%s", outdir, name, extension(o->format));
+	if ((f = fopen(path, "w")) == NULL)
+		_exit(1);
+	write_report(&rep, o->format, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/.row-%s", outdir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		_exit(1);
+	report_csv_row(&rep, name, f);
+	fclose(f);
+	report_score(&rep, &score, &max);
+	fprintf(stderr, "[%zu/%zu] %s: %d/%d (%.1f s)\n", index + 1, total, name, score, max,
+	    (double)rep.duration_ms / 1000);
+	_exit(0);
+}
+
+/* Writes the gradebook from the rows the children left. */
+static void
+write_gradebook(const struct options *o, const struct kit *k, const char *outdir, char **names,
+    size_t n)
+{
+	char path[PATH_MAX * 2], line[65536];
+	FILE *csv, *row;
+
+	if (o->csv)
+		snprintf(path, sizeof(path), "%s", o->csv);
+	else
+		snprintf(path, sizeof(path), "%s/gradebook.csv", outdir);
+	if ((csv = fopen(path, "w")) == NULL)
+		err(1, "%s", path);
+	report_csv_header(k->lab, csv);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/.row-%s", outdir, names[i]);
+		if ((row = fopen(path, "r")) != NULL && fgets(line, sizeof(line), row) != NULL)
+			fputs(line, csv);
+		else
+			fprintf(csv, "\"%s\",error%*s\n", names[i], 0, "");
+		if (row != NULL)
+			fclose(row);
+		unlink(path);
+	}
+	if (fclose(csv) == EOF)
+		err(1, "writing the gradebook");
+}
+
+static int
+grade_class(const struct options *o, struct kit *k)
+{
+	const char *outdir = o->out ? o->out : "grades";
+	size_t n, next = 0, running = 0;
+	char **names = submissions(o->class_dir, &n);
+	pid_t *kids = calloc((size_t)o->jobs, sizeof(*kids));
+
+	if (mkdir(outdir, 0755) == -1 && errno != EEXIST)
+		err(1, "%s", outdir);
+	fprintf(stderr, "grading %zu submissions in %s, %d at a time, seed %llu\n", n, o->class_dir,
+	    o->jobs, (unsigned long long)(o->seed_set ? o->seed : k->lab->seed));
+	fflush(stderr);
+	while (next < n || running > 0) {
+		pid_t pid;
+
+		for (int slot = 0; slot < o->jobs && next < n; slot++) {
+			if (kids[slot] != 0)
+				continue;
+			if ((pid = fork()) == -1)
+				err(1, "fork");
+			if (pid == 0)
+				class_child(o, k, outdir, names[next], next, n);
+			kids[slot] = pid;
+			next++;
+			running++;
+		}
+		/* Orphans reparented to us are reaped here too; only our children count. */
+		if ((pid = wait(NULL)) == -1 && errno != EINTR)
+			break;
+		for (int slot = 0; slot < o->jobs; slot++)
+			if (pid > 0 && kids[slot] == pid) {
+				kids[slot] = 0;
+				running--;
+			}
+	}
+	free(kids);
+	write_gradebook(o, k, outdir, names, n);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options o;
+	struct kit k;
+
+	parse(argc, argv, &o);
+	memset(&k, 0, sizeof(k));
+	k.grade_cmd = argv[0];
+	load_kit(&o, argv[0], &k);
+	if (o.list) {
+		list_tests(&k);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	isolate_subreaper();
+	return o.class_dir ? grade_class(&o, &k) : grade_single(&o, &k);
+}

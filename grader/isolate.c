@@ -1,0 +1,330 @@
+/*
+ * isolate.c — see isolate.h.  Linux: unshare(2), prctl(2), /proc.
+ * _GNU_SOURCE: unshare, CLONE_NEW*, setresuid and struct ifreq are not POSIX.
+ */
+#define _GNU_SOURCE
+#include "isolate.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifdef __linux__
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#endif
+
+/* Far above ordinary accounts and the usual subordinate-uid ranges. */
+#define ISOLATE_UID_BASE 1000000
+
+int
+isolate_subreaper(void)
+{
+#ifdef __linux__
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#else
+	return -1;
+#endif
+}
+
+#ifdef __linux__
+static int
+write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd == -1)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int
+enter_user_ns(void)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) == -1)
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	if (write_file("/proc/self/uid_map", map) == -1)
+		return -1;
+	write_file("/proc/self/setgroups", "deny\n");
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+static int
+loopback_up(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = -1;
+
+	if (s == -1)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+	return rc;
+}
+#endif
+
+int
+isolate_private_net(void)
+{
+#ifdef __linux__
+	if (geteuid() == 0) {
+		if (unshare(CLONE_NEWNET) == -1)
+			return -1;
+	} else if (enter_user_ns() == -1) {
+		return -1;
+	}
+	return loopback_up();
+#else
+	return -1;
+#endif
+}
+
+int
+isolate_uid_for(pid_t owner)
+{
+	if (geteuid() != 0)
+		return -1;
+	return ISOLATE_UID_BASE + (int)owner;
+}
+
+int
+isolate_child_enter(int uid, pid_t parent)
+{
+	if (uid != -1) {
+		if (setgroups(0, NULL) == -1 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) == -1 ||
+		    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) == -1)
+			return -1;
+	}
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+#endif
+	if (getppid() != parent)
+		return -1;	/* the parent died before the signal was armed */
+	return 0;
+}
+
+static void
+close_range_fallback(int lo, int hi)
+{
+	struct rlimit rl;
+	int max = 4096;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < 1048576)
+		max = (int)rl.rlim_cur;
+	for (int fd = lo; fd < max && fd <= hi; fd++)
+		close(fd);
+}
+
+static void
+close_span(int lo, int hi)
+{
+	if (lo > hi)
+		return;
+#if defined(__linux__) && defined(SYS_close_range)
+	if (syscall(SYS_close_range, (unsigned)lo, (unsigned)hi, 0) == 0)
+		return;
+#endif
+	close_range_fallback(lo, hi);
+}
+
+void
+isolate_close_from(int from, int keep)
+{
+	if (keep < from) {
+		close_span(from, 0x7fffffff);
+		return;
+	}
+	close_span(from, keep - 1);
+	close_span(keep + 1, 0x7fffffff);
+}
+
+void
+isolate_kill_uid(int uid)
+{
+	pid_t pid;
+
+	if (uid == -1)
+		return;
+	/* kill(-1) from a process with that uid reaches all of them at once:
+	 * the kernel walks the process list under a lock fork() must take, so a
+	 * fork bomb cannot outrun it.  The helper itself is spared by kill(-1). */
+	if ((pid = fork()) == 0) {
+		if (setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) == 0 &&
+		    setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) == 0)
+			kill(-1, SIGKILL);
+		_exit(0);
+	}
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+}
+
+/*
+ * Reads a process's name, state, parent and real uid from /proc/PID/status.
+ * Returns 0, or -1 if the process is gone.
+ */
+struct pinfo {
+	char name[32];
+	char state;
+	long ppid, uid;
+};
+
+static int
+proc_info(pid_t pid, struct pinfo *pi)
+{
+	char path[64], line[256];
+	FILE *f;
+	int got = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	memset(pi, 0, sizeof(*pi));
+	pi->ppid = pi->uid = -1;
+	while (fgets(line, sizeof(line), f) != NULL && got < 4) {
+		if (strncmp(line, "Name:", 5) == 0 && ++got)
+			sscanf(line + 5, " %31s", pi->name);
+		else if (strncmp(line, "State:", 6) == 0 && ++got)
+			sscanf(line + 6, " %c", &pi->state);
+		else if (strncmp(line, "PPid:", 5) == 0 && ++got)
+			pi->ppid = strtol(line + 5, NULL, 10);
+		else if (strncmp(line, "Uid:", 4) == 0 && ++got)
+			pi->uid = strtol(line + 4, NULL, 10);
+	}
+	fclose(f);
+	return got == 4 ? 0 : -1;
+}
+
+/* Calls fn for every process in /proc; stops early when fn returns nonzero. */
+static void
+each_process(int (*fn)(pid_t pid, void *arg), void *arg)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end != '\0' || pid <= 0)
+			continue;
+		if (fn((pid_t)pid, arg))
+			break;
+	}
+	closedir(d);
+}
+
+static int
+spared(const struct isolate_spare *spare, pid_t pid)
+{
+	for (size_t i = 0; spare != NULL && i < spare->n; i++)
+		if (spare->pids[i] == pid)
+			return 1;
+	return 0;
+}
+
+struct sweep {
+	int uid, count, kill;
+	const struct isolate_spare *spare;
+	char *desc;
+	size_t cap;
+};
+
+/* One process of the scan: kill, reap or count it if it is the test's. */
+static int
+sweep_one(pid_t pid, void *arg)
+{
+	struct sweep *sw = arg;
+	struct pinfo pi;
+	int child;
+
+	if (pid == getpid() || spared(sw->spare, pid) || proc_info(pid, &pi) == -1)
+		return 0;
+	child = pi.ppid == (long)getpid();
+	if (!child && (sw->uid == -1 || pi.uid != sw->uid))
+		return 0;
+	if (sw->kill) {
+		if (child)
+			kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		return 0;
+	}
+	if (child && pi.state == 'Z' && waitpid(pid, NULL, WNOHANG) == pid)
+		return 0;
+	if (sw->count < 4 && sw->cap > 0) {
+		size_t used = strlen(sw->desc);
+
+		snprintf(sw->desc + used, sw->cap - used, "%spid %d (%s, state %c)",
+		    used ? ", " : "", (int)pid, pi.name, pi.state);
+	}
+	sw->count++;
+	return 0;
+}
+
+void
+isolate_kill_children(const struct isolate_spare *spare)
+{
+	struct sweep sw = { .uid = -1, .kill = 1, .spare = spare };
+
+	each_process(sweep_one, &sw);
+}
+
+int
+isolate_count_left(int uid, const struct isolate_spare *spare, char *desc, size_t cap)
+{
+	struct sweep sw = { .uid = uid, .spare = spare, .desc = desc, .cap = cap };
+
+	if (cap > 0)
+		desc[0] = '\0';
+	each_process(sweep_one, &sw);
+	return sw.count;
+}
+
+int
+isolate_self_path(const char *argv0, char *buf, size_t cap)
+{
+	char *real;
+#ifdef __linux__
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		return 0;
+	}
+#endif
+	if ((real = realpath(argv0, NULL)) == NULL)
+		return -1;
+	snprintf(buf, cap, "%s", real);
+	free(real);
+	return 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * isolate.h — the operating-system-specific half of the sandbox.
+ *
+ * Everything here is a Linux facility with no POSIX equivalent: network
+ * namespaces, the child subreaper, the parent-death signal, /proc.  It lives
+ * behind this one interface so the rest of the grader is plain POSIX, and each
+ * function has a fallback that degrades safely when the facility is missing
+ * (another OS, a container that forbids namespaces, no root): the grader then
+ * uses port 0 on the shared loopback and kills what it can name.
+ */
+#ifndef ISOLATE_H
+#define ISOLATE_H
+
+#include <sys/types.h>
+
+/* Makes the caller the reaper of its orphaned descendants.  0, or -1. */
+int isolate_subreaper(void);
+
+/*
+ * Moves the caller into a new network namespace with only a loopback
+ * interface, brought up.  As root only the network is unshared; otherwise a
+ * user namespace is created too (mapping the caller's uid).  Returns 0, or -1
+ * when the system does not allow it (the caller keeps the shared network).
+ */
+int isolate_private_net(void);
+
+/*
+ * The uid that processes of one test run as: a uid no account uses, unique
+ * while `owner` (a live pid) lives, so that killing "every process of this
+ * uid" can reach nothing else.  -1 when the grader is not root (the process
+ * limit then binds the invoking user, and processes keep its uid).
+ */
+int isolate_uid_for(pid_t owner);
+
+/*
+ * In a freshly forked child: take uid (if not -1) as real, effective and
+ * saved uid and gid with no supplementary groups, then ask for SIGKILL when
+ * the parent dies (after the uid change, which would clear it).  Returns 0,
+ * or -1 if the uid could not be taken (the child must not run then).
+ */
+int isolate_child_enter(int uid, pid_t parent);
+
+/* In a child before exec: closes every descriptor >= from except keep. */
+void isolate_close_from(int from, int keep);
+
+/* Sends SIGKILL to every process running as uid, from a helper with that uid. */
+void isolate_kill_uid(int uid);
+
+/*
+ * A set of the caller's children that the two calls below must leave alone
+ * (a grader's other running test workers).
+ */
+struct isolate_spare {
+	const pid_t *pids;
+	size_t n;
+};
+
+/* Sends SIGKILL to every child of the caller but the spared (and to their groups). */
+void isolate_kill_children(const struct isolate_spare *spare);
+
+/*
+ * Counts processes that belong to a test and are not yet reaped: those
+ * running as uid (when uid != -1) and the caller's children, but the spared.
+ * Such children that are zombies are reaped, not counted.  Returns the count;
+ * writes a short description of the first few ("pid 123 (name)") to desc.
+ */
+int isolate_count_left(int uid, const struct isolate_spare *spare, char *desc, size_t cap);
+
+/*
+ * The absolute path of the running executable (Linux: /proc/self/exe;
+ * elsewhere: argv0 made absolute).  Returns 0, or -1.
+ */
+int isolate_self_path(const char *argv0, char *buf, size_t cap);
+
+#endif

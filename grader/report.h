@@ -1,0 +1,49 @@
+/*
+ * report.h — the verdicts of one graded submission, in the formats people
+ * and platforms read: text for a student at a terminal, JSON for tools,
+ * Gradescope's results.json, TAP for test harnesses, Autolab's final
+ * {"scores": ...} line, and a row of the class gradebook (CSV).
+ *
+ * Every failure shows what was sent, what was expected, what came back, the
+ * first differing byte, the hint from lab.conf, and the command that replays
+ * that one test with the trace (-v).
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "labconf.h"
+#include "result.h"
+
+struct report {
+	const struct labconf *lab;
+	const char *lab_name;		/* as given on the command line */
+	const char *submission;		/* as given on the command line */
+	const char *grade_cmd;		/* how to run grade, for replay lines */
+	uint64_t seed;
+	int verbose;
+	struct result build;
+	struct result *results;		/* one per test of the lab */
+	int *ran;			/* 1 if the test was selected */
+	long duration_ms;
+};
+
+/* Score and maximum over the selected tests. */
+void report_score(const struct report *rep, int *score, int *max);
+
+void report_text(const struct report *rep, FILE *f);
+void report_json(const struct report *rep, FILE *f);
+void report_gradescope(const struct report *rep, FILE *f);
+void report_tap(const struct report *rep, FILE *f);
+void report_autolab(const struct report *rep, FILE *f);
+
+/* The gradebook: a header, then one row per submission. */
+void report_csv_header(const struct labconf *lab, FILE *f);
+void report_csv_row(const struct report *rep, const char *name, FILE *f);
+
+/* Writes the replay command for test t into sb. */
+void report_replay(const struct report *rep, const struct labconf_test *t, struct strbuf *sb);
+
+#endif
