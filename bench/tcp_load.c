@@ -1,0 +1,293 @@
+/*
+ * tcp_load.c — load generator for bench/tcp_uppercase.sh: many TCP clients of
+ * an upper-casing server, driven from one epoll loop so that the generator is
+ * never the bottleneck and can hold tens of thousands of connections.
+ *
+ *   tcp_load pingpong HOST PORT CLIENTS SECONDS
+ *       CLIENTS connections each send a 31-byte line, wait for its upper-cased
+ *       copy, and repeat.  Once every client has had its first answer, counts
+ *       round trips for SECONDS and prints "round_trips N seconds S rate R".
+ *   tcp_load hold HOST PORT CLIENTS DEADLINE_S
+ *       opens CLIENTS connections (at most 256 handshakes in flight), sends
+ *       one line on each and checks the reply, keeping every connection open
+ *       until all are served or DEADLINE_S passes.  Prints
+ *       "served S of N in T s (failed F)".
+ *   tcp_load freeport
+ *       prints a TCP port on 127.0.0.1 that was free a moment ago, for
+ *       servers that cannot be told to pick one and report it.
+ *
+ * Every reply is checked byte for byte: a wrong reply counts as a failure.
+ * Linux only (epoll); compiled by the bench script, not by make.
+ */
+#define _GNU_SOURCE		/* epoll, SOCK_NONBLOCK */
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MSG "the quick brown fox jumps over\n"
+#define MSG_LEN (sizeof(MSG) - 1)
+#define MAX_INFLIGHT_CONNECTS 256
+
+enum state { CONNECTING, SENDING, RECEIVING, SERVED, FAILED };
+
+struct client {
+	int fd;
+	enum state state;
+	size_t off;		/* bytes sent or received of the current message */
+	int answered;		/* got at least one correct reply */
+	char in[MSG_LEN];
+};
+
+struct load {
+	struct addrinfo *ai;
+	int ep;
+	struct client *c;
+	long n, started, connecting, served, failed;
+	int pingpong;
+	int counting;
+	long round_trips;
+	char want[MSG_LEN];
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+watch(struct load *l, long i, int op, unsigned events)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = (unsigned long)i };
+
+	if (epoll_ctl(l->ep, op, l->c[i].fd, &ev) == -1)
+		err(1, "epoll_ctl");
+}
+
+static void
+fail(struct load *l, long i)
+{
+	struct client *c = &l->c[i];
+
+	c->state = FAILED;
+	close(c->fd);
+	l->failed++;
+}
+
+/* Starts the next connection.  Returns 0, or -1 if the socket could not be made. */
+static int
+start_one(struct load *l)
+{
+	long i = l->started++;
+	struct client *c = &l->c[i];
+
+	c->fd = socket(l->ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (c->fd == -1) {
+		c->state = FAILED;
+		l->failed++;
+		return -1;
+	}
+	c->state = CONNECTING;
+	l->connecting++;
+	if (connect(c->fd, l->ai->ai_addr, l->ai->ai_addrlen) == -1 && errno != EINPROGRESS) {
+		l->connecting--;
+		c->state = FAILED;
+		close(c->fd);
+		l->failed++;
+		return 0;
+	}
+	watch(l, i, EPOLL_CTL_ADD, EPOLLOUT);
+	return 0;
+}
+
+static void
+on_writable(struct load *l, long i)
+{
+	struct client *c = &l->c[i];
+	ssize_t w;
+
+	if (c->state == CONNECTING) {
+		int e = 0;
+		socklen_t len = sizeof(e);
+
+		l->connecting--;
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1 || e != 0) {
+			fail(l, i);
+			return;
+		}
+		c->state = SENDING;
+		c->off = 0;
+	}
+	w = send(c->fd, MSG + c->off, MSG_LEN - c->off, MSG_NOSIGNAL);
+	if (w == -1 && errno == EAGAIN)
+		return;
+	if (w <= 0) {
+		fail(l, i);
+		return;
+	}
+	c->off += (size_t)w;
+	if (c->off == MSG_LEN) {
+		c->state = RECEIVING;
+		c->off = 0;
+		watch(l, i, EPOLL_CTL_MOD, EPOLLIN);
+	}
+}
+
+static void
+on_readable(struct load *l, long i)
+{
+	struct client *c = &l->c[i];
+	ssize_t r = recv(c->fd, c->in + c->off, MSG_LEN - c->off, 0);
+
+	if (r == -1 && errno == EAGAIN)
+		return;
+	if (r <= 0) {
+		fail(l, i);
+		return;
+	}
+	c->off += (size_t)r;
+	if (c->off < MSG_LEN)
+		return;
+	if (memcmp(c->in, l->want, MSG_LEN) != 0) {
+		fail(l, i);
+		return;
+	}
+	if (l->pingpong && l->counting)
+		l->round_trips++;
+	if (l->pingpong && !c->answered)
+		l->served++;
+	c->answered = 1;
+	if (!l->pingpong) {
+		c->state = SERVED;
+		l->served++;
+		watch(l, i, EPOLL_CTL_DEL, 0);
+		return;
+	}
+	c->state = SENDING;
+	c->off = 0;
+	watch(l, i, EPOLL_CTL_MOD, EPOLLOUT);
+}
+
+/* One epoll round: start connections while few are in flight, then handle events. */
+static void
+step(struct load *l, int timeout_ms)
+{
+	struct epoll_event ev[1024];
+	int n;
+
+	while (l->started < l->n && l->connecting < MAX_INFLIGHT_CONNECTS)
+		start_one(l);
+	n = epoll_wait(l->ep, ev, 1024, timeout_ms);
+	if (n == -1 && errno != EINTR)
+		err(1, "epoll_wait");
+	for (int k = 0; k < n; k++) {
+		long i = (long)ev[k].data.u64;
+		enum state s = l->c[i].state;
+
+		if (s == FAILED || s == SERVED)
+			continue;
+		if (ev[k].events & (EPOLLERR | EPOLLHUP) && s != CONNECTING) {
+			fail(l, i);
+			continue;
+		}
+		if (s == CONNECTING || s == SENDING)
+			on_writable(l, i);
+		else
+			on_readable(l, i);
+	}
+}
+
+static void
+setup(struct load *l, const char *host, const char *port, long n)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct rlimit rl;
+	int gai;
+
+	if ((gai = getaddrinfo(host, port, &hints, &l->ai)) != 0)
+		errx(1, "%s: %s", host, gai_strerror(gai));
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)n + 16)
+		errx(1, "open-file limit %llu is too low for %ld clients",
+		    (unsigned long long)rl.rlim_cur, n);
+	if ((l->c = calloc((size_t)n, sizeof(*l->c))) == NULL)
+		err(1, "calloc");
+	if ((l->ep = epoll_create1(0)) == -1)
+		err(1, "epoll_create1");
+	l->n = n;
+	for (size_t k = 0; k < MSG_LEN; k++)
+		l->want[k] = MSG[k] >= 'a' && MSG[k] <= 'z' ? (char)(MSG[k] - 32) : MSG[k];
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		err(1, "free port");
+	printf("%d\n", ntohs(sin.sin_port));
+	close(fd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct load l = { 0 };
+	double t0, t1, limit;
+	long n;
+
+	if (argc == 2 && strcmp(argv[1], "freeport") == 0)
+		return free_port();
+	if (argc != 6 || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "hold") != 0)) {
+		fprintf(stderr, "usage: tcp_load pingpong|hold HOST PORT CLIENTS SECONDS | tcp_load freeport\n");
+		return 2;
+	}
+	n = strtol(argv[4], NULL, 10);
+	limit = strtod(argv[5], NULL);
+	if (n < 1 || limit <= 0)
+		errx(2, "CLIENTS and SECONDS must be positive");
+	setup(&l, argv[2], argv[3], n);
+	l.pingpong = strcmp(argv[1], "pingpong") == 0;
+	t0 = now_s();
+	if (!l.pingpong) {
+		while (l.served + l.failed < n && now_s() - t0 < limit)
+			step(&l, 100);
+		printf("served %ld of %ld in %.1f s (failed %ld)\n", l.served, n, now_s() - t0,
+		    l.failed);
+		return l.served == n ? 0 : 1;
+	}
+	/* Warm-up: every client connected and answered once (or 60 s). */
+	while (l.served + l.failed < n && now_s() - t0 < 60)
+		step(&l, 100);
+	if (l.served < n)
+		errx(1, "only %ld of %ld clients got going (failed %ld)", l.served, n, l.failed);
+	l.counting = 1;
+	t1 = now_s();
+	while (now_s() - t1 < limit)
+		step(&l, 100);
+	t1 = now_s() - t1;
+	printf("round_trips %ld seconds %.2f rate %.0f failed %ld\n", l.round_trips, t1,
+	    l.round_trips / t1, l.failed);
+	return 0;
+}
