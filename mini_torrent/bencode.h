@@ -12,6 +12,9 @@
  * caller hashes instead of re-encoding.  Input is hostile: depth and node count
  * are bounded, string lengths are checked against what is left, integers are
  * checked for overflow, and every error says at which byte offset it stopped.
+ * Every value takes at least two input bytes, so a decoded tree needs at most
+ * len / 2 + 1 nodes: memory grows with the input, never beyond it by more
+ * than that factor.
  *
  * The encoder appends to a growable buffer.  After an allocation failure the
  * buffer is marked failed and later calls do nothing, so a caller builds a

@@ -10,7 +10,8 @@
  *
  * Everything a peer later trusts is checked here once: the piece count matches
  * the total length, every path is relative and cannot climb out of the
- * download directory, no two files claim the same path.  The struct owns
+ * download directory, no two files claim the same path, there is at least
+ * one byte of content.  The struct owns
  * copies of everything, so it outlives the bytes it was parsed from.
  */
 #ifndef METAINFO_H

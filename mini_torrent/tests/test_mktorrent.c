@@ -398,6 +398,27 @@ Test(mktorrent, bad_usage_exits_2_and_runtime_errors_exit_1)
 	}
 }
 
+Test(mktorrent, refuses_special_files_and_symlink_loops)
+{
+	char *mk = bin("mt-mktorrent");
+
+	cr_assert_eq(mkdir(in_dir("fifo"), 0755), 0);
+	write_random(in_dir("fifo/ok"), 10);
+	cr_assert_eq(mkfifo(in_dir("fifo/pipe"), 0644), 0);
+	cr_assert_eq(mkdir(in_dir("loop"), 0755), 0);
+	write_random(in_dir("loop/ok"), 10);
+	cr_assert_eq(symlink(".", in_dir("loop/again")), 0);
+	{
+		char *a[] = { mk, "-o", in_dir("f.torrent"), in_dir("fifo"), NULL };
+		expect_failure(a, 1, "pipe: not a regular file or directory");
+	}
+	{
+		char *a[] = { mk, "-o", in_dir("l.torrent"), in_dir("loop"), NULL };
+		/* the kernel (ELOOP) or our depth limit stops it; both name the path */
+		expect_failure(a, 1, "loop/again/again/again");
+	}
+}
+
 Test(mktorrent, help_exits_0_with_usage)
 {
 	char out[4096];
