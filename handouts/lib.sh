@@ -17,7 +17,11 @@
 #                        $PORT"), and returns once it is capturing (needs root
 #                        or capture rights).  Gives up after CAPTURE_TIMEOUT
 #                        seconds (default 15).
-#   capture_wait         waits for those N packets and prints them.
+#   capture_wait [CMD...]
+#                        waits for those N packets and prints them (through CMD,
+#                        e.g. a sed script, when one is given).  Call it as it
+#                        is, not at the left of a pipe: a subshell cannot wait
+#                        for tshark.
 #
 # Servers are asked for port 0, so the kernel picks a free port and two runs
 # never collide; serve reads which one from the readiness line.  (make
@@ -98,6 +102,6 @@ capture() {
 
 capture_wait() {
 	wait "$CAPTURE_PID" || { echo "capture: tshark did not see the packets" >&2; return 1; }
-	cat "$CAPTURE_OUT"
+	if (($#)); then "$@" <"$CAPTURE_OUT"; else cat "$CAPTURE_OUT"; fi
 	rm -rf "$(dirname "$CAPTURE_OUT")"
 }
