@@ -175,6 +175,8 @@ pump(struct proc *p, long until_ms)
 static void
 consume(struct proc *p, size_t n)
 {
+	if (p->out_len == 0)
+		return;		/* p->out may still be NULL */
 	memmove(p->out, p->out + n, p->out_len - n);
 	p->out_len -= n;
 }
@@ -240,7 +242,8 @@ proc_read_all(struct proc *p, char *buf, size_t cap, int timeout_ms)
 		pump(p, until);
 	}
 	n = p->out_len < cap ? p->out_len : cap;
-	memcpy(buf, p->out, n);
+	if (n > 0)
+		memcpy(buf, p->out, n);
 	consume(p, p->out_len);
 	return (long)n;
 }
