@@ -51,14 +51,14 @@ segment_type_name(int type)
 	return segment_type_names[type];
 }
 
-static void
+void
 segment_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)(v & 0xff);
 }
 
-static uint16_t
+uint16_t
 segment_get16(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);

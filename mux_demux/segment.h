@@ -107,6 +107,12 @@ struct segment {
 	size_t payload_len;
 };
 
+/* Writes v at p as two bytes, most significant first (network byte order). */
+void segment_put16(uint8_t *p, uint16_t v);
+
+/* Reads two bytes at p, most significant first. */
+uint16_t segment_get16(const uint8_t *p);
+
 /* A short lower-case name for a status or a type ("bad checksum", "data"). */
 const char *segment_status_name(enum segment_status s);
 const char *segment_type_name(int type);
