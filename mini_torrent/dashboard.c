@@ -11,56 +11,99 @@
 #include <stdio.h>
 #include <string.h>
 
+/* How a client spells its version in the four characters after its code. */
+enum version_style {
+	V_DOTTED,	/* one character per component: -LT2080- is 2.0.8.0 */
+	V_TRANSMISSION,	/* major, two-digit minor, tag: -TR3000- is 3.00 */
+	V_PAIRS,	/* two two-digit components: -CD0303- is 3.3 */
+};
+
 /* Azureus-style client codes ("-XX1234-"), the common ones. */
 static const struct {
 	char code[3];
 	const char *name;
+	enum version_style style;
 } clients[] = {
-	{ "MT", "mini_torrent" }, { "TR", "Transmission" },
-	{ "LT", "libtorrent" }, { "lt", "rTorrent" }, { "qB", "qBittorrent" },
-	{ "DE", "Deluge" }, { "UT", "uTorrent" }, { "UM", "uTorrent Mac" },
-	{ "UW", "uTorrent Web" }, { "AZ", "Vuze" }, { "BI", "BiglyBT" },
-	{ "BC", "BitComet" }, { "BT", "BitTorrent" }, { "KT", "KTorrent" },
-	{ "CD", "Enhanced CTorrent" }, { "CT", "CTorrent" }, { "AR", "Arctic" },
-	{ "FW", "FrostWire" }, { "WW", "WebTorrent" }, { "WD", "WebTorrent Desktop" },
-	{ "XL", "Xunlei" }, { "TX", "Tixati" }, { "PI", "PicoTorrent" },
+	{ "MT", "mini_torrent", V_DOTTED }, { "TR", "Transmission", V_TRANSMISSION },
+	{ "LT", "libtorrent", V_DOTTED }, { "lt", "rTorrent", V_DOTTED },
+	{ "qB", "qBittorrent", V_DOTTED }, { "DE", "Deluge", V_DOTTED },
+	{ "UT", "uTorrent", V_DOTTED }, { "UM", "uTorrent Mac", V_DOTTED },
+	{ "UW", "uTorrent Web", V_DOTTED }, { "AZ", "Vuze", V_DOTTED },
+	{ "BI", "BiglyBT", V_DOTTED }, { "BC", "BitComet", V_DOTTED },
+	{ "BT", "BitTorrent", V_DOTTED }, { "KT", "KTorrent", V_DOTTED },
+	{ "CD", "Enhanced CTorrent", V_PAIRS }, { "CT", "CTorrent", V_DOTTED },
+	{ "AR", "Arctic", V_DOTTED }, { "FW", "FrostWire", V_DOTTED },
+	{ "WW", "WebTorrent", V_DOTTED }, { "WD", "WebTorrent Desktop", V_DOTTED },
+	{ "XL", "Xunlei", V_DOTTED }, { "TX", "Tixati", V_DOTTED },
+	{ "PI", "PicoTorrent", V_DOTTED },
 };
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 static int
 is_alnum(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* One Azureus version character: digits, then letters for 10 and up. */
 static int
 version_digit(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
+	if (is_digit(c))
 		return c - '0';
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A' + 10;
 	return c >= 'a' && c <= 'z' ? c - 'a' + 36 : 0;
 }
 
-/* "-XX1234-": the client name and a dotted version. */
+/* "-XX1234-": the client name and its version. */
 static void
 azureus_client(const unsigned char *id, char *out, size_t cap)
 {
-	const char *name = NULL;
 	const unsigned char *v = id + 3;
+	size_t i = 0, n = sizeof(clients) / sizeof(clients[0]);
 
-	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++)
-		if (memcmp(id + 1, clients[i].code, 2) == 0)
-			name = clients[i].name;
-	if (name == NULL)
+	while (i < n && memcmp(id + 1, clients[i].code, 2) != 0)
+		i++;
+	if (i == n)
 		snprintf(out, cap, "unknown (-%c%c%c%c%c%c-)", id[1], id[2], v[0], v[1], v[2], v[3]);
-	else if (memcmp(id + 1, "TR", 2) == 0)	/* Transmission: -TR3000- is 3.00 */
-		snprintf(out, cap, "%s %c.%c%c%s", name, v[0], v[1], v[2],
+	else if (clients[i].style == V_TRANSMISSION)
+		snprintf(out, cap, "%s %c.%c%c%s", clients[i].name, v[0], v[1], v[2],
 		    v[3] == '0' ? "" : v[3] == 'B' ? " beta" : " dev");
+	else if (clients[i].style == V_PAIRS)
+		snprintf(out, cap, "%s %d.%d", clients[i].name,
+		    version_digit(v[0]) * 10 + version_digit(v[1]),
+		    version_digit(v[2]) * 10 + version_digit(v[3]));
 	else
-		snprintf(out, cap, "%s %d.%d.%d.%d", name, version_digit(v[0]),
+		snprintf(out, cap, "%s %d.%d.%d.%d", clients[i].name, version_digit(v[0]),
 		    version_digit(v[1]), version_digit(v[2]), version_digit(v[3]));
+}
+
+/* aria2's "A2-1-36-0-" (then random bytes): three numbers, each ending in '-'. */
+static int
+aria2_client(const unsigned char *id, char *out, size_t cap)
+{
+	int num[3];
+	size_t pos = 3;
+
+	if (memcmp(id, "A2-", 3) != 0)
+		return -1;
+	for (int k = 0; k < 3; k++) {
+		num[k] = 0;
+		if (!is_digit(id[pos]))
+			return -1;
+		while (pos < 15 && is_digit(id[pos]))
+			num[k] = num[k] * 10 + id[pos++] - '0';
+		if (id[pos++] != '-')
+			return -1;
+	}
+	snprintf(out, cap, "aria2 %d.%d.%d", num[0], num[1], num[2]);
+	return 0;
 }
 
 void
@@ -70,22 +113,10 @@ dashboard_client(const unsigned char id[SWARM_ID_LEN], char *out, size_t cap)
 
 	for (int i = 1; i < 7; i++)
 		azureus = azureus && is_alnum(id[i]);
-	if (azureus) {
+	if (azureus)
 		azureus_client(id, out, cap);
-	} else if (memcmp(id, "A2-", 3) == 0) {	/* aria2: "A2-1-36-0-" */
-		size_t n = 0;
-
-		while (n < 12 && (is_alnum(id[3 + n]) || id[3 + n] == '-'))
-			n++;
-		while (n > 0 && id[3 + n - 1] == '-')
-			n--;
-		snprintf(out, cap, "aria2 %.*s", (int)n, (const char *)id + 3);
-		for (char *c = strchr(out, ' ') + 1; *c != '\0'; c++)
-			if (*c == '-')
-				*c = '.';
-	} else {
+	else if (aria2_client(id, out, cap) == -1)
 		snprintf(out, cap, "unknown");
-	}
 }
 
 /* printf into b; output longer than 512 bytes marks b failed. */
