@@ -42,27 +42,34 @@ choker_snubbed(const struct choker *c, const struct choker_peer *peer,
 	return now - peer->last_block_ms >= c->cfg.snub_ms;
 }
 
-/* The best interested, still-choked, unsnubbed peer, or -1. */
+/*
+ * The best interested, still-choked peer, or -1.  Unsnubbed peers rank
+ * before snubbing ones whatever their rates, so a snubbing peer keeps a
+ * regular slot only when nobody else wants it.
+ */
 static long
 best_candidate(struct choker *c, const struct choker_peer *peers, size_t n,
     int64_t now, int seeding)
 {
-	/* SOLUTION BEGIN: the interested, choked, unsnubbed peer with the best rate (upload rate to it when seeding), a random one among ties */
+	/* SOLUTION BEGIN: the interested, choked peer with the best rate (upload rate to it when seeding), snubbing peers last, a random one among ties */
 	/* SOLUTION STUB: return -1; */
 	long best = -1;
 	uint64_t best_rate = 0, ties = 0;
+	int best_snub = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct choker_peer *p = &peers[i];
 		uint64_t rate = seeding ? p->rate_to : p->rate_from;
+		int snub = !seeding && choker_snubbed(c, p, now);
 
-		if (!p->interested || p->unchoke ||
-		    (!seeding && choker_snubbed(c, p, now)))
+		if (!p->interested || p->unchoke)
 			continue;
-		if (best >= 0 && rate < best_rate)
+		if (best >= 0 && (snub > best_snub ||
+		    (snub == best_snub && rate < best_rate)))
 			continue;
-		if (best < 0 || rate > best_rate) {
+		if (best < 0 || snub < best_snub || rate > best_rate) {
 			best_rate = rate;
+			best_snub = snub;
 			ties = 0;
 		}
 		if (rng_below(&c->rng, ++ties) == 0)

@@ -13,8 +13,9 @@
  *     times as likely to be picked as an older one.
  *
  * Anti-snubbing: a peer that has sent us no block for snub_ms (60 s) loses
- * its claim to a regular slot, whatever its past rate; it can still win the
- * optimistic one.
+ * its claim to a regular slot, whatever its past rate: every unsnubbed
+ * interested peer ranks before it (so it keeps a slot only if nobody else
+ * wants one), and it can still win the optimistic one.
  *
  * When we are a seed nobody uploads to us, so download rates mean nothing.  We
  * then rank by the rate at which WE upload to each peer, as the original

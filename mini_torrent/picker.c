@@ -312,6 +312,15 @@ picker_block_received(struct picker *p, uint32_t piece, uint32_t begin)
 	return ++a->nreceived == a->nblocks ? PICKER_PIECE_DONE : PICKER_BLOCK;
 }
 
+unsigned
+picker_requests_out(const struct picker *p, uint32_t piece, uint32_t begin)
+{
+	const struct picker_active *a = active_of(p, piece);
+	uint32_t b = begin / PICKER_BLOCK_LEN;
+
+	return a != NULL && b < a->nblocks ? a->requested[b] : 0;
+}
+
 void
 picker_piece_verified(struct picker *p, uint32_t piece)
 {

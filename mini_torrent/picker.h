@@ -110,6 +110,10 @@ enum picker_recv {
 enum picker_recv picker_block_received(struct picker *p, uint32_t piece,
     uint32_t begin);
 
+/* Requests out for the block (0 if the piece is not active). */
+unsigned picker_requests_out(const struct picker *p, uint32_t piece,
+    uint32_t begin);
+
 /* The piece passed its hash check (or was found on disk): we have it. */
 void picker_piece_verified(struct picker *p, uint32_t piece);
 /* The piece failed its hash check: forget its blocks, fetch it again. */

@@ -117,6 +117,20 @@ Test(choker, snubbing_peer_loses_its_regular_slot)
 		cr_expect(p[i].unchoke && !p[i].optimistic, "peer %zu", i + 1);
 }
 
+Test(choker, snubbing_peer_keeps_a_slot_nobody_else_wants)
+{
+	struct choker c = make_choker(0, 1);
+	struct choker_peer p[3];
+	int64_t now = 100000;
+
+	make_peers(p, 3);
+	for (size_t i = 0; i < 3; i++)
+		p[i].last_block_ms = now - CHOKER_SNUB_MS - 1;
+	choker_run(&c, p, 3, now, 0);
+	for (size_t i = 0; i < 3; i++)
+		cr_expect(p[i].unchoke, "peer %zu", i + 1);
+}
+
 Test(choker, rechokes_every_interval)
 {
 	struct choker c = make_choker(0, 1);
