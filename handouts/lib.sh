@@ -11,6 +11,15 @@
 #                        reaches your terminal.  Returns 1 if the line never
 #                        comes (and stops the server).
 #   stop                 stops every server that serve started, and waits for them.
+#   host NAME CMD [ARG...]
+#                        starts CMD, a program that reads commands on stdin (such
+#                        as mux_host), under the name NAME; waits for its
+#                        "listening on" line, prints it as "NAME| listening on
+#                        ...", and sets $ADDR and $PORT as serve does.
+#   tell NAME LINE...    types LINE into host NAME (and shows it as "NAME< LINE").
+#   upto NAME REGEX      prints NAME's output ("NAME| ...") up to and including
+#                        the first line that matches the extended REGEX; fails
+#                        if none comes within SERVE_TIMEOUT seconds.
 #   capture FILTER N [TSHARK-OPTION...]
 #                        starts tshark on the loopback interface for the first N
 #                        packets that match the capture FILTER (e.g. "udp port
@@ -28,6 +37,7 @@
 # test-handouts loads this file before every runnable block.)
 
 SERVE_PIDS=()
+declare -A HOST_IN HOST_OUT
 
 serve() {
 	local dir fifo line fd pid rc
@@ -104,4 +114,44 @@ capture_wait() {
 	wait "$CAPTURE_PID" || { echo "capture: tshark did not see the packets" >&2; return 1; }
 	if (($#)); then "$@" <"$CAPTURE_OUT"; else cat "$CAPTURE_OUT"; fi
 	rm -rf "$(dirname "$CAPTURE_OUT")"
+}
+
+host() {
+	local name=$1 dir in out line pid
+	shift
+	dir=$(mktemp -d) || return 1
+	mkfifo "$dir/in" "$dir/out" || return 1
+	"$@" <"$dir/in" >"$dir/out" &
+	pid=$!
+	SERVE_PIDS+=("$pid")
+	exec {in}>"$dir/in" {out}<"$dir/out"
+	rm -rf "$dir"
+	HOST_IN[$name]=$in
+	HOST_OUT[$name]=$out
+	upto "$name" '^listening on ' || return 1
+	ADDR=${UPTO_LINE#listening on }
+	PORT=${ADDR##*:}
+	ADDR=${ADDR%:*}
+}
+
+tell() {
+	local name=$1
+	shift
+	[[ -n ${HOST_IN[$name]:-} ]] || { echo "tell: no host named $name" >&2; return 1; }
+	printf '%s< %s\n' "$name" "$*"
+	printf '%s\n' "$*" >&"${HOST_IN[$name]}"
+}
+
+upto() {
+	local name=$1 re=$2 line
+	[[ -n ${HOST_OUT[$name]:-} ]] || { echo "upto: no host named $name" >&2; return 1; }
+	while IFS= read -r -t "${SERVE_TIMEOUT:-10}" -u "${HOST_OUT[$name]}" line; do
+		printf '%s| %s\n' "$name" "$line"
+		if [[ $line =~ $re ]]; then
+			UPTO_LINE=$line
+			return 0
+		fi
+	done
+	echo "upto: $name printed no line matching /$re/ within ${SERVE_TIMEOUT:-10} s" >&2
+	return 1
 }
