@@ -422,3 +422,17 @@ Test(transport, wrong_socket_kinds_get_clear_errors)
 	cr_assert_eq(transport_close(A.t, -1), -1);
 	cr_assert_eq(errno, EBADF);
 }
+
+Test(transport, drops_messages_when_a_socket_queue_is_full)
+{
+	int b = transport_bind(B.t, 7);
+
+	for (int i = 0; i < 20; i++) {	/* 20 x 64 KiB: more than the 1 MiB a socket holds */
+		send_big(REASM_MAX_MESSAGE);
+		pump(0);
+	}
+	cr_assert_eq(transport_counters(B.t)->queue_full, 4);
+	for (int i = 0; i < 16; i++)
+		expect_big(b, REASM_MAX_MESSAGE);
+	expect_nothing(&B, b);
+}
