@@ -50,7 +50,8 @@ usage(FILE *f)
 static int
 connect_to(const struct addrinfo *ai, long timeout_ms)
 {
-	/* TODO: socket(), make it non-blocking, connect(): EINPROGRESS means "wait for POLLOUT" (net_wait), then read the outcome with getsockopt(SO_ERROR) */
+	/* TODO: socket(), make it non-blocking, connect(): EINPROGRESS means "wait for
+	 * POLLOUT" (net_wait), then read the outcome with getsockopt(SO_ERROR) */
 	return -1;
 }
 
@@ -62,7 +63,8 @@ connect_to(const struct addrinfo *ai, long timeout_ms)
 static int
 send_all(int fd, const char *buf, size_t n, long timeout_ms)
 {
-	/* TODO: loop until all n bytes are sent: send() may take only part; on EAGAIN wait for POLLOUT (net_wait) at most timeout_ms */
+	/* TODO: loop until all n bytes are sent: send() may take only part; on EAGAIN
+	 * wait for POLLOUT (net_wait) at most timeout_ms */
 	return -1;
 }
 
@@ -75,7 +77,8 @@ send_all(int fd, const char *buf, size_t n, long timeout_ms)
 static ssize_t
 recv_exact(int fd, char *buf, size_t n, long timeout_ms)
 {
-	/* TODO: loop until n bytes have arrived: recv() may return only part (0 = the server closed); on EAGAIN wait for POLLIN (net_wait) at most timeout_ms */
+	/* TODO: loop until n bytes have arrived: recv() may return only part (0 = the
+	 * server closed); on EAGAIN wait for POLLIN (net_wait) at most timeout_ms */
 	return -1;
 }
 

@@ -105,7 +105,9 @@ open_listener(const char *addr, const char *port)
 	if ((gai = getaddrinfo(addr, port, &hints, &res)) != 0)
 		errx(1, "%s port %s: %s", addr ? addr : "*", port, gai_strerror(gai));
 	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
-		/* TODO: create the welcoming socket for ai: socket(), SO_REUSEADDR (restart without waiting for old connections), bind(), listen() with a long queue; on failure close it, leave fd -1 and try the next address */
+		/* TODO: create the welcoming socket for ai: socket(), SO_REUSEADDR
+		 * (restart without waiting for old connections), bind(), listen() with a long
+		 * queue; on failure close it, leave fd -1 and try the next address */
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
@@ -152,7 +154,8 @@ serve_blocking(int fd, long idle_ms)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
 		return strerror(errno);
-	/* TODO: loop: recv() what the client sent (0 means it closed), upper_bytes() it, and send() all of it back (send may take only part of it: loop) */
+	/* TODO: loop: recv() what the client sent (0 means it closed), upper_bytes() it,
+	 * and send() all of it back (send may take only part of it: loop) */
 	return "not written yet";
 }
 
@@ -239,7 +242,8 @@ serve_fork(int lfd, const struct opts_server *o)
 static short
 conn_events(const struct conn *c)
 {
-	/* TODO: back-pressure: ask for POLLIN only while c->out has room and the client has not sent FIN (c->peer_done); ask for POLLOUT only while replies are queued */
+	/* TODO: back-pressure: ask for POLLIN only while c->out has room and the client
+	 * has not sent FIN (c->peer_done); ask for POLLOUT only while replies are queued */
 	return POLLIN;
 }
 
@@ -252,7 +256,9 @@ conn_events(const struct conn *c)
 static const char *
 conn_read(struct conn *c)
 {
-	/* TODO: recv() at most outbuf_space(&c->out) bytes (0 = the client sent FIN: set c->peer_done; EAGAIN = nothing after all), upper_bytes() them, send() them back if nothing is queued, and outbuf_append() what send() did not take */
+	/* TODO: recv() at most outbuf_space(&c->out) bytes (0 = the client sent FIN: set
+	 * c->peer_done; EAGAIN = nothing after all), upper_bytes() them, send() them back if
+	 * nothing is queued, and outbuf_append() what send() did not take */
 	return "not written yet";
 }
 
@@ -263,7 +269,8 @@ conn_read(struct conn *c)
 static const char *
 conn_flush(struct conn *c)
 {
-	/* TODO: send() the queued replies starting at outbuf_head(&c->out) (outbuf_pending bytes); outbuf_consume() what was sent; EAGAIN just means "later" */
+	/* TODO: send() the queued replies starting at outbuf_head(&c->out)
+	 * (outbuf_pending bytes); outbuf_consume() what was sent; EAGAIN just means "later" */
 	return NULL;
 }
 
@@ -317,12 +324,12 @@ accept_clients(struct server *s, long now)
 		struct conn *c;
 		int fd = -1;
 
-		/* TODO: accept() the next waiting client: it gets a new socket of its own (fd), while the welcoming socket keeps welcoming */
+		/* TODO: accept() the next waiting client: it gets a new socket of its own
+		 * (fd), while the welcoming socket keeps welcoming */
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
 				s->out_of_fds = conntab_count(&s->tab) > 0;
-			else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-				 errno != ECONNABORTED)
+			else if (!net_again(errno) && errno != ECONNABORTED)
 				warn("accept");
 			return;
 		}

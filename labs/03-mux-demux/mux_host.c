@@ -356,10 +356,11 @@ static void
 host_command(struct host *h, char *line)
 {
 	char *args = line, *word = next_word(&args);
-	int r;
+	int r = 0;
 
 	if (word == NULL || *word == '#')
 		return;
+	errno = 0;
 	if (strcmp(word, "bind") == 0 || strcmp(word, "listen") == 0 ||
 	    strcmp(word, "upper-udp") == 0 || strcmp(word, "upper-conn") == 0)
 		r = cmd_open(h, word, args);
@@ -371,14 +372,16 @@ host_command(struct host *h, char *line)
 	else if (strcmp(word, "close") == 0)
 		r = cmd_close(h, args);
 	else if (strcmp(word, "table") == 0)
-		r = (print_table(h), 0);
+		print_table(h);
 	else if (strcmp(word, "quit") == 0)
-		r = (h->quit = 1, 0);
-	else
-		r = (errno = ENOSYS, -1);
+		h->quit = 1;
+	else {
+		say("error: %s: unknown command", word);
+		return;
+	}
 	if (r == -1)
-		say("error: %s: %s", word, errno == ENOSYS ? "unknown command" :
-		    errno == EINVAL ? "bad arguments (see --help)" : strerror(errno));
+		say("error: %s: %s", word, errno == EINVAL ? "bad arguments (see --help)" :
+		    strerror(errno));
 }
 
 /* Reads what stdin has and runs every complete line. */
@@ -488,7 +491,7 @@ user_conn(struct host *h, int sock, uint8_t *buf, size_t cap)
 	ssize_t n;
 
 	if (h->shown[sock] == TRANSPORT_CONNECTING && st != TRANSPORT_CONNECTING &&
-	    st != TRANSPORT_REFUSED && st != TRANSPORT_TIMED_OUT) {
+	    st != TRANSPORT_REFUSED && st != TRANSPORT_TIMED_OUT && st != TRANSPORT_RESET) {
 		say("connected %d", sock);
 		h->shown[sock] = TRANSPORT_CONNECTED;
 	}
@@ -539,7 +542,7 @@ host_output(void *ctx, const struct segment_netaddr *dst, const uint8_t *seg, si
 	return netif_send(&h->nif, dst, seg, len, host_now_ms());
 }
 
-/* Milliseconds poll may sleep: until the nearest timer, or forever (-1). */
+/* Milliseconds poll may sleep: until the nearest timer, a second at most. */
 static int
 host_timeout(const struct host *h)
 {
@@ -547,10 +550,14 @@ host_timeout(const struct host *h)
 	long next = a == -1 ? b : (b == -1 || a < b ? a : b);
 	long left;
 
+	/*
+	 * At most a second: a signal that lands just before poll() is then
+	 * handled a second late at worst, never forgotten.
+	 */
 	if (next == -1)
-		return -1;
+		return 1000;
 	left = next - host_now_ms();
-	return left < 0 ? 0 : (left > 60000 ? 60000 : (int)left);
+	return left < 0 ? 0 : (left > 1000 ? 1000 : (int)left);
 }
 
 /* Takes in up to a batch of waiting datagrams. */

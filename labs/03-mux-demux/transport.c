@@ -34,6 +34,7 @@ struct transport_sock {
 	int row;				/* its table row, or -1 */
 	struct transport_msg *head, *tail;	/* received messages */
 	int nqueued;
+	size_t queued_bytes;
 	int pending_err;			/* DGRAM: reported by the next recvfrom */
 	struct transport_endpoint err_from;
 	int accq[TRANSPORT_MAX_BACKLOG];	/* LISTEN: connections to accept */
@@ -96,6 +97,7 @@ transport_config_default(struct transport_config *cfg)
 		.connect_retry_ms = 500,
 		.reasm = { .max_bytes = 1024 * 1024, .max_partials = 64, .timeout_ms = 2000 },
 		.queue_max = 256,
+		.queue_bytes = 1024 * 1024,
 		.backlog = 16,
 	};
 }
@@ -108,6 +110,7 @@ transport_new(const struct segment_netaddr *self, const struct transport_config 
 
 	if (cfg->mss < TRANSPORT_MIN_MSS || cfg->mss > SEGMENT_MAX_PAYLOAD ||
 	    cfg->backlog < 1 || cfg->backlog > TRANSPORT_MAX_BACKLOG || cfg->queue_max < 1 ||
+	    cfg->queue_bytes < REASM_MAX_MESSAGE ||
 	    cfg->reasm.max_partials < 1 || cfg->reasm.timeout_ms < 1) {
 		errno = EINVAL;
 		return NULL;
@@ -138,6 +141,7 @@ transport_flush_queue(struct transport_sock *so)
 	}
 	so->tail = NULL;
 	so->nqueued = 0;
+	so->queued_bytes = 0;
 }
 
 void
@@ -420,6 +424,7 @@ transport_pop(struct transport_sock *so, void *buf, size_t cap,
 	if (so->head == NULL)
 		so->tail = NULL;
 	so->nqueued--;
+	so->queued_bytes -= m->len;
 	free(m);
 	return (ssize_t)n;
 }
@@ -447,9 +452,10 @@ transport_recvfrom(struct transport *t, int sock, void *buf, size_t cap,
 	}
 	if (so->kind == TRANSPORT_CONN && so->state == TRANSPORT_PEER_CLOSED)
 		return 0;
-	errno = so->kind == TRANSPORT_CONN ? transport_conn_error(so->state) : 0;
-	if (errno == 0 || errno == ENOTCONN)
-		errno = EAGAIN;
+	errno = EAGAIN;
+	if (so->kind == TRANSPORT_CONN && so->state != TRANSPORT_CONNECTING &&
+	    so->state != TRANSPORT_CONNECTED)
+		errno = transport_conn_error(so->state);	/* refused, reset, timed out */
 	return -1;
 }
 
@@ -567,7 +573,7 @@ transport_enqueue(struct transport *t, int sock, const struct transport_endpoint
 	struct transport_row *row = transport_row_of(t, sock);
 	struct transport_msg *m;
 
-	if (so->nqueued >= t->cfg.queue_max ||
+	if (so->nqueued >= t->cfg.queue_max || so->queued_bytes + msg->len > t->cfg.queue_bytes ||
 	    (m = malloc(sizeof(*m) + msg->len)) == NULL) {
 		t->counters.queue_full++;
 		return;
@@ -582,6 +588,7 @@ transport_enqueue(struct transport *t, int sock, const struct transport_endpoint
 		so->head = m;
 	so->tail = m;
 	so->nqueued++;
+	so->queued_bytes += m->len;
 	if (row != NULL)
 		row->msg_in++;
 }

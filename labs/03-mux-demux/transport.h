@@ -78,6 +78,7 @@ struct transport_config {
 	long connect_retry_ms;		/* CONNECT is sent again this often */
 	struct reasm_config reasm;
 	int queue_max;			/* messages waiting on one socket */
+	size_t queue_bytes;		/* bytes waiting on one socket */
 	int backlog;			/* connections waiting for accept */
 };
 
