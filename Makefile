@@ -6,12 +6,16 @@
 #   make SAN=1 test the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       run every fuzz harness for FUZZ_SECONDS (default 20)
 #   make starters   regenerate labs/*/ from the references' SOLUTION markers
+#   make test-labs  the starters are up to date, build cleanly, and grade as they should
+#   make test-handouts  run every runnable block of the handouts; check the coverage table
+#   make interop    our programs against real clients and trackers (slow)
+#   make test-browser   the tracker's page in headless Chromium
 #   make bench      run the benchmarks in bench/ (slow; prints ratios)
 #   make clean
 
 DIRS := $(foreach d,udp_uppercase tcp_uppercase mux_demux mini_torrent grader,$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all test demo fuzz interop clean bench check-copies check-tools $(DIRS)
+.PHONY: all test demo fuzz interop starters test-labs test-handouts test-browser figures clean bench check-copies check-tools $(DIRS)
 
 all: $(DIRS)
 
@@ -29,9 +33,22 @@ check-tools:
 	  exit 1; \
 	fi
 
-test: check-tools check-copies
+test: check-tools check-copies all
 	@set -e; for d in $(DIRS); do $(MAKE) -C $$d test; done
+	@if [ "$(SAN)" != 1 ]; then $(MAKE) --no-print-directory test-labs test-handouts; fi
 	@echo "make test: all passed"
+
+starters:
+	@bash labs/mkstarters.sh
+
+test-labs: all
+	@bash labs/test-labs.sh
+
+test-handouts: all
+	@bash handouts/test-handouts.sh
+
+test-browser:
+	@$(MAKE) -C mini_torrent test-browser
 
 demo: check-tools all
 	@./demo.sh
