@@ -11,7 +11,7 @@
  *       opens CLIENTS connections (at most 256 handshakes in flight), sends
  *       one line on each and checks the reply, keeping every connection open
  *       until all are served or DEADLINE_S passes.  Prints
- *       "served S of N in T s (failed F)".
+ *       "served S of N in T s", plus why the others failed.
  *   tcp_load freeport
  *       prints a TCP port on 127.0.0.1 that was free a moment ago, for
  *       servers that cannot be told to pick one and report it.
@@ -39,6 +39,10 @@
 
 enum state { CONNECTING, SENDING, RECEIVING, SERVED, FAILED };
 
+/* Why a client failed, for the summary line. */
+enum why { WHY_CONNECT, WHY_CLOSED, WHY_RESET, WHY_WRONG, WHY_COUNT };
+static const char *const why_names[WHY_COUNT] = { "connect", "closed", "reset", "wrong reply" };
+
 struct client {
 	int fd;
 	enum state state;
@@ -55,6 +59,7 @@ struct load {
 	int pingpong;
 	int counting;
 	long round_trips;
+	long why[WHY_COUNT];
 	char want[MSG_LEN];
 };
 
@@ -77,13 +82,32 @@ watch(struct load *l, long i, int op, unsigned events)
 }
 
 static void
-fail(struct load *l, long i)
+fail(struct load *l, long i, enum why why)
 {
 	struct client *c = &l->c[i];
 
 	c->state = FAILED;
 	close(c->fd);
 	l->failed++;
+	l->why[why]++;
+}
+
+/* Writes " (failed F: connect C, closed E...)" or nothing into buf. */
+static const char *
+failures(const struct load *l, char *buf, size_t cap)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (l->failed == 0)
+		return buf;
+	off += (size_t)snprintf(buf, cap, " (failed %ld:", l->failed);
+	for (int w = 0; w < WHY_COUNT && off < cap; w++)
+		if (l->why[w] > 0)
+			off += (size_t)snprintf(buf + off, cap - off, " %s %ld", why_names[w], l->why[w]);
+	if (off < cap)
+		snprintf(buf + off, cap - off, ")");
+	return buf;
 }
 
 /* Starts the next connection.  Returns 0, or -1 if the socket could not be made. */
@@ -103,20 +127,45 @@ start_one(struct load *l)
 	l->connecting++;
 	if (connect(c->fd, l->ai->ai_addr, l->ai->ai_addrlen) == -1 && errno != EINPROGRESS) {
 		l->connecting--;
-		c->state = FAILED;
-		close(c->fd);
-		l->failed++;
+		fail(l, i, WHY_CONNECT);
 		return 0;
 	}
 	watch(l, i, EPOLL_CTL_ADD, EPOLLOUT);
 	return 0;
 }
 
+/*
+ * Sends (the rest of) the message.  Sending 31 bytes almost always completes
+ * at once, so the client waits for POLLIN only and asks for EPOLLOUT just in
+ * the rare case the socket is full: two system calls per round trip.
+ */
+static void
+send_msg(struct load *l, long i)
+{
+	struct client *c = &l->c[i];
+	ssize_t w = send(c->fd, MSG + c->off, MSG_LEN - c->off, MSG_NOSIGNAL);
+
+	if (w == -1 && errno != EAGAIN) {
+		fail(l, i, errno == ECONNRESET || errno == EPIPE ? WHY_RESET : WHY_CLOSED);
+		return;
+	}
+	c->off += w > 0 ? (size_t)w : 0;
+	if (c->off < MSG_LEN) {
+		if (c->state != SENDING)
+			watch(l, i, EPOLL_CTL_MOD, EPOLLOUT);
+		c->state = SENDING;
+		return;
+	}
+	if (c->state == SENDING)
+		watch(l, i, EPOLL_CTL_MOD, EPOLLIN);
+	c->state = RECEIVING;
+	c->off = 0;
+}
+
 static void
 on_writable(struct load *l, long i)
 {
 	struct client *c = &l->c[i];
-	ssize_t w;
 
 	if (c->state == CONNECTING) {
 		int e = 0;
@@ -124,25 +173,14 @@ on_writable(struct load *l, long i)
 
 		l->connecting--;
 		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1 || e != 0) {
-			fail(l, i);
+			fail(l, i, WHY_CONNECT);
 			return;
 		}
-		c->state = SENDING;
-		c->off = 0;
-	}
-	w = send(c->fd, MSG + c->off, MSG_LEN - c->off, MSG_NOSIGNAL);
-	if (w == -1 && errno == EAGAIN)
-		return;
-	if (w <= 0) {
-		fail(l, i);
-		return;
-	}
-	c->off += (size_t)w;
-	if (c->off == MSG_LEN) {
-		c->state = RECEIVING;
-		c->off = 0;
 		watch(l, i, EPOLL_CTL_MOD, EPOLLIN);
+		c->state = RECEIVING;	/* send_msg switches back if it must */
+		c->off = 0;
 	}
+	send_msg(l, i);
 }
 
 static void
@@ -154,30 +192,28 @@ on_readable(struct load *l, long i)
 	if (r == -1 && errno == EAGAIN)
 		return;
 	if (r <= 0) {
-		fail(l, i);
+		fail(l, i, r == 0 ? WHY_CLOSED : WHY_RESET);
 		return;
 	}
 	c->off += (size_t)r;
 	if (c->off < MSG_LEN)
 		return;
 	if (memcmp(c->in, l->want, MSG_LEN) != 0) {
-		fail(l, i);
+		fail(l, i, WHY_WRONG);
 		return;
 	}
 	if (l->pingpong && l->counting)
 		l->round_trips++;
-	if (l->pingpong && !c->answered)
+	if (!c->answered)
 		l->served++;
 	c->answered = 1;
 	if (!l->pingpong) {
 		c->state = SERVED;
-		l->served++;
 		watch(l, i, EPOLL_CTL_DEL, 0);
 		return;
 	}
-	c->state = SENDING;
 	c->off = 0;
-	watch(l, i, EPOLL_CTL_MOD, EPOLLOUT);
+	send_msg(l, i);
 }
 
 /* One epoll round: start connections while few are in flight, then handle events. */
@@ -198,8 +234,8 @@ step(struct load *l, int timeout_ms)
 
 		if (s == FAILED || s == SERVED)
 			continue;
-		if (ev[k].events & (EPOLLERR | EPOLLHUP) && s != CONNECTING) {
-			fail(l, i);
+		if ((ev[k].events & (EPOLLERR | EPOLLHUP)) && s != CONNECTING) {
+			fail(l, i, WHY_RESET);
 			continue;
 		}
 		if (s == CONNECTING || s == SENDING)
@@ -255,39 +291,45 @@ main(int argc, char **argv)
 {
 	struct load l = { 0 };
 	double t0, t1, limit;
+	char fails[160], *end;
 	long n;
 
 	if (argc == 2 && strcmp(argv[1], "freeport") == 0)
 		return free_port();
 	if (argc != 6 || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "hold") != 0)) {
-		fprintf(stderr, "usage: tcp_load pingpong|hold HOST PORT CLIENTS SECONDS | tcp_load freeport\n");
+		fprintf(stderr, "usage: tcp_load pingpong|hold HOST PORT CLIENTS SECONDS\n"
+				"       tcp_load freeport\n");
 		return 2;
 	}
-	n = strtol(argv[4], NULL, 10);
-	limit = strtod(argv[5], NULL);
-	if (n < 1 || limit <= 0)
-		errx(2, "CLIENTS and SECONDS must be positive");
+	errno = 0;
+	n = strtol(argv[4], &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 1000000)
+		errx(2, "CLIENTS '%s': want 1..1000000", argv[4]);
+	limit = strtod(argv[5], &end);
+	if (*end != '\0' || !(limit > 0 && limit < 86400))
+		errx(2, "SECONDS '%s': want a positive number", argv[5]);
 	setup(&l, argv[2], argv[3], n);
 	l.pingpong = strcmp(argv[1], "pingpong") == 0;
 	t0 = now_s();
 	if (!l.pingpong) {
 		while (l.served + l.failed < n && now_s() - t0 < limit)
 			step(&l, 100);
-		printf("served %ld of %ld in %.1f s (failed %ld)\n", l.served, n, now_s() - t0,
-		    l.failed);
+		printf("served %ld of %ld in %.1f s%s\n", l.served, n, now_s() - t0,
+		    failures(&l, fails, sizeof(fails)));
 		return l.served == n ? 0 : 1;
 	}
 	/* Warm-up: every client connected and answered once (or 60 s). */
 	while (l.served + l.failed < n && now_s() - t0 < 60)
 		step(&l, 100);
 	if (l.served < n)
-		errx(1, "only %ld of %ld clients got going (failed %ld)", l.served, n, l.failed);
+		errx(1, "only %ld of %ld clients got going%s", l.served, n,
+		    failures(&l, fails, sizeof(fails)));
 	l.counting = 1;
 	t1 = now_s();
 	while (now_s() - t1 < limit)
 		step(&l, 100);
 	t1 = now_s() - t1;
-	printf("round_trips %ld seconds %.2f rate %.0f failed %ld\n", l.round_trips, t1,
-	    l.round_trips / t1, l.failed);
+	printf("round_trips %ld seconds %.2f rate %.0f%s\n", l.round_trips, t1,
+	    l.round_trips / t1, failures(&l, fails, sizeof(fails)));
 	return 0;
 }

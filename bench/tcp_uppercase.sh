@@ -83,24 +83,23 @@ start_socat() {
 	exit 1
 }
 
-# pingpong NAME: prints the rate, and NAME's line.
+# pingpong NAME: one run against the server on PORT; prints NAME's line, sets RATE.
 pingpong() {
-	local out rate
-	out=$("$load" pingpong 127.0.0.1 "$PORT" "$CLIENTS" "$RUN_SECONDS") || {
-		echo "  $1: the run failed: $out" >&2
-		echo 0
+	local out
+	RATE=0
+	if ! out=$("$load" pingpong 127.0.0.1 "$PORT" "$CLIENTS" "$RUN_SECONDS" 2>&1); then
+		printf '  %-30s failed: %s\n' "$1" "$out"
 		return
-	}
-	rate=$(awk '{ print $6 }' <<<"$out")
-	printf '  %-28s %9d round trips/s\n' "$1" "$rate" >&2
-	echo "$rate"
+	fi
+	RATE=$(awk '{ print $6 }' <<<"$out")
+	printf '  %-30s %9d round trips/s\n' "$1" "$RATE"
 }
 
 # hold NAME N: prints NAME's line; returns 0 if all N were served.
 hold() {
 	local out rc=0
 	out=$("$load" hold 127.0.0.1 "$PORT" "$2" "$HOLD_DEADLINE") || rc=$?
-	printf '  %-28s %s\n' "$1" "$out"
+	printf '  %-30s %s\n' "$1" "$out"
 	return $rc
 }
 
@@ -120,13 +119,16 @@ echo "tcp_uppercase benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /pr
 echo
 echo "1. $CLIENTS ping-pong clients, ${RUN_SECONDS} s each (31-byte lines):"
 start_ours poll
-ours=$(pingpong "ours (tcp_server, poll)")
+pingpong "ours (tcp_server, poll)"
+ours=$RATE
 stop_group "$PGID"
 start_ours fork
-fork=$(pingpong "ours (tcp_server --mode fork)")
+pingpong "ours (tcp_server --mode fork)"
+fork=$RATE
 stop_group "$PGID"
 start_socat
-socat=$(pingpong "socat fork + stdbuf tr")
+pingpong "socat fork + stdbuf tr"
+socat=$RATE
 stop_group "$PGID"
 awk -v o="$ours" -v f="$fork" -v s="$socat" 'BEGIN {
 	if (s > 0) printf "  ratio ours/socat: %.1fx (goal >= 5x)  [fork mode/socat: %.1fx]\n", o / s, f / s
@@ -148,6 +150,11 @@ if ((n > 0)); then
 	start_socat
 	hold "socat fork + stdbuf tr" "$n" || true
 	stop_group "$PGID"
+	if [[ -s $tmp/socat.err ]]; then
+		echo "  socat's own messages, most frequent first:"
+		sed -E 's/^[0-9/]+ [0-9:]+ socat\[[0-9]+\] //; s/[0-9]+/N/g' "$tmp/socat.err" |
+			sort | uniq -c | sort -rn | head -n 3 | sed 's/^/   /'
+	fi
 fi
 echo
 echo "all $HOLD served by ours: $ours_ok"

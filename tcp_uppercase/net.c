@@ -12,6 +12,12 @@
 #include <time.h>
 
 int
+net_again(int err)
+{
+	return err == EAGAIN || err == EWOULDBLOCK || err == EINTR;
+}
+
+int
 net_set_nonblocking(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);

@@ -15,6 +15,12 @@
 /* Longest string net_format_addr writes: "[" IPv6 "]:" port, plus NUL. */
 #define NET_ADDRSTRLEN 80
 
+/*
+ * 1 if err (an errno value from a non-blocking send or recv) only means "not
+ * now, try again when poll says so": EAGAIN, EWOULDBLOCK or EINTR.
+ */
+int net_again(int err);
+
 /* Sets O_NONBLOCK on fd.  Returns 0, or -1 with errno set. */
 int net_set_nonblocking(int fd);
 

@@ -50,8 +50,9 @@ usage(FILE *f)
 static int
 connect_to(const struct addrinfo *ai, long timeout_ms)
 {
-	/* SOLUTION BEGIN: socket(), make it non-blocking, connect(): EINPROGRESS means "wait for POLLOUT" (net_wait), then read the outcome with getsockopt(SO_ERROR) */
-	/* SOLUTION STUB: return -1; */
+	/* SOLUTION BEGIN: socket(), make it non-blocking, connect(): EINPROGRESS means "wait for
+	 * POLLOUT" (net_wait), then read the outcome with getsockopt(SO_ERROR) */
+	/* SOLUTION STUB: errno = ENOSYS; return -1; */
 	int fd, soerr = 0, saved;
 	socklen_t len = sizeof(soerr);
 
@@ -91,8 +92,9 @@ error:
 static int
 send_all(int fd, const char *buf, size_t n, long timeout_ms)
 {
-	/* SOLUTION BEGIN: loop until all n bytes are sent: send() may take only part; on EAGAIN wait for POLLOUT (net_wait) at most timeout_ms */
-	/* SOLUTION STUB: return -1; */
+	/* SOLUTION BEGIN: loop until all n bytes are sent: send() may take only part; on EAGAIN
+	 * wait for POLLOUT (net_wait) at most timeout_ms */
+	/* SOLUTION STUB: errno = ENOSYS; return -1; */
 	size_t off = 0;
 	int ready;
 
@@ -103,7 +105,7 @@ send_all(int fd, const char *buf, size_t n, long timeout_ms)
 			off += (size_t)w;
 			continue;
 		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (!net_again(errno))
 			return -1;
 		if ((ready = net_wait(fd, POLLOUT, timeout_ms)) == 0)
 			errno = ETIMEDOUT;
@@ -123,8 +125,9 @@ send_all(int fd, const char *buf, size_t n, long timeout_ms)
 static ssize_t
 recv_exact(int fd, char *buf, size_t n, long timeout_ms)
 {
-	/* SOLUTION BEGIN: loop until n bytes have arrived: recv() may return only part (0 = the server closed); on EAGAIN wait for POLLIN (net_wait) at most timeout_ms */
-	/* SOLUTION STUB: return -1; */
+	/* SOLUTION BEGIN: loop until n bytes have arrived: recv() may return only part (0 = the
+	 * server closed); on EAGAIN wait for POLLIN (net_wait) at most timeout_ms */
+	/* SOLUTION STUB: errno = ENOSYS; return -1; */
 	size_t got = 0;
 	int ready;
 
@@ -137,7 +140,7 @@ recv_exact(int fd, char *buf, size_t n, long timeout_ms)
 			got += (size_t)r;
 			continue;
 		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (!net_again(errno))
 			return -1;
 		if ((ready = net_wait(fd, POLLIN, timeout_ms)) == 0)
 			errno = ETIMEDOUT;

@@ -105,7 +105,10 @@ open_listener(const char *addr, const char *port)
 	if ((gai = getaddrinfo(addr, port, &hints, &res)) != 0)
 		errx(1, "%s port %s: %s", addr ? addr : "*", port, gai_strerror(gai));
 	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next) {
-		/* SOLUTION BEGIN: create the welcoming socket for ai: socket(), SO_REUSEADDR (restart without waiting for old connections), bind(), listen() with a long queue; on failure close it, leave fd -1 and try the next address */
+		/* SOLUTION BEGIN: create the welcoming socket for ai: socket(), SO_REUSEADDR
+		 * (restart without waiting for old connections), bind(), listen() with a long
+		 * queue; on failure close it, leave fd -1 and try the next address */
+		/* SOLUTION STUB: saved = ENOSYS; */
 		int one = 1;
 
 		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
@@ -164,7 +167,8 @@ serve_blocking(int fd, long idle_ms)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1)
 		return strerror(errno);
-	/* SOLUTION BEGIN: loop: recv() what the client sent (0 means it closed), upper_bytes() it, and send() all of it back (send may take only part of it: loop) */
+	/* SOLUTION BEGIN: loop: recv() what the client sent (0 means it closed), upper_bytes() it,
+	 * and send() all of it back (send may take only part of it: loop) */
 	/* SOLUTION STUB: return "not written yet"; */
 	for (;;) {
 		char buf[OUTBUF_CAP];
@@ -174,16 +178,15 @@ serve_blocking(int fd, long idle_ms)
 			return "peer closed";
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? "idle timeout" : strerror(errno);
+		if (n == -1)	/* SO_RCVTIMEO: silent for idle_ms */
+			return net_again(errno) ? "idle timeout" : strerror(errno);
 		upper_bytes(buf, (size_t)n);
 		for (ssize_t off = 0; off < n; off += w) {
 			w = send(fd, buf + off, (size_t)(n - off), 0);
 			if (w == -1 && errno == EINTR)
 				w = 0;
-			else if (w == -1)
-				return errno == EAGAIN || errno == EWOULDBLOCK ? "idle timeout" :
-										 strerror(errno);
+			else if (w == -1)	/* SO_SNDTIMEO: the client stopped reading */
+				return net_again(errno) ? "idle timeout" : strerror(errno);
 		}
 	}
 	/* SOLUTION END */
@@ -272,7 +275,8 @@ serve_fork(int lfd, const struct opts_server *o)
 static short
 conn_events(const struct conn *c)
 {
-	/* SOLUTION BEGIN: back-pressure: ask for POLLIN only while c->out has room and the client has not sent FIN (c->peer_done); ask for POLLOUT only while replies are queued */
+	/* SOLUTION BEGIN: back-pressure: ask for POLLIN only while c->out has room and the client
+	 * has not sent FIN (c->peer_done); ask for POLLOUT only while replies are queued */
 	/* SOLUTION STUB: return POLLIN; */
 	short ev = 0;
 
@@ -293,7 +297,9 @@ conn_events(const struct conn *c)
 static const char *
 conn_read(struct conn *c)
 {
-	/* SOLUTION BEGIN: recv() at most outbuf_space(&c->out) bytes (0 = the client sent FIN: set c->peer_done; EAGAIN = nothing after all), upper_bytes() them, send() them back if nothing is queued, and outbuf_append() what send() did not take */
+	/* SOLUTION BEGIN: recv() at most outbuf_space(&c->out) bytes (0 = the client sent FIN: set
+	 * c->peer_done; EAGAIN = nothing after all), upper_bytes() them, send() them back if
+	 * nothing is queued, and outbuf_append() what send() did not take */
 	/* SOLUTION STUB: return "not written yet"; */
 	static char buf[OUTBUF_CAP];
 	ssize_t n, sent = 0;
@@ -304,12 +310,11 @@ conn_read(struct conn *c)
 		return NULL;
 	}
 	if (n == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? NULL :
-										  strerror(errno);
+		return net_again(errno) ? NULL : strerror(errno);
 	upper_bytes(buf, (size_t)n);
 	if (outbuf_pending(&c->out) == 0) {	/* queued bytes must go first */
 		sent = send(c->fd, buf, (size_t)n, 0);
-		if (sent == -1 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		if (sent == -1 && !net_again(errno))
 			return strerror(errno);
 		if (sent == -1)
 			sent = 0;
@@ -327,13 +332,13 @@ conn_read(struct conn *c)
 static const char *
 conn_flush(struct conn *c)
 {
-	/* SOLUTION BEGIN: send() the queued replies starting at outbuf_head(&c->out) (outbuf_pending bytes); outbuf_consume() what was sent; EAGAIN just means "later" */
+	/* SOLUTION BEGIN: send() the queued replies starting at outbuf_head(&c->out)
+	 * (outbuf_pending bytes); outbuf_consume() what was sent; EAGAIN just means "later" */
 	/* SOLUTION STUB: return NULL; */
 	ssize_t n = send(c->fd, outbuf_head(&c->out), outbuf_pending(&c->out), 0);
 
 	if (n == -1)
-		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? NULL :
-										  strerror(errno);
+		return net_again(errno) ? NULL : strerror(errno);
 	outbuf_consume(&c->out, (size_t)n);
 	return NULL;
 	/* SOLUTION END */
@@ -389,14 +394,17 @@ accept_clients(struct server *s, long now)
 		struct conn *c;
 		int fd = -1;
 
-		/* SOLUTION BEGIN: accept() the next waiting client: it gets a new socket of its own (fd), while the welcoming socket keeps welcoming */
+		/* SOLUTION BEGIN: accept() the next waiting client: it gets a new socket of its own
+		 * (fd), while the welcoming socket keeps welcoming */
+		/* SOLUTION STUB: errno = ENOSYS; */
 		fd = accept(s->lfd, (struct sockaddr *)&ss, &len);
 		/* SOLUTION END */
 		if (fd == -1) {
+			if (errno == EBADF || errno == EINVAL || errno == ENOTSOCK || errno == ENOSYS)
+				err(1, "accept");	/* can never succeed */
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
 				s->out_of_fds = conntab_count(&s->tab) > 0;
-			else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-				 errno != ECONNABORTED)
+			else if (!net_again(errno) && errno != ECONNABORTED)
 				warn("accept");
 			return;
 		}

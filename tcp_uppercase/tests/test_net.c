@@ -3,6 +3,7 @@
  */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -67,4 +68,14 @@ Test(net, wait_reports_ready_and_times_out, .timeout = 10)
 	cr_assert_eq(net_wait(sv[0], POLLOUT, 0), 1);
 	close(sv[0]);
 	close(sv[1]);
+}
+
+Test(net, again_means_only_try_later)
+{
+	cr_assert(net_again(EAGAIN));
+	cr_assert(net_again(EWOULDBLOCK));
+	cr_assert(net_again(EINTR));
+	cr_assert_not(net_again(ECONNRESET));
+	cr_assert_not(net_again(EPIPE));
+	cr_assert_not(net_again(0));
 }
