@@ -329,6 +329,44 @@ Test(server, out_of_descriptors_it_waits_and_then_serves_the_rest, .timeout = 60
 	proc_kill(&srv);
 }
 
+Test(server, raises_its_open_file_limit_to_the_hard_limit, .timeout = 60)
+{
+	enum { N = 300 };
+	struct proc srv;
+	const char *argv[] = { "/bin/sh", "-c",
+		"ulimit -S -n 64 && exec \"$0\" -v -b 127.0.0.1 -p 0", proc_bin("tcp_server"), NULL };
+	int port, fd[N];
+
+	tnet_raise_nofile(N + 64);
+	cr_assert_eq(proc_start(&srv, (char *const *)argv), 0);
+	port = proc_wait_listening(&srv, NULL, 0, TNET_SOON_MS);
+	cr_assert_gt(port, 0, "%s", proc_stderr(&srv));
+	cr_assert_null(strstr(proc_stderr(&srv), "open-file limit 64\n"), "the limit stayed at 64");
+	for (int i = 0; i < N; i++)
+		fd[i] = tnet_connect(port);
+	for (int i = 0; i < N; i++)
+		tnet_expect_echo(fd[i], "one of many\n");
+	for (int i = 0; i < N; i++)
+		close(fd[i]);
+	proc_kill(&srv);
+}
+
+Test(server, verbose_logs_each_connect_and_disconnect, .timeout = 30)
+{
+	struct proc srv;
+	int port = tnet_server(&srv, "-v", NULL), fd = tnet_connect(port);
+
+	cr_assert_eq(proc_wait_stderr(&srv, "connect 127.0.0.1:", TNET_SOON_MS), 0, "%s",
+	    proc_stderr(&srv));
+	tnet_expect_echo(fd, "log me\n");
+	close(fd);
+	cr_assert_eq(proc_wait_stderr(&srv, "disconnect 127.0.0.1:", TNET_SOON_MS), 0, "%s",
+	    proc_stderr(&srv));
+	cr_assert(strstr(proc_stderr(&srv), "(peer closed; 0 connected)") != NULL, "%s",
+	    proc_stderr(&srv));
+	proc_kill(&srv);
+}
+
 Test(server, listens_on_ipv6, .timeout = 30)
 {
 	struct proc srv;
