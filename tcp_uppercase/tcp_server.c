@@ -21,6 +21,10 @@
  * before the server closes; one silent for --idle-timeout is closed.  At
  * --max-clients, or when out of descriptors, the server stops accepting:
  * newcomers wait in the listen queue and are served as soon as a slot frees.
+ *
+ * What a lab-2 student writes is between SOLUTION markers: the welcoming
+ * socket, accept(), the blocking serve loop, and the poll server's
+ * per-connection read, transform and write with back-pressure.
  */
 #include <err.h>
 #include <errno.h>
