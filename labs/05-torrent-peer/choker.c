@@ -1,0 +1,139 @@
+/*
+ * choker.c — the rechoke decision (see choker.h).
+ *
+ * The top `slots` are found by repeated selection (slots x n comparisons,
+ * no allocation, no sort), ties broken at random so that equal peers (all at
+ * rate 0 when a download starts) do not always favour the first connected.
+ */
+#include "choker.h"
+
+#include "rng.h"
+
+void
+choker_config_default(struct choker_config *cfg)
+{
+	cfg->slots = CHOKER_SLOTS;
+	cfg->rechoke_ms = CHOKER_RECHOKE_MS;
+	cfg->optimistic_ms = CHOKER_OPTIMISTIC_MS;
+	cfg->snub_ms = CHOKER_SNUB_MS;
+}
+
+void
+choker_init(struct choker *c, const struct choker_config *cfg, int64_t now,
+    uint64_t seed)
+{
+	c->cfg = *cfg;
+	c->next_rechoke = now;
+	c->next_optimistic = now;
+	c->optimistic_id = 0;
+	c->rng = seed;
+}
+
+int
+choker_due(const struct choker *c, int64_t now)
+{
+	return now >= c->next_rechoke;
+}
+
+int
+choker_snubbed(const struct choker *c, const struct choker_peer *peer,
+    int64_t now)
+{
+	return now - peer->last_block_ms >= c->cfg.snub_ms;
+}
+
+/*
+ * The best interested, still-choked peer, or -1.  Unsnubbed peers rank
+ * before snubbing ones whatever their rates, so a snubbing peer keeps a
+ * regular slot only when nobody else wants it.
+ */
+static long
+best_candidate(struct choker *c, const struct choker_peer *peers, size_t n,
+    int64_t now, int seeding)
+{
+	long best = -1;
+	uint64_t best_rate = 0, ties = 0;
+	int best_snub = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct choker_peer *p = &peers[i];
+		uint64_t rate = seeding ? p->rate_to : p->rate_from;
+		int snub = !seeding && choker_snubbed(c, p, now);
+
+		if (!p->interested || p->unchoke)
+			continue;
+		if (best >= 0 && (snub > best_snub ||
+		    (snub == best_snub && rate < best_rate)))
+			continue;
+		if (best < 0 || snub < best_snub || rate > best_rate) {
+			best_rate = rate;
+			best_snub = snub;
+			ties = 0;
+		}
+		if (rng_below(&c->rng, ++ties) == 0)
+			best = (long)i;
+	}
+	return best;
+}
+
+/* Draws the optimistic peer among the interested choked ones, new peers
+ * weighted CHOKER_NEW_WEIGHT times.  Returns its index or -1. */
+static long
+draw_optimistic(struct choker *c, const struct choker_peer *peers, size_t n,
+    int64_t now)
+{
+	uint64_t total = 0, r;
+
+	for (size_t i = 0; i < n; i++)
+		if (peers[i].interested && !peers[i].unchoke)
+			total += now - peers[i].connected_ms <
+			    c->cfg.optimistic_ms ? CHOKER_NEW_WEIGHT : 1;
+	if (total == 0)
+		return -1;
+	r = rng_below(&c->rng, total);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w;
+
+		if (!peers[i].interested || peers[i].unchoke)
+			continue;
+		w = now - peers[i].connected_ms < c->cfg.optimistic_ms ?
+		    CHOKER_NEW_WEIGHT : 1;
+		if (r < w)
+			return (long)i;
+		r -= w;
+	}
+	return -1;
+}
+
+size_t
+choker_run(struct choker *c, struct choker_peer *peers, size_t n, int64_t now,
+    int seeding)
+{
+	size_t unchoked = 0;
+	long keep = -1, pick;
+
+	for (size_t i = 0; i < n; i++)
+		peers[i].unchoke = peers[i].optimistic = 0;
+	for (unsigned s = 0; s < c->cfg.slots; s++) {
+		if ((pick = best_candidate(c, peers, n, now, seeding)) < 0)
+			break;
+		peers[pick].unchoke = 1;
+		unchoked++;
+	}
+	int rotate = now >= c->next_optimistic;
+
+	for (size_t i = 0; i < n && !rotate; i++)
+		if (peers[i].id == c->optimistic_id && peers[i].interested &&
+		    !peers[i].unchoke)
+			keep = (long)i;
+	pick = keep >= 0 ? keep : draw_optimistic(c, peers, n, now);
+	if (keep < 0)
+		c->next_optimistic = now + c->cfg.optimistic_ms;
+	c->optimistic_id = pick >= 0 ? peers[pick].id : 0;
+	if (pick >= 0) {
+		peers[pick].unchoke = peers[pick].optimistic = 1;
+		unchoked++;
+	}
+	c->next_rechoke = now + c->cfg.rechoke_ms;
+	return unchoked;
+}

@@ -1,0 +1,1270 @@
+/*
+ * mt-peer — a BitTorrent peer: downloads a torrent and uploads it to others.
+ *
+ *   mt-peer [options] TORRENT
+ *
+ * A peer is a client and a server at once.  It listens for neighbours that
+ * dial it, dials the neighbours the tracker (or --peer) names, and over every
+ * connection speaks the peer wire protocol: handshake, bitfield, have,
+ * interested, choke, request, piece.  It asks for the rarest pieces first,
+ * uploads to the four neighbours that upload to it fastest (tit-for-tat) plus
+ * one optimistic unchoke, and checks every piece's SHA-1 before keeping it.
+ *
+ * This file is the event loop: one poll() over the listening socket, the
+ * tracker connection and every neighbour.  It only moves bytes: recv() into a
+ * neighbour's input buffer, send() from its output buffer, under the upload
+ * and download token buckets.  What the bytes mean is decided in session.c
+ * (the protocol), picker.c, choker.c and storage.c.
+ */
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jlog.h"
+#include "metainfo.h"
+#include "rng.h"
+#include "session.h"
+#include "storage.h"
+#include "tracker_client.h"
+
+#define PEER_ID_PREFIX "-MT0100-"
+#define MAX_CANDIDATES 2000
+#define MAX_CONNECTING 16	/* connect() attempts in flight */
+#define TRACKER_TIMEOUT_MS 15000
+#define TRACKER_RESP_MAX (1u << 20)
+#define PROGRESS_TTY_MS 500
+#define PROGRESS_PLAIN_MS 5000
+
+struct options {
+	const char *torrent, *dir, *bind, *log;
+	long port;
+	int seed, leave_when_done, quiet;
+	long long seed_for_ms;		/* -1: stay forever */
+	unsigned numwant;
+	struct session_config cfg;
+	char **peers;			/* --peer ADDR:PORT */
+	size_t npeers;
+};
+
+/* An address we may dial: from the tracker or --peer. */
+struct candidate {
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int64_t next_try_ms;
+	unsigned fails;
+};
+
+/* The announce in progress, and when the next one is due. */
+struct announcer {
+	int enabled;
+	struct tracker_url url;
+	int fd;			/* -1 when idle */
+	int connected;
+	const char *event;	/* of the request in flight */
+	char req[4096];
+	size_t req_len, req_off;
+	uint8_t *resp;
+	size_t resp_len;
+	int64_t deadline_ms;
+	int64_t next_ms;	/* next regular announce */
+	int64_t last_ms;	/* last answer */
+	int64_t min_interval_ms;
+	unsigned failures;
+	int started_ok;		/* the "started" announce got through */
+	int need_completed;	/* a "completed" announce is owed */
+};
+
+struct loop {
+	struct options *o;
+	struct session s;
+	struct metainfo meta;
+	struct storage store;
+	struct jlog log;
+	int lfd;
+	struct sockaddr_storage src;	/* -b address for outgoing, port 0 */
+	socklen_t src_len;		/* 0: let the kernel choose */
+	uint16_t port;
+	struct candidate *cands;
+	size_t ncands;
+	struct announcer ann;
+	uint64_t rng;
+	int64_t next_progress_ms;
+	int tty;
+	int progress_drawn;
+	size_t nreaders, nwriters;	/* peers polled for input, output */
+	size_t turn;			/* who goes first this round */
+	int64_t leave_at_ms;		/* -1: no planned exit */
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- options ---- */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: mt-peer [options] TORRENT\n"
+	    "  -o DIR                  where the data is (default .)\n"
+	    "  --seed                  DIR already holds the complete data\n"
+	    "  -b ADDR                 address to listen on and dial from (default 0.0.0.0)\n"
+	    "  -p PORT                 port to listen on, 0 for any (default 6881)\n"
+	    "  --peer ADDR:PORT        also dial this peer (repeatable; works without a tracker)\n"
+	    "  --max-peers N           connections, both directions (default 50)\n"
+	    "  --numwant N             peers to ask the tracker for (default 50)\n"
+	    "  --upload-rate R         bytes/s cap on uploads, K/M suffixes (default none)\n"
+	    "  --download-rate R       bytes/s cap on downloads, K/M suffixes (default none)\n"
+	    "  --unchoke-slots N       regular unchoke slots (default 4)\n"
+	    "  --rechoke-interval T    time between rechokes (default 10s)\n"
+	    "  --optimistic-interval T time between optimistic unchoke rotations (default 30s)\n"
+	    "  --snub-time T           no block for this long = snubbing (default 60s)\n"
+	    "  --peer-timeout T        drop a neighbour silent this long (default 180s)\n"
+	    "  --leave-when-done       exit once the download completes\n"
+	    "  --seed-for SECONDS      once complete, seed this long, then exit\n"
+	    "  --log FILE              write events as JSON Lines to FILE\n"
+	    "  --seed-rng N            seed of the random choices (default: from the clock)\n"
+	    "  -q                      no progress output\n"
+	    "Times T are milliseconds, or a number with an s or ms suffix (10s, 500ms).\n"
+	    "K = 1024, M = 1048576.\n");
+}
+
+static void
+bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "mt-peer: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see mt-peer --help)\n");
+	exit(2);
+}
+
+/* A number with an optional suffix from units ("K", "M", "s", "ms"), each
+ * with its multiplier.  Exits 2 on anything else. */
+static unsigned long long
+number(const char *s, const char *what, const char *const *units,
+    const unsigned long long *mult, unsigned long long max)
+{
+	unsigned long long v, m = units != NULL ? mult[0] : 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || s[0] == '-')
+		bad_usage("bad %s", what);
+	if (*end != '\0') {
+		size_t i;
+
+		for (i = 0; units != NULL && units[i] != NULL; i++)
+			if (strcmp(end, units[i]) == 0)
+				break;
+		if (units == NULL || units[i] == NULL)
+			bad_usage("bad %s", what);
+		m = mult[i];
+	}
+	if (v > max / (m ? m : 1) || v * m > max)
+		bad_usage("%s is too large", what);
+	return v * m;
+}
+
+static uint64_t
+rate_arg(const char *s, const char *what)
+{
+	static const char *const u[] = { "", "K", "k", "M", "m", NULL };
+	static const unsigned long long m[] = { 1, 1024, 1024, 1048576, 1048576 };
+
+	return number(s, what, u, m, 1ULL << 40);
+}
+
+static int64_t
+time_arg(const char *s, const char *what)
+{
+	static const char *const u[] = { "ms", "s", NULL };
+	static const unsigned long long m[] = { 1, 1000 };
+	unsigned long long v = number(s, what, u, m, 1ULL << 40);
+
+	if (v == 0)
+		bad_usage("%s must be more than 0", what);
+	return (int64_t)v;
+}
+
+enum {
+	OPT_SEED = 256, OPT_PEER, OPT_MAX_PEERS, OPT_NUMWANT, OPT_UP, OPT_DOWN,
+	OPT_SLOTS, OPT_RECHOKE, OPT_OPTIMISTIC, OPT_SNUB, OPT_TIMEOUT,
+	OPT_LEAVE, OPT_SEED_FOR, OPT_LOG, OPT_RNG, OPT_HELP
+};
+
+static const struct option long_opts[] = {
+	{ "seed", no_argument, NULL, OPT_SEED },
+	{ "peer", required_argument, NULL, OPT_PEER },
+	{ "max-peers", required_argument, NULL, OPT_MAX_PEERS },
+	{ "numwant", required_argument, NULL, OPT_NUMWANT },
+	{ "upload-rate", required_argument, NULL, OPT_UP },
+	{ "download-rate", required_argument, NULL, OPT_DOWN },
+	{ "unchoke-slots", required_argument, NULL, OPT_SLOTS },
+	{ "rechoke-interval", required_argument, NULL, OPT_RECHOKE },
+	{ "optimistic-interval", required_argument, NULL, OPT_OPTIMISTIC },
+	{ "snub-time", required_argument, NULL, OPT_SNUB },
+	{ "peer-timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "leave-when-done", no_argument, NULL, OPT_LEAVE },
+	{ "seed-for", required_argument, NULL, OPT_SEED_FOR },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "seed-rng", required_argument, NULL, OPT_RNG },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+set_defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->dir = ".";
+	o->bind = "0.0.0.0";
+	o->port = 6881;
+	o->seed_for_ms = -1;
+	o->numwant = 50;
+	o->cfg.max_peers = 50;
+	choker_config_default(&o->cfg.choke);
+	o->cfg.peer_timeout_ms = 180000;
+	o->cfg.rng_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+}
+
+/* One option; returns 0, or exits 2. */
+static void
+set_option(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'o': o->dir = arg; break;
+	case 'b': o->bind = arg; break;
+	case 'p': o->port = (long)number(arg, "port", NULL, NULL, 65535); break;
+	case 'q': o->quiet = 1; break;
+	case OPT_SEED: o->seed = 1; break;
+	case OPT_PEER:
+		o->peers = realloc(o->peers, (o->npeers + 1) * sizeof(*o->peers));
+		if (o->peers == NULL)
+			err(1, "out of memory");
+		o->peers[o->npeers++] = (char *)arg;
+		break;
+	case OPT_MAX_PEERS:
+		o->cfg.max_peers = (unsigned)number(arg, "--max-peers", NULL, NULL, 10000);
+		break;
+	case OPT_NUMWANT: o->numwant = (unsigned)number(arg, "--numwant", NULL, NULL, 1000); break;
+	case OPT_UP: o->cfg.upload_rate = rate_arg(arg, "--upload-rate"); break;
+	case OPT_DOWN: o->cfg.download_rate = rate_arg(arg, "--download-rate"); break;
+	case OPT_SLOTS:
+		o->cfg.choke.slots = (unsigned)number(arg, "--unchoke-slots", NULL, NULL, 1000);
+		break;
+	case OPT_RECHOKE: o->cfg.choke.rechoke_ms = time_arg(arg, "--rechoke-interval"); break;
+	case OPT_OPTIMISTIC:
+		o->cfg.choke.optimistic_ms = time_arg(arg, "--optimistic-interval");
+		break;
+	case OPT_SNUB: o->cfg.choke.snub_ms = time_arg(arg, "--snub-time"); break;
+	case OPT_TIMEOUT: o->cfg.peer_timeout_ms = time_arg(arg, "--peer-timeout"); break;
+	case OPT_LEAVE: o->leave_when_done = 1; break;
+	case OPT_SEED_FOR:
+		o->seed_for_ms = 1000 * (long long)number(arg, "--seed-for", NULL, NULL,
+		    1ULL << 31);
+		break;
+	case OPT_LOG: o->log = arg; break;
+	case OPT_RNG: o->cfg.rng_seed = number(arg, "--seed-rng", NULL, NULL, UINT64_MAX); break;
+	case OPT_HELP: usage(stdout); exit(0);
+	default: usage(stderr); exit(2);
+	}
+}
+
+static void
+parse_options(struct options *o, int argc, char **argv)
+{
+	int c;
+
+	set_defaults(o);
+	while ((c = getopt_long(argc, argv, "o:b:p:q", long_opts, NULL)) != -1)
+		set_option(o, c, optarg);
+	if (optind != argc - 1) {
+		fprintf(stderr, "mt-peer: expected one TORRENT (see mt-peer --help)\n");
+		exit(2);
+	}
+	o->torrent = argv[optind];
+}
+
+/* ---- setup ---- */
+
+/* "-MT0100-" and 12 random characters.  The random part mixes the clock and
+ * the pid in even with --seed-rng, so two peers never share an id. */
+static void
+make_peer_id(uint8_t id[20], uint64_t seed)
+{
+	static const char alnum[] = "0123456789abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	struct timespec ts;
+	uint64_t r;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r = seed ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 20) ^
+	    ((uint64_t)ts.tv_sec << 40);
+	memcpy(id, PEER_ID_PREFIX, 8);
+	for (int i = 8; i < 20; i++)
+		id[i] = (uint8_t)alnum[rng_below(&r, sizeof(alnum) - 1)];
+}
+
+static int
+set_nonblocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* Binds and listens on -b/-p; prints "listening on ADDR:PORT". */
+static void
+open_listener(struct loop *L)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char port[8], name[80];
+	int one = 1, rc;
+
+	snprintf(port, sizeof(port), "%ld", L->o->port);
+	if ((rc = getaddrinfo(L->o->bind, port, &hints, &ai)) != 0)
+		errx(2, "bad address %s: %s", L->o->bind, gai_strerror(rc));
+	if ((L->lfd = socket(ai->ai_family, SOCK_STREAM, 0)) < 0)
+		err(1, "socket");
+	if (setsockopt(L->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		err(1, "setsockopt");
+	if (bind(L->lfd, ai->ai_addr, ai->ai_addrlen) < 0)
+		err(1, "bind %s:%s", L->o->bind, port);
+	if (listen(L->lfd, 128) < 0 || set_nonblocking(L->lfd) < 0)
+		err(1, "listen");
+	/* Dial from the -b address too, unless it is the wildcard. */
+	if (strcmp(L->o->bind, "0.0.0.0") != 0 && strcmp(L->o->bind, "::") != 0) {
+		memcpy(&L->src, ai->ai_addr, ai->ai_addrlen);
+		L->src_len = ai->ai_addrlen;
+		if (L->src.ss_family == AF_INET)
+			((struct sockaddr_in *)&L->src)->sin_port = 0;
+		else
+			((struct sockaddr_in6 *)&L->src)->sin6_port = 0;
+	}
+	freeaddrinfo(ai);
+	if (getsockname(L->lfd, (struct sockaddr *)&ss, &len) < 0)
+		err(1, "getsockname");
+	peer_format_addr((struct sockaddr *)&ss, name, sizeof(name));
+	L->port = ntohs(ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	printf("listening on %s\n", name);
+	fflush(stdout);
+}
+
+/* Our own listening address, as others would dial it: never dial it. */
+static void
+remember_self(struct loop *L)
+{
+	struct sockaddr_in me = { .sin_family = AF_INET,
+	    .sin_port = htons(L->port) };
+
+	if (L->src_len > 0) {
+		struct sockaddr_storage ss = L->src;
+
+		if (ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = htons(L->port);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(L->port);
+		session_add_self(&L->s, (struct sockaddr *)&ss);
+	}
+	me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	session_add_self(&L->s, (struct sockaddr *)&me);
+}
+
+static void
+verify_progress(void *ctx, uint32_t done, uint32_t total)
+{
+	struct loop *L = ctx;
+
+	if (L->tty && !L->o->quiet && (done % 64 == 0 || done == total))
+		fprintf(stderr, "\rmt-peer: checking existing data %u/%u", done,
+		    total);
+}
+
+/* Opens the data and finds which pieces are already there. */
+static void
+open_data(struct loop *L, struct bitfield *have)
+{
+	const char *bad = NULL;
+	long good;
+
+	if (storage_open(&L->store, &L->meta, L->o->dir, L->o->seed, &bad) < 0)
+		err(1, "%s", bad != NULL ? bad : L->o->dir);
+	if (bitfield_init(have, L->meta.piece_count) < 0)
+		err(1, "out of memory");
+	if ((good = storage_verify(&L->store, have, verify_progress, L)) < 0)
+		err(1, "reading %s", L->o->dir);
+	if (L->tty && !L->o->quiet && L->store.had_data)
+		fputc('\n', stderr);
+	if (L->o->seed && (uint32_t)good != L->meta.piece_count)
+		errx(1, "%s does not hold the complete data: %ld of %u pieces "
+		    "verified", L->o->dir, good, L->meta.piece_count);
+	if (good > 0 && !L->o->seed && !L->o->quiet)
+		fprintf(stderr, "mt-peer: resuming: %ld of %u pieces already "
+		    "here\n", good, L->meta.piece_count);
+}
+
+/* ---- neighbours to dial ---- */
+
+static int
+addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
+		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
+
+		return x->sin_port == y->sin_port &&
+		    x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	return memcmp(a, b, sizeof(struct sockaddr_in6)) == 0;
+}
+
+static void
+add_candidate(struct loop *L, const struct sockaddr_storage *addr,
+    socklen_t len)
+{
+	for (size_t i = 0; i < L->ncands; i++) {
+		if (addr_equal(&L->cands[i].addr, addr)) {
+			L->cands[i].fails = 0;	/* the tracker still lists it */
+			return;
+		}
+	}
+	if (L->ncands == MAX_CANDIDATES)
+		return;
+	memset(&L->cands[L->ncands], 0, sizeof(L->cands[0]));
+	L->cands[L->ncands].addr = *addr;
+	L->cands[L->ncands].len = len;
+	L->ncands++;
+}
+
+/* Never dials addr again (unless the tracker lists it anew). */
+static void
+forget_candidate(struct loop *L, const struct sockaddr_storage *addr)
+{
+	for (size_t i = 0; i < L->ncands; i++)
+		if (addr_equal(&L->cands[i].addr, addr))
+			L->cands[i].fails = 5;
+}
+
+/* --peer ADDR:PORT (the port after the last colon; [v6]:port works too). */
+static void
+add_peer_option(struct loop *L, const char *spec)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *ai;
+	char host[256];
+	const char *colon = strrchr(spec, ':');
+	size_t n;
+
+	if (colon == NULL || (n = (size_t)(colon - spec)) == 0 ||
+	    n >= sizeof(host))
+		bad_usage("bad --peer %s (want ADDR:PORT)", spec);
+	if (spec[0] == '[' && spec[n - 1] == ']')
+		memcpy(host, spec + 1, n -= 2);
+	else
+		memcpy(host, spec, n);
+	host[n] = '\0';
+	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0)
+		bad_usage("cannot resolve --peer %s", spec);
+	{
+		struct sockaddr_storage ss;
+
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
+		add_candidate(L, &ss, ai->ai_addrlen);
+	}
+	freeaddrinfo(ai);
+}
+
+static size_t
+count_connecting(const struct session *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->npeers; i++)
+		n += s->peers[i]->state == PEER_CONNECTING;
+	return n;
+}
+
+/* Starts a non-blocking connect() to c.  Returns 0 or -1. */
+static int
+dial(struct loop *L, struct candidate *c, int64_t now)
+{
+	int fd = socket(c->addr.ss_family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (set_nonblocking(fd) < 0 ||
+	    (L->src_len > 0 && L->src.ss_family == c->addr.ss_family &&
+	    bind(fd, (struct sockaddr *)&L->src, L->src_len) < 0) ||
+	    (connect(fd, (struct sockaddr *)&c->addr, c->len) < 0 &&
+	    errno != EINPROGRESS) ||
+	    session_add_peer(&L->s, fd, (struct sockaddr *)&c->addr, c->len, 1,
+	    now) == NULL) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Dials random candidates while we have room for more neighbours. */
+static void
+connect_more(struct loop *L, int64_t now)
+{
+	struct session *s = &L->s;
+	size_t connecting = count_connecting(s);
+
+	if (session_complete(s) && L->o->leave_when_done)
+		return;
+	while (s->npeers < s->cfg.max_peers && connecting < MAX_CONNECTING) {
+		size_t eligible = 0, pick = 0;
+
+		for (size_t i = 0; i < L->ncands; i++) {
+			struct candidate *c = &L->cands[i];
+
+			if (c->next_try_ms > now || c->fails >= 5 ||
+			    session_knows_addr(s, (struct sockaddr *)&c->addr))
+				continue;
+			if (rng_below(&L->rng, ++eligible) == 0)
+				pick = i;
+		}
+		if (eligible == 0)
+			return;
+		/* Back off: a neighbour we lose is not redialled at once. */
+		L->cands[pick].next_try_ms = now + 5000 * (1 + L->cands[pick].fails);
+		L->cands[pick].fails++;
+		if (dial(L, &L->cands[pick], now) == 0)
+			connecting++;
+	}
+}
+
+static void
+accept_peers(struct loop *L, int64_t now)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int fd = accept(L->lfd, (struct sockaddr *)&ss, &len);
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				warn("accept");
+			return;
+		}
+		if (L->s.npeers >= L->s.cfg.max_peers ||
+		    session_banned(&L->s, (struct sockaddr *)&ss) ||
+		    set_nonblocking(fd) < 0 ||
+		    session_add_peer(&L->s, fd, (struct sockaddr *)&ss, len, 0,
+		    now) == NULL) {
+			close(fd);
+			continue;
+		}
+	}
+}
+
+/* ---- the tracker ---- */
+
+static void
+announce_close(struct announcer *a)
+{
+	if (a->fd >= 0)
+		close(a->fd);
+	a->fd = -1;
+	free(a->resp);
+	a->resp = NULL;
+	a->resp_len = 0;
+}
+
+/* Starts an announce with event (or NULL).  Returns 0 or -1. */
+static int
+announce_start(struct loop *L, const char *event, int64_t now)
+{
+	struct announcer *a = &L->ann;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+	    .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *ai;
+	struct tracker_announce req = { .info_hash = L->meta.info_hash,
+	    .peer_id = L->s.peer_id, .port = L->port,
+	    .uploaded = L->s.uploaded, .downloaded = L->s.downloaded,
+	    .left = session_left(&L->s), .event = event,
+	    .numwant = (int)L->o->numwant };
+	long n;
+
+	announce_close(a);
+	if ((n = tracker_client_request(&a->url, &req, a->req,
+	    sizeof(a->req))) < 0)
+		return -1;
+	a->req_len = (size_t)n;
+	a->req_off = 0;
+	a->event = event;
+	a->deadline_ms = now + TRACKER_TIMEOUT_MS;
+	if (getaddrinfo(a->url.host, a->url.port, &hints, &ai) != 0)
+		return -1;
+	a->fd = socket(ai->ai_family, SOCK_STREAM, 0);
+	if (a->fd < 0 || set_nonblocking(a->fd) < 0 ||
+	    (L->src_len > 0 && L->src.ss_family == ai->ai_family &&
+	    bind(a->fd, (struct sockaddr *)&L->src, L->src_len) < 0) ||
+	    (connect(a->fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
+	    errno != EINPROGRESS)) {
+		freeaddrinfo(ai);
+		announce_close(a);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	a->connected = 0;
+	return 0;
+}
+
+static void
+announce_failed(struct loop *L, const char *why, int64_t now)
+{
+	struct announcer *a = &L->ann;
+	int64_t backoff = 5000LL << (a->failures < 6 ? a->failures : 6);
+
+	announce_close(a);
+	a->failures++;
+	a->next_ms = now + backoff;
+	jlog_begin(&L->log, now - L->s.start_ms, "announce_failed");
+	jlog_str(&L->log, "event", a->event != NULL ? a->event : "");
+	jlog_str(&L->log, "reason", why);
+	jlog_end(&L->log);
+	if (!L->o->quiet)
+		warnx("tracker: %s", why);
+}
+
+/* The tracker answered: remember its peers and when to come back. */
+static void
+announce_done(struct loop *L, int64_t now)
+{
+	struct announcer *a = &L->ann;
+	struct tracker_reply r;
+	char why[300];
+
+	if (tracker_client_parse_reply(a->resp, a->resp_len, &r, why,
+	    sizeof(why)) < 0) {
+		announce_failed(L, why, now);
+		return;
+	}
+	if (r.failure[0] != '\0') {
+		snprintf(why, sizeof(why), "failure reason: %s", r.failure);
+		tracker_client_reply_free(&r);
+		announce_failed(L, why, now);
+		return;
+	}
+	a->failures = 0;
+	a->last_ms = now;
+	if (a->event == NULL || strcmp(a->event, "started") == 0)
+		a->started_ok = 1;
+	if (a->event != NULL && strcmp(a->event, "completed") == 0)
+		a->need_completed = 0;
+	a->next_ms = now + 1000 * (r.interval > 0 ? r.interval : 1800);
+	a->min_interval_ms = r.min_interval > 0 ? 1000 * r.min_interval : 0;
+	for (size_t i = 0; i < r.npeers; i++)
+		add_candidate(L, &r.peers[i].addr, r.peers[i].addr_len);
+	jlog_begin(&L->log, now - L->s.start_ms, "announce");
+	jlog_str(&L->log, "event", a->event != NULL ? a->event : "");
+	jlog_int(&L->log, "peers", (int64_t)r.npeers);
+	jlog_int(&L->log, "interval", r.interval);
+	jlog_int(&L->log, "min_interval", r.min_interval);
+	jlog_int(&L->log, "complete", r.complete);
+	jlog_int(&L->log, "incomplete", r.incomplete);
+	jlog_str(&L->log, "warning", r.warning);
+	jlog_end(&L->log);
+	tracker_client_reply_free(&r);
+	announce_close(a);
+}
+
+/* Moves the announce along after poll() said its socket is ready. */
+static void
+announce_io(struct loop *L, short revents, int64_t now)
+{
+	struct announcer *a = &L->ann;
+	ssize_t n;
+
+	if (!a->connected) {
+		int e = 0;
+		socklen_t el = sizeof(e);
+
+		if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
+			announce_failed(L, strerror(e ? e : errno), now);
+			return;
+		}
+		a->connected = 1;
+	}
+	if (a->req_off < a->req_len) {
+		n = send(a->fd, a->req + a->req_off, a->req_len - a->req_off,
+		    MSG_NOSIGNAL);
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			announce_failed(L, strerror(errno), now);
+		else if (n > 0)
+			a->req_off += (size_t)n;
+		return;
+	}
+	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	if (a->resp == NULL && (a->resp = malloc(TRACKER_RESP_MAX)) == NULL) {
+		announce_failed(L, "out of memory", now);
+		return;
+	}
+	n = recv(a->fd, a->resp + a->resp_len, TRACKER_RESP_MAX - a->resp_len, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0)
+		announce_failed(L, strerror(errno), now);
+	else if (n == 0)
+		announce_done(L, now);
+	else if ((a->resp_len += (size_t)n) == TRACKER_RESP_MAX)
+		announce_failed(L, "answer too large", now);
+}
+
+/* Few neighbours and nobody left to dial: worth asking the tracker early. */
+static int
+running_low(const struct loop *L, int64_t now)
+{
+	const struct announcer *a = &L->ann;
+	int64_t gap = a->min_interval_ms > 30000 ? a->min_interval_ms : 30000;
+	size_t dialable = 0;
+
+	for (size_t i = 0; i < L->ncands; i++)
+		dialable += L->cands[i].fails < 5 &&
+		    !session_knows_addr(&L->s, (const struct sockaddr *)&L->cands[i].addr);
+	/* After a failure the back-off decides: else a tracker that refuses
+	 * connections is asked again at once, in a busy loop. */
+	return a->failures == 0 && L->s.npeers < 5 && dialable == 0 &&
+	    !session_complete(&L->s) && now >= a->last_ms + gap;
+}
+
+/* Starts whatever announce is due: "started" first, "completed" as soon as
+ * the download completes, then regular ones, or an early one when we run
+ * short of neighbours. */
+static void
+announce_due(struct loop *L, int64_t now)
+{
+	struct announcer *a = &L->ann;
+	const char *event = NULL;
+
+	if (!a->enabled || a->fd >= 0)
+		return;
+	if (L->s.just_completed) {
+		L->s.just_completed = 0;
+		a->need_completed = a->started_ok;
+	}
+	if (!a->started_ok)
+		event = "started";
+	else if (a->need_completed)
+		event = "completed";
+	if (now < a->next_ms && (event == NULL || a->failures > 0) &&
+	    !running_low(L, now))
+		return;
+	if (announce_start(L, event, now) < 0)
+		announce_failed(L, "cannot reach the tracker", now);
+}
+
+/* Announces event and waits up to a couple of seconds for the answer (for
+ * the goodbyes, when there is no loop left to wait in). */
+static void
+announce_now(struct loop *L, const char *event)
+{
+	struct announcer *a = &L->ann;
+	int64_t now = now_ms(), end = now + 2000;
+
+	if (!a->enabled || !a->started_ok)
+		return;
+	if (announce_start(L, event, now) < 0)
+		return;
+	while (a->fd >= 0 && (now = now_ms()) < end) {
+		struct pollfd pfd = { .fd = a->fd, .events = (short)(a->connected &&
+		    a->req_off == a->req_len ? POLLIN : POLLOUT) };
+
+		if (poll(&pfd, 1, (int)(end - now)) > 0)
+			announce_io(L, pfd.revents, now_ms());
+	}
+	announce_close(a);
+}
+
+/* ---- moving bytes ---- */
+
+/*
+ * A connection's share of a rate limit this round: an equal part of what the
+ * bucket holds (at least 4 KiB, so shares are not uselessly small), so one
+ * busy neighbour cannot take every token, round after round.
+ */
+static uint64_t
+fair_share(struct ratelimit *rl, int64_t now, size_t contenders)
+{
+	uint64_t avail = ratelimit_available(rl, now), share;
+
+	if (rl->rate == 0 || contenders <= 1)
+		return avail;
+	share = avail / contenders;
+	share = share < 4096 ? 4096 : share;
+	return share < avail ? share : avail;
+}
+
+/* recv() into p's input buffer, within the download budget. */
+static void
+peer_read(struct loop *L, struct peer *p, int64_t now)
+{
+	size_t room;
+	uint8_t *dst = peer_in_space(p, &room);
+	uint64_t budget = fair_share(&L->s.down_limit, now, L->nreaders);
+	ssize_t n;
+
+	if (room > budget)
+		room = (size_t)budget;
+	if (room == 0)
+		return;
+	n = recv(p->fd, dst, room, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n <= 0) {
+		peer_kill(p, n == 0 ? "closed by peer" : strerror(errno));
+		return;
+	}
+	ratelimit_take(&L->s.down_limit, now, (uint64_t)n);
+	session_received(&L->s, p, (size_t)n, now);
+}
+
+/* send() from p's output buffer, within the upload budget. */
+static void
+peer_write(struct loop *L, struct peer *p, int64_t now)
+{
+	size_t len;
+	uint64_t budget;
+	ssize_t n;
+
+	session_serve(&L->s, p, now);
+	len = peer_out_pending(p);
+	budget = fair_share(&L->s.up_limit, now, L->nwriters);
+	if (len > budget)
+		len = (size_t)budget;
+	if (len == 0 || p->state == PEER_DEAD)
+		return;
+	n = send(p->fd, p->out.data + p->out.start, len, MSG_NOSIGNAL);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n < 0) {
+		peer_kill(p, strerror(errno));
+		return;
+	}
+	ratelimit_take(&L->s.up_limit, now, (uint64_t)n);
+	session_sent(&L->s, p, (size_t)n, now);
+}
+
+/* Our connect() finished, one way or the other. */
+static void
+peer_connected(struct loop *L, struct peer *p, int64_t now)
+{
+	int e = 0;
+	socklen_t el = sizeof(e);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e != 0) {
+		peer_kill(p, strerror(e ? e : errno));
+		return;
+	}
+	session_connected(&L->s, p, now);
+	peer_write(L, p, now);
+}
+
+static void
+peer_io(struct loop *L, struct peer *p, short revents, int64_t now)
+{
+	if (p->state == PEER_CONNECTING) {
+		if (revents & (POLLOUT | POLLERR | POLLHUP))
+			peer_connected(L, p, now);
+		return;
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR))
+		peer_read(L, p, now);
+	/* Answer at once what the input asked for: one poll round less. */
+	if (p->state != PEER_DEAD)
+		peer_write(L, p, now);
+}
+
+/* Closes the peers the session gave up on. */
+static void
+reap_peers(struct loop *L, int64_t now)
+{
+	for (size_t i = 0; i < L->s.npeers;) {
+		struct peer *p = L->s.peers[i];
+
+		if (p->state != PEER_DEAD) {
+			i++;
+			continue;
+		}
+		if (close(p->fd) < 0)
+			warn("close");
+		if (p->outgoing && strcmp(p->why, "both seeds") == 0)
+			forget_candidate(L, &p->addr);
+		session_remove_peer(&L->s, p, now);	/* moves another into i */
+	}
+}
+
+/* ---- progress ---- */
+
+/* "1.5 MB/s" style: bytes per second in human units. */
+static void
+human_rate(char *buf, size_t cap, uint64_t bps)
+{
+	if (bps >= 1048576)
+		snprintf(buf, cap, "%.1f MiB/s", (double)bps / 1048576);
+	else
+		snprintf(buf, cap, "%.1f KiB/s", (double)bps / 1024);
+}
+
+static void
+show_progress(struct loop *L, int64_t now, int final)
+{
+	struct session *s = &L->s;
+	uint32_t have = s->picker.have.count, total = s->picker.npieces;
+	double pct = 100.0 * have / total;
+	char down[32], up[32], bar[31];
+	size_t seeds = 0;
+
+	if (L->o->quiet || (!final && now < L->next_progress_ms))
+		return;
+	L->next_progress_ms = now + (L->tty ? PROGRESS_TTY_MS : PROGRESS_PLAIN_MS);
+	for (size_t i = 0; i < s->npeers; i++)
+		seeds += bitfield_full(&s->peers[i]->has);
+	human_rate(down, sizeof(down), rate_get(&s->down_rate, now));
+	human_rate(up, sizeof(up), rate_get(&s->up_rate, now));
+	if (!L->tty) {
+		fprintf(stderr, "mt-peer: %5.1f%% %u/%u pieces, down %s, up %s, "
+		    "%zu peers (%zu seeds)\n", pct, have, total, down, up,
+		    s->npeers, seeds);
+		return;
+	}
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < (int)(pct * 30 / 100) ? '#' : '.';
+	bar[30] = '\0';
+	fprintf(stderr, "\r[%s] %5.1f%% %u/%u | down %s | up %s | %zu peers  ",
+	    bar, pct, have, total, down, up, s->npeers);
+	L->progress_drawn = 1;
+}
+
+static void
+end_progress_line(struct loop *L)
+{
+	if (L->progress_drawn)
+		fputc('\n', stderr);
+	L->progress_drawn = 0;
+}
+
+/* ---- the loop ---- */
+
+/* What each pollfd stands for. */
+enum slot_kind { SLOT_LISTEN, SLOT_TRACKER, SLOT_PEER };
+
+struct pollset {
+	struct pollfd *fds;
+	struct peer **peer;	/* for SLOT_PEER entries */
+	enum slot_kind *kind;
+	size_t n, cap;
+};
+
+static void
+pollset_add(struct pollset *ps, int fd, short events, enum slot_kind k,
+    struct peer *p)
+{
+	if (ps->n == ps->cap) {
+		size_t ncap = ps->cap ? ps->cap * 2 : 64;
+
+		ps->fds = realloc(ps->fds, ncap * sizeof(*ps->fds));
+		ps->peer = realloc(ps->peer, ncap * sizeof(*ps->peer));
+		ps->kind = realloc(ps->kind, ncap * sizeof(*ps->kind));
+		if (ps->fds == NULL || ps->peer == NULL || ps->kind == NULL)
+			err(1, "out of memory");
+		ps->cap = ncap;
+	}
+	ps->fds[ps->n] = (struct pollfd){ .fd = fd, .events = events };
+	ps->peer[ps->n] = p;
+	ps->kind[ps->n] = k;
+	ps->n++;
+}
+
+/* Fills ps and returns the poll() timeout: until the nearest deadline. */
+static int
+build_pollset(struct loop *L, struct pollset *ps, int64_t now,
+    int64_t deadline)
+{
+	struct session *s = &L->s;
+	int up_ok = ratelimit_available(&s->up_limit, now) > 0;
+	int down_ok = ratelimit_available(&s->down_limit, now) > 0;
+
+	ps->n = 0;
+	L->nreaders = L->nwriters = 0;
+	pollset_add(ps, L->lfd, POLLIN, SLOT_LISTEN, NULL);
+	if (L->ann.fd >= 0)
+		pollset_add(ps, L->ann.fd, L->ann.connected &&
+		    L->ann.req_off == L->ann.req_len ? POLLIN : POLLOUT,
+		    SLOT_TRACKER, NULL);
+	else if (L->ann.enabled && L->ann.next_ms < deadline)
+		deadline = L->ann.next_ms;
+	for (size_t i = 0; i < s->npeers; i++) {
+		struct peer *p = s->peers[i];
+		short ev = 0;
+
+		if (p->state == PEER_CONNECTING)
+			ev = POLLOUT;
+		else {
+			if (down_ok)
+				ev |= POLLIN;
+			if (up_ok && (peer_out_pending(p) > 0 ||
+			    (peer_list_len(&p->queue) > 0 && !p->am_choking)))
+				ev |= POLLOUT;
+		}
+		L->nreaders += (ev & POLLIN) != 0;
+		L->nwriters += (ev & POLLOUT) != 0;
+		pollset_add(ps, p->fd, ev, SLOT_PEER, p);
+	}
+	if (!up_ok && now + ratelimit_wait_ms(&s->up_limit, 4096) < deadline)
+		deadline = now + ratelimit_wait_ms(&s->up_limit, 4096);
+	if (!down_ok && now + ratelimit_wait_ms(&s->down_limit, 4096) < deadline)
+		deadline = now + ratelimit_wait_ms(&s->down_limit, 4096);
+	if (L->ann.fd >= 0 && L->ann.deadline_ms < deadline)
+		deadline = L->ann.deadline_ms;
+	return deadline <= now ? 0 : (int)(deadline - now);
+}
+
+/* Handles what poll() reported, starting with a different slot each round
+ * so that no neighbour is always served first. */
+static void
+dispatch(struct loop *L, struct pollset *ps, int64_t now)
+{
+	L->turn++;
+	for (size_t k = 0; k < ps->n; k++) {
+		size_t i = (k + L->turn) % ps->n;
+		short re = ps->fds[i].revents;
+
+		if (re == 0)
+			continue;
+		if (ps->kind[i] == SLOT_LISTEN)
+			accept_peers(L, now);
+		else if (ps->kind[i] == SLOT_TRACKER && L->ann.fd == ps->fds[i].fd)
+			announce_io(L, re, now);
+		else if (ps->kind[i] == SLOT_PEER && ps->peer[i]->state != PEER_DEAD)
+			peer_io(L, ps->peer[i], re, now);
+	}
+}
+
+/* Reports completion once, and says whether it is time to leave. */
+static int
+time_to_leave(struct loop *L, int64_t now)
+{
+	struct session *s = &L->s;
+
+	if (s->complete_ms >= 0 && L->leave_at_ms < 0) {
+		if (s->downloaded > 0 && !L->o->quiet) {
+			double secs = (double)(now - s->start_ms) / 1000;
+
+			end_progress_line(L);
+			fprintf(stderr, "mt-peer: download complete: %llu bytes "
+			    "in %.1f s\n", (unsigned long long)s->downloaded, secs);
+		}
+		if (L->o->leave_when_done)
+			L->leave_at_ms = now;
+		else if (L->o->seed_for_ms >= 0)
+			L->leave_at_ms = now + L->o->seed_for_ms;
+		else
+			L->leave_at_ms = INT64_MAX;	/* stay: altruistic */
+	}
+	return L->leave_at_ms >= 0 && now >= L->leave_at_ms;
+}
+
+static void
+run(struct loop *L)
+{
+	struct pollset ps = { 0 };
+
+	while (!stop_requested) {
+		int64_t now = now_ms(), deadline = session_tick(&L->s, now);
+		int timeout;
+
+		if (L->s.fatal)
+			break;
+		announce_due(L, now);
+		connect_more(L, now);
+		reap_peers(L, now);
+		if (time_to_leave(L, now))
+			break;
+		show_progress(L, now, 0);
+		timeout = build_pollset(L, &ps, now, deadline);
+		if (poll(ps.fds, ps.n, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			err(1, "poll");
+		}
+		dispatch(L, &ps, now_ms());
+	}
+	free(ps.fds);
+	free(ps.peer);
+	free(ps.kind);
+}
+
+/* Says goodbye: to the neighbours, the tracker and the disk. */
+static int
+shut_down(struct loop *L)
+{
+	int64_t now = now_ms();
+	int rc = 0;
+
+	show_progress(L, now, 1);
+	end_progress_line(L);
+	for (size_t i = 0; i < L->s.npeers; i++)
+		peer_kill(L->s.peers[i], "we are leaving");
+	reap_peers(L, now);
+	if (L->s.fatal) {
+		warnx("%s", L->s.fatal_why);
+		rc = 1;
+	}
+	if (L->s.just_completed)
+		L->ann.need_completed = 1;
+	if (L->ann.need_completed)
+		announce_now(L, "completed");
+	announce_now(L, "stopped");
+	jlog_begin(&L->log, now - L->s.start_ms, "exit");
+	jlog_int(&L->log, "complete", session_complete(&L->s));
+	jlog_int(&L->log, "downloaded", (int64_t)L->s.downloaded);
+	jlog_int(&L->log, "uploaded", (int64_t)L->s.uploaded);
+	jlog_end(&L->log);
+	if (jlog_close(&L->log) < 0)
+		warn("%s", L->o->log);
+	if (storage_close(&L->store) < 0) {
+		warn("closing %s", L->o->dir);
+		rc = 1;
+	}
+	session_free(&L->s);
+	metainfo_free(&L->meta);
+	close(L->lfd);
+	free(L->cands);
+	return rc;
+}
+
+/* The first http:// tracker of the torrent, if any. */
+static void
+setup_tracker(struct loop *L)
+{
+	const struct metainfo *m = &L->meta;
+
+	L->ann.fd = -1;
+	if (m->announce != NULL &&
+	    tracker_client_parse_url(m->announce, &L->ann.url) == 0) {
+		L->ann.enabled = 1;
+		return;
+	}
+	for (size_t t = 0; t < m->tier_count; t++)
+		for (size_t i = 0; i < m->tiers[t].count; i++)
+			if (tracker_client_parse_url(m->tiers[t].urls[i],
+			    &L->ann.url) == 0) {
+				L->ann.enabled = 1;
+				return;
+			}
+	if (m->announce != NULL && !L->o->quiet)
+		warnx("%s: only http:// trackers are supported; not announcing",
+		    m->announce);
+}
+
+static void
+log_start(struct loop *L)
+{
+	char id[21];
+
+	memcpy(id, L->s.peer_id, 20);
+	id[20] = '\0';
+	jlog_begin(&L->log, 0, "start");
+	jlog_str(&L->log, "peer_id", id);
+	jlog_str(&L->log, "info_hash", L->meta.info_hash_hex);
+	jlog_int(&L->log, "port", L->port);
+	jlog_int(&L->log, "pieces", L->meta.piece_count);
+	jlog_int(&L->log, "piece_length", L->meta.piece_length);
+	jlog_int(&L->log, "have", L->s.picker.have.count);
+	jlog_int(&L->log, "upload_rate", (int64_t)L->o->cfg.upload_rate);
+	jlog_int(&L->log, "download_rate", (int64_t)L->o->cfg.download_rate);
+	jlog_int(&L->log, "slots", L->o->cfg.choke.slots);
+	jlog_int(&L->log, "rechoke_ms", L->o->cfg.choke.rechoke_ms);
+	jlog_int(&L->log, "optimistic_ms", L->o->cfg.choke.optimistic_ms);
+	jlog_end(&L->log);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct loop L;
+	struct bitfield have;
+	struct sigaction sa;
+	uint8_t id[20];
+	char why[256];
+
+	parse_options(&o, argc, argv);
+	memset(&L, 0, sizeof(L));
+	L.o = &o;
+	L.lfd = -1;
+	L.leave_at_ms = -1;
+	L.tty = isatty(STDERR_FILENO);
+	L.next_progress_ms = now_ms() + (L.tty ? 0 : PROGRESS_PLAIN_MS);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if ((L.cands = calloc(MAX_CANDIDATES, sizeof(*L.cands))) == NULL)
+		err(1, "out of memory");
+	for (size_t i = 0; i < o.npeers; i++)
+		add_peer_option(&L, o.peers[i]);
+	if (metainfo_load(o.torrent, &L.meta, why, sizeof(why)) < 0)
+		errx(1, "%s: %s", o.torrent, why[0] ? why : strerror(errno));
+	if (o.log != NULL && jlog_open(&L.log, o.log) < 0)
+		err(1, "%s", o.log);
+	open_data(&L, &have);
+	open_listener(&L);
+	make_peer_id(id, o.cfg.rng_seed);
+	L.rng = o.cfg.rng_seed ^ 0x5bd1e995;
+	if (session_init(&L.s, &o.cfg, &L.meta, &L.store, &have, &L.log, id,
+	    now_ms()) < 0)
+		err(1, "starting the session");
+	bitfield_free(&have);
+	remember_self(&L);
+	setup_tracker(&L);
+	log_start(&L);
+	run(&L);
+	free(o.peers);
+	return shut_down(&L);
+}

@@ -1,0 +1,123 @@
+/*
+ * peer.h — one connection to another BitTorrent peer: its state and buffers.
+ *
+ * Everything the session knows about a neighbour lives here: the four
+ * choke/interest flags of BEP 3 (each side chokes and is interested
+ * independently), the pieces it has, the blocks we asked it for, the blocks
+ * it asked us for, its rates both ways, and two byte buffers with positions:
+ * `in` is filled by recv() and drained by the wire parser, `out` is filled by
+ * the session and drained by send().  This module does no I/O; the event loop
+ * moves bytes, the session decides.
+ */
+#ifndef PEER_H
+#define PEER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "bitfield.h"
+#include "rate.h"
+#include "wire.h"
+
+#define PEER_IN_CAP (128u * 1024)	/* recv() buffer (grown for a big bitfield) */
+#define PEER_MAX_REQS 256		/* our requests outstanding to one peer */
+#define PEER_MAX_QUEUE 1024		/* its requests we queue; more are ignored */
+
+enum peer_state {
+	PEER_CONNECTING,	/* connect() in progress */
+	PEER_HANDSHAKE,		/* waiting for its handshake */
+	PEER_ACTIVE,		/* handshakes swapped: messages flow */
+	PEER_DEAD		/* to be closed by the event loop */
+};
+
+struct peer_req {
+	uint32_t piece, begin, length;
+	int64_t sent_ms;
+};
+
+/* A FIFO of requests in an array: entries [head, end) are live, so taking
+ * the oldest (the usual case) moves nothing. */
+struct peer_list {
+	struct peer_req *r;
+	size_t head, end, cap;
+};
+
+struct peer_buf {
+	uint8_t *data;
+	size_t start, end, cap;	/* bytes [start, end) are pending */
+};
+
+struct peer {
+	int fd;
+	uint64_t id;		/* connection serial, never 0 */
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	char name[64];		/* "ADDR:PORT", for logs */
+	int outgoing;		/* we dialled it */
+	enum peer_state state;
+	int sent_handshake;
+	uint8_t peer_id[20];
+	char client[21];	/* its peer_id, printable */
+	struct wire_parser parser;
+	struct peer_buf in, out;
+	struct bitfield has;	/* pieces it has */
+	int am_choking, am_interested;		/* our side */
+	int peer_choking, peer_interested;	/* its side */
+	int optimistic;		/* our unchoke of it is the optimistic one */
+	int snubbed;		/* left our requests unanswered too long */
+	struct peer_list reqs;	/* our requests to it, oldest first */
+	unsigned depth;		/* how many requests we keep outstanding */
+	struct peer_list queue;	/* its requests to us, oldest first */
+	struct rate down, up;	/* block bytes from it, to it */
+	uint64_t downloaded, uploaded;	/* block bytes, totals */
+	int64_t connected_ms, last_recv_ms, last_send_ms, last_block_ms;
+	unsigned strikes;	/* pieces that failed with its data in them */
+	unsigned abuses;	/* oversized or bogus requests */
+	char why[96];		/* reason it is being closed */
+};
+
+/*
+ * A new connection on fd (-1 is allowed for tests) to addr.  npieces sizes
+ * its bitfield and parser; window_ms is the rate window.  Returns NULL on
+ * ENOMEM.
+ */
+struct peer *peer_new(int fd, const struct sockaddr *addr, socklen_t len,
+    int outgoing, uint32_t npieces, int64_t now, int64_t window_ms);
+void peer_free(struct peer *p);
+
+/* "1.2.3.4:5" or "[::1]:5" into buf. */
+void peer_format_addr(const struct sockaddr *sa, char *buf, size_t cap);
+
+/* Output: encode a message at the end of out.  Returns 0 or -1 (ENOMEM). */
+int peer_send(struct peer *p, const struct wire_msg *m);
+/* n writable bytes at the end of out (commit them with peer_out_commit). */
+uint8_t *peer_out_reserve(struct peer *p, size_t n);
+void peer_out_commit(struct peer *p, size_t n);
+size_t peer_out_pending(const struct peer *p);
+void peer_out_consumed(struct peer *p, size_t n);
+
+/* Input: free space at the end of in, for recv(). */
+uint8_t *peer_in_space(struct peer *p, size_t *room);
+void peer_in_added(struct peer *p, size_t n);
+
+/* Request lists (p->reqs, p->queue). */
+size_t peer_list_len(const struct peer_list *l);
+/* The i-th oldest entry, i < peer_list_len. */
+struct peer_req *peer_list_at(const struct peer_list *l, size_t i);
+/* Index of the entry for (piece, begin[, length if not 0]), or -1. */
+long peer_list_find(const struct peer_list *l, uint32_t piece, uint32_t begin,
+    uint32_t length);
+void peer_list_remove(struct peer_list *l, size_t i);
+/* Removes the entry for (piece, begin, length) if there is one. */
+void peer_list_remove_match(struct peer_list *l, uint32_t piece,
+    uint32_t begin, uint32_t length);
+/* Appends; returns -1 when the list is full. */
+int peer_list_push(struct peer_list *l, uint32_t piece, uint32_t begin,
+    uint32_t length, int64_t now);
+void peer_list_clear(struct peer_list *l);
+
+/* Marks the peer for closing, with a reason for the log (printf-style). */
+void peer_kill(struct peer *p, const char *why);
+
+#endif

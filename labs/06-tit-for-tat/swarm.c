@@ -1,0 +1,388 @@
+/*
+ * swarm.c — the tracker's table of swarms; see swarm.h for its shape.
+ */
+#include "swarm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+static const char *const status_text[SWARM_STATUS_COUNT] = {
+	[SWARM_OK] = "ok",
+	[SWARM_NOT_ALLOWED] = "torrent not allowed on this tracker",
+	[SWARM_TOO_MANY_SWARMS] = "tracker is full (too many torrents)",
+	[SWARM_TOO_MANY_PEERS] = "swarm is full (too many peers)",
+	[SWARM_NO_MEMORY] = "tracker out of memory",
+};
+
+const char *
+swarm_status_text(enum swarm_status s)
+{
+	return s < SWARM_STATUS_COUNT ? status_text[s] : "unknown error";
+}
+
+void
+swarm_table_init(struct swarm_table *t, const struct swarm_limits *limits,
+    uint64_t seed)
+{
+	memset(t, 0, sizeof(*t));
+	t->limits = *limits;
+	t->rng = seed;
+}
+
+static void
+swarm_destroy(struct swarm *s)
+{
+	free(s->peers);
+	free(s);
+}
+
+void
+swarm_table_free(struct swarm_table *t)
+{
+	for (size_t i = 0; i < t->nswarms; i++)
+		swarm_destroy(t->swarms[i]);
+	free(t->swarms);
+	free(t->allow);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * Binary search of n records of size bytes at base, each starting with a
+ * 20-byte key (or, with indirect, pointers to such records).  Returns the
+ * index of key, or where it would be inserted; *found says which.
+ */
+static size_t
+lower_bound(const void *base, size_t n, size_t size, int indirect,
+    const unsigned char *key, int *found)
+{
+	size_t lo = 0, hi = n;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const unsigned char *rec = (const unsigned char *)base + mid * size;
+		int c;
+
+		if (indirect)
+			rec = *(const unsigned char *const *)(const void *)rec;
+		if ((c = memcmp(rec, key, 20)) == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+swarm_restrict(struct swarm_table *t)
+{
+	t->restricted = 1;
+}
+
+int
+swarm_allow(struct swarm_table *t, const unsigned char hash[SWARM_HASH_LEN])
+{
+	int found;
+	size_t i = lower_bound(t->allow, t->nallow, SWARM_HASH_LEN, 0, hash, &found);
+	unsigned char (*na)[SWARM_HASH_LEN];
+
+	t->restricted = 1;
+	if (found)
+		return 0;
+	if ((na = realloc(t->allow, (t->nallow + 1) * sizeof(*na))) == NULL)
+		return -1;
+	t->allow = na;
+	memmove(na + i + 1, na + i, (t->nallow - i) * sizeof(*na));
+	memcpy(na[i], hash, SWARM_HASH_LEN);
+	t->nallow++;
+	return 0;
+}
+
+int
+swarm_allowed(const struct swarm_table *t, const unsigned char hash[SWARM_HASH_LEN])
+{
+	int found = 1;
+
+	if (t->restricted)
+		lower_bound(t->allow, t->nallow, SWARM_HASH_LEN, 0, hash, &found);
+	return found;
+}
+
+struct swarm *
+swarm_find(const struct swarm_table *t, const unsigned char hash[SWARM_HASH_LEN])
+{
+	int found;
+	size_t i = lower_bound(t->swarms, t->nswarms, sizeof(*t->swarms), 1, hash, &found);
+
+	return found ? t->swarms[i] : NULL;
+}
+
+struct swarm_peer *
+swarm_find_peer(const struct swarm *s, const unsigned char id[SWARM_ID_LEN])
+{
+	int found;
+	size_t i = lower_bound(s->peers, s->npeers, sizeof(*s->peers), 0, id, &found);
+
+	return found ? &s->peers[i] : NULL;
+}
+
+size_t
+swarm_leechers(const struct swarm *s)
+{
+	return s->npeers - s->seeders;
+}
+
+/* Creates the swarm of hash at index i of the table.  NULL if out of memory. */
+static struct swarm *
+swarm_create(struct swarm_table *t, size_t i, const unsigned char *hash)
+{
+	struct swarm *s;
+
+	if (t->nswarms == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 16;
+		struct swarm **ns = realloc(t->swarms, ncap * sizeof(*ns));
+
+		if (ns == NULL)
+			return NULL;
+		t->swarms = ns;
+		t->cap = ncap;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	memcpy(s->info_hash, hash, SWARM_HASH_LEN);
+	memmove(t->swarms + i + 1, t->swarms + i, (t->nswarms - i) * sizeof(*t->swarms));
+	t->swarms[i] = s;
+	t->nswarms++;
+	return s;
+}
+
+/* Inserts a zeroed peer with id at index i of s.  NULL if out of memory. */
+static struct swarm_peer *
+peer_insert(struct swarm *s, size_t i, const unsigned char *id)
+{
+	if (s->npeers == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 8;
+		struct swarm_peer *np = realloc(s->peers, ncap * sizeof(*np));
+
+		if (np == NULL)
+			return NULL;
+		s->peers = np;
+		s->cap = ncap;
+	}
+	memmove(s->peers + i + 1, s->peers + i, (s->npeers - i) * sizeof(*s->peers));
+	memset(&s->peers[i], 0, sizeof(s->peers[i]));
+	memcpy(s->peers[i].id, id, SWARM_ID_LEN);
+	s->npeers++;
+	return &s->peers[i];
+}
+
+static void
+peer_remove(struct swarm *s, size_t i)
+{
+	if (s->peers[i].left == 0)
+		s->seeders--;
+	memmove(s->peers + i, s->peers + i + 1, (s->npeers - i - 1) * sizeof(*s->peers));
+	s->npeers--;
+}
+
+/* Copies what an announce says about p into q and keeps the counters right. */
+static void
+peer_update(struct swarm *s, struct swarm_peer *q, const struct swarm_peer *p,
+    long long now_ms, int is_new)
+{
+	if (!is_new && q->left == 0)
+		s->seeders--;
+	memcpy(q->ip, p->ip, sizeof(q->ip));
+	q->port = p->port;
+	q->uploaded = p->uploaded;
+	q->downloaded = p->downloaded;
+	q->left = p->left;
+	q->last_seen_ms = now_ms;
+	if (is_new)
+		q->first_seen_ms = now_ms;
+	if (q->left == 0)
+		s->seeders++;
+	if (p->left > s->max_left)
+		s->max_left = p->left;
+}
+
+enum swarm_status
+swarm_announce(struct swarm_table *t, const unsigned char hash[SWARM_HASH_LEN],
+    const struct swarm_peer *p, enum swarm_event ev, long long now_ms,
+    struct swarm **out)
+{
+	int found;
+	size_t i = lower_bound(t->swarms, t->nswarms, sizeof(*t->swarms), 1, hash, &found);
+	struct swarm *s = found ? t->swarms[i] : NULL;
+	struct swarm_peer *q;
+
+	*out = NULL;
+	if (!swarm_allowed(t, hash))
+		return SWARM_NOT_ALLOWED;
+	if (ev == SWARM_EVENT_STOPPED) {
+		if (s != NULL) {
+			i = lower_bound(s->peers, s->npeers, sizeof(*s->peers), 0, p->id, &found);
+			if (found)
+				peer_remove(s, i);
+		}
+		*out = s;
+		return SWARM_OK;
+	}
+	if (s == NULL && t->nswarms >= t->limits.max_swarms)
+		return SWARM_TOO_MANY_SWARMS;
+	if (s == NULL && (s = swarm_create(t, i, hash)) == NULL)
+		return SWARM_NO_MEMORY;
+	i = lower_bound(s->peers, s->npeers, sizeof(*s->peers), 0, p->id, &found);
+	if (!found && s->npeers >= t->limits.max_peers)
+		return SWARM_TOO_MANY_PEERS;
+	if (!found && peer_insert(s, i, p->id) == NULL)
+		return SWARM_NO_MEMORY;
+	q = &s->peers[i];
+	peer_update(s, q, p, now_ms, !found);
+	if (ev == SWARM_EVENT_COMPLETED && !q->counted) {
+		q->counted = 1;
+		s->downloaded++;
+	}
+	*out = s;
+	return SWARM_OK;
+}
+
+/* May q be handed to the asker in this round (stamp)? */
+static int
+eligible(const struct swarm_peer *q, const struct swarm_peer *asker, unsigned stamp)
+{
+	return q->stamp != stamp && memcmp(q->id, asker->id, SWARM_ID_LEN) != 0 &&
+	    !(q->port == asker->port && memcmp(q->ip, asker->ip, sizeof(q->ip)) == 0);
+}
+
+/* A new stamp for one selection; on wrap-around, clears every old one. */
+static unsigned
+next_stamp(struct swarm_table *t)
+{
+	if (++t->stamp == 0) {
+		for (size_t i = 0; i < t->nswarms; i++)
+			for (size_t j = 0; j < t->swarms[i]->npeers; j++)
+				t->swarms[i]->peers[j].stamp = 0;
+		t->stamp = 1;
+	}
+	return t->stamp;
+}
+
+/*
+ * Small swarm: Knuth's selection sampling (Algorithm S) over the eligible
+ * peers, then a shuffle so the answer is not in peer-id order.
+ */
+static size_t
+select_dense(struct swarm_table *t, struct swarm *s, const struct swarm_peer *asker,
+    size_t want, const struct swarm_peer **out)
+{
+	size_t left = 0, got = 0;
+	unsigned stamp = t->stamp;
+
+	for (size_t i = 0; i < s->npeers; i++)
+		left += eligible(&s->peers[i], asker, stamp);
+	for (size_t i = 0; i < s->npeers && got < want; i++) {
+		if (!eligible(&s->peers[i], asker, stamp))
+			continue;
+		if (rng_below(&t->rng, left--) < want - got)
+			out[got++] = &s->peers[i];
+	}
+	for (size_t i = got; i > 1; i--) {
+		size_t j = (size_t)rng_below(&t->rng, i);
+		const struct swarm_peer *tmp = out[i - 1];
+
+		out[i - 1] = out[j];
+		out[j] = tmp;
+	}
+	return got;
+}
+
+/*
+ * Large swarm (more than twice want): draw indexes at random and stamp what
+ * was taken.  Should most peers be ineligible (many ids registered at the
+ * asker's address), give up drawing after a bounded number of tries and sweep
+ * from a random start instead, so the cost stays bounded.
+ */
+static size_t
+select_sparse(struct swarm_table *t, struct swarm *s, const struct swarm_peer *asker,
+    size_t want, const struct swarm_peer **out)
+{
+	size_t got = 0, tries = 4 * want + 16, start;
+	unsigned stamp = t->stamp;
+
+	while (got < want && tries-- > 0) {
+		struct swarm_peer *q = &s->peers[rng_below(&t->rng, s->npeers)];
+
+		if (eligible(q, asker, stamp)) {
+			q->stamp = stamp;
+			out[got++] = q;
+		}
+	}
+	start = (size_t)rng_below(&t->rng, s->npeers);
+	for (size_t k = 0; k < s->npeers && got < want; k++) {
+		struct swarm_peer *q = &s->peers[(start + k) % s->npeers];
+
+		if (eligible(q, asker, stamp)) {
+			q->stamp = stamp;
+			out[got++] = q;
+		}
+	}
+	return got;
+}
+
+size_t
+swarm_select(struct swarm_table *t, struct swarm *s, const struct swarm_peer *asker,
+    size_t want, const struct swarm_peer **out)
+{
+	if (want == 0 || s == NULL || s->npeers == 0)
+		return 0;
+	next_stamp(t);
+	if (s->npeers <= 2 * want + 2)
+		return select_dense(t, s, asker, want, out);
+	return select_sparse(t, s, asker, want, out);
+}
+
+/* Drops the expired peers of s.  Returns how many. */
+static size_t
+expire_peers(struct swarm *s, long long now_ms, long long expiry_ms)
+{
+	size_t kept = 0, n = s->npeers;
+
+	for (size_t i = 0; i < n; i++) {
+		if (now_ms - s->peers[i].last_seen_ms >= expiry_ms) {
+			if (s->peers[i].left == 0)
+				s->seeders--;
+			continue;
+		}
+		if (kept != i)
+			s->peers[kept] = s->peers[i];
+		kept++;
+	}
+	s->npeers = kept;
+	return n - kept;
+}
+
+size_t
+swarm_expire(struct swarm_table *t, long long now_ms)
+{
+	size_t removed = 0, kept = 0;
+
+	for (size_t i = 0; i < t->nswarms; i++) {
+		struct swarm *s = t->swarms[i];
+
+		removed += expire_peers(s, now_ms, t->limits.expiry_ms);
+		if (s->npeers == 0) {
+			swarm_destroy(s);
+			continue;
+		}
+		t->swarms[kept++] = s;
+	}
+	t->nswarms = kept;
+	return removed;
+}
