@@ -753,8 +753,10 @@ running_low(const struct loop *L, int64_t now)
 	for (size_t i = 0; i < L->ncands; i++)
 		dialable += L->cands[i].fails < 5 &&
 		    !session_knows_addr(&L->s, (const struct sockaddr *)&L->cands[i].addr);
-	return L->s.npeers < 5 && dialable == 0 && !session_complete(&L->s) &&
-	    now >= a->last_ms + gap;
+	/* After a failure the back-off decides: else a tracker that refuses
+	 * connections is asked again at once, in a busy loop. */
+	return a->failures == 0 && L->s.npeers < 5 && dialable == 0 &&
+	    !session_complete(&L->s) && now >= a->last_ms + gap;
 }
 
 /* Starts whatever announce is due: "started" first, "completed" as soon as
