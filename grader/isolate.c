@@ -28,6 +28,7 @@
 
 /* Far above ordinary accounts and the usual subordinate-uid ranges. */
 #define ISOLATE_UID_BASE 1000000
+#define ISOLATE_REF_OFFSET 8000000	/* above ISOLATE_UID_BASE + any pid */
 
 int
 isolate_subreaper(void)
@@ -112,6 +113,12 @@ isolate_uid_for(pid_t owner)
 	if (geteuid() != 0)
 		return -1;
 	return ISOLATE_UID_BASE + (int)owner;
+}
+
+int
+isolate_ref_uid(int uid)
+{
+	return uid == -1 ? -1 : uid + ISOLATE_REF_OFFSET;
 }
 
 int
@@ -254,7 +261,7 @@ spared(const struct isolate_spare *spare, pid_t pid)
 }
 
 struct sweep {
-	int uid, count, kill;
+	int uid, uid2, count, kill;
 	const struct isolate_spare *spare;
 	char *desc;
 	size_t cap;
@@ -271,7 +278,7 @@ sweep_one(pid_t pid, void *arg)
 	if (pid == getpid() || spared(sw->spare, pid) || proc_info(pid, &pi) == -1)
 		return 0;
 	child = pi.ppid == (long)getpid();
-	if (!child && (sw->uid == -1 || pi.uid != sw->uid))
+	if (!child && (sw->uid == -1 || pi.uid != sw->uid) && (sw->uid2 == -1 || pi.uid != sw->uid2))
 		return 0;
 	if (sw->kill) {
 		if (child)
@@ -294,15 +301,15 @@ sweep_one(pid_t pid, void *arg)
 void
 isolate_kill_children(const struct isolate_spare *spare)
 {
-	struct sweep sw = { .uid = -1, .kill = 1, .spare = spare };
+	struct sweep sw = { .uid = -1, .uid2 = -1, .kill = 1, .spare = spare };
 
 	each_process(sweep_one, &sw);
 }
 
 int
-isolate_count_left(int uid, const struct isolate_spare *spare, char *desc, size_t cap)
+isolate_count_left(int uid, int uid2, const struct isolate_spare *spare, char *desc, size_t cap)
 {
-	struct sweep sw = { .uid = uid, .spare = spare, .desc = desc, .cap = cap };
+	struct sweep sw = { .uid = uid, .uid2 = uid2, .spare = spare, .desc = desc, .cap = cap };
 
 	if (cap > 0)
 		desc[0] = '\0';

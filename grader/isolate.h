@@ -33,6 +33,13 @@ int isolate_private_net(void);
 int isolate_uid_for(pid_t owner);
 
 /*
+ * The uid for the reference programs of the test whose student programs run
+ * as uid: another uid, so a student program's kill(-1) or fork bomb cannot
+ * reach or starve them.  -1 if uid is -1.
+ */
+int isolate_ref_uid(int uid);
+
+/*
  * In a freshly forked child: take uid (if not -1) as real, effective and
  * saved uid and gid with no supplementary groups, then ask for SIGKILL when
  * the parent dies (after the uid change, which would clear it).  Returns 0,
@@ -60,11 +67,12 @@ void isolate_kill_children(const struct isolate_spare *spare);
 
 /*
  * Counts processes that belong to a test and are not yet reaped: those
- * running as uid (when uid != -1) and the caller's children, but the spared.
+ * running as uid or uid2 (when not -1) and the caller's children, but the spared.
  * Such children that are zombies are reaped, not counted.  Returns the count;
  * writes a short description of the first few ("pid 123 (name)") to desc.
  */
-int isolate_count_left(int uid, const struct isolate_spare *spare, char *desc, size_t cap);
+int isolate_count_left(int uid, int uid2, const struct isolate_spare *spare, char *desc,
+    size_t cap);
 
 /*
  * The absolute path of the running executable (Linux: /proc/self/exe;

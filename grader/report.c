@@ -35,12 +35,14 @@ report_replay(const struct report *rep, const struct labconf_test *t, struct str
 static void
 field(struct strbuf *sb, const char *indent, const char *label, const char *text)
 {
-	size_t pad = strlen(label);
+	size_t pad = strlen(label), len = strlen(text);
 
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
 	strbuf_printf(sb, "%s%s", indent, label);
-	for (const char *p = text; *p; p++) {
-		strbuf_putc(sb, *p);
-		if (*p == '\n' && p[1] != '\0')
+	for (size_t i = 0; i < len; i++) {
+		strbuf_putc(sb, text[i]);
+		if (text[i] == '\n')
 			strbuf_printf(sb, "%s%*s", indent, (int)pad, "");
 	}
 	strbuf_putc(sb, '\n');
@@ -288,8 +290,11 @@ report_csv_row(const struct report *rep, const char *name, FILE *f)
 
 	report_score(rep, &score, &max);
 	fputc('"', f);
-	for (const char *p = name; *p; p++)
-		fprintf(f, *p == '"' ? "\"\"" : "%c", *p);
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
 	fprintf(f, "\",%s", rep->build.status == RESULT_PASS ? "ok" : "failed");
 	for (size_t i = 0; i < rep->lab->ntests; i++)
 		if (rep->ran[i])

@@ -26,6 +26,25 @@
 #define RUNNER_GRACE_MS 10000	/* beyond a step's own timeout */
 #define RUNNER_BUILD_OUTPUT (64 * 1024)
 
+/* True if every directory from / down to path may be passed through by anyone. */
+static int
+searchable(const char *path)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (;;) {
+		char *slash = strrchr(p, '/');
+
+		if (stat(p[0] ? p : "/", &st) == -1 || !(st.st_mode & S_IXOTH))
+			return 0;
+		if (slash == NULL || p[0] == '\0')
+			return 1;
+		*slash = '\0';
+	}
+}
+
 int
 runner_prepare(struct runner *r, const char *submission, struct strbuf *err)
 {
@@ -42,6 +61,12 @@ runner_prepare(struct runner *r, const char *submission, struct strbuf *err)
 	}
 	/* Others may pass through to their own scratch directories, not list. */
 	chmod(r->work, 0711);
+	if (isolate_uid_for(getpid()) != -1 && !searchable(r->work)) {
+		strbuf_printf(err, "%s is not reachable by other users (a directory above it lacks "
+		    "o+x), so the programs, which run as a user of their own, could not reach it: "
+		    "set TMPDIR to a directory such as /tmp", r->work);
+		return -1;
+	}
 	snprintf(r->sub, sizeof(r->sub), "%s/submission", r->work);
 	return tree_copy(submission, r->sub, &lim, err);
 }
@@ -274,6 +299,15 @@ build_step(struct runner *r, const void *arg, int uid, struct result *res)
 		check_binaries(r, res);
 }
 
+/* A private working directory owned by uid (if not -1).  Returns 0, or -1. */
+static int
+make_scratch(const char *path, int uid)
+{
+	if (mkdir(path, 0700) == -1)
+		return -1;
+	return uid == -1 ? 0 : chown(path, (uid_t)uid, (gid_t)uid);
+}
+
 struct test_arg {
 	const struct labconf_test *t;
 	int index;
@@ -285,10 +319,11 @@ test_step(struct runner *r, const void *arg, int uid, struct result *res)
 	const struct test_arg *ta = arg;
 	const struct labconf_test *t = ta->t;
 	const struct labconf *lab = r->lab;
-	char scratch[PATH_MAX + 32];
+	char scratch[PATH_MAX + 32], ref_scratch[PATH_MAX + 32];
 	struct scenario_env env = {
 		.lab = lab, .test = t, .student_dir = r->sub, .ref_dirs = r->ref_dirs,
-		.tools_dir = r->tools_dir, .scratch = scratch, .uid = uid,
+		.tools_dir = r->tools_dir, .scratch = scratch, .ref_scratch = ref_scratch, .uid = uid,
+		.ref_uid = isolate_ref_uid(uid),
 		.limits = { .cpu_s = t->timeout_s + 2, .as_mb = lab->memory_mb,
 			.nofile = lab->max_files, .fsize_mb = 64, .nproc = lab->max_procs },
 		.output_cap = (size_t)lab->output_kb * 1024,
@@ -298,8 +333,9 @@ test_step(struct runner *r, const void *arg, int uid, struct result *res)
 	scenario_fn fn = scenario_lookup(t->scenario->name);
 
 	snprintf(scratch, sizeof(scratch), "%s/test-%d", r->work, ta->index);
-	if (mkdir(scratch, 0700) == -1 || (uid != -1 && chown(scratch, (uid_t)uid, (gid_t)uid) == -1)) {
-		result_error(res, "could not make the test's directory: %s", strerror(errno));
+	snprintf(ref_scratch, sizeof(ref_scratch), "%s/test-%d-reference", r->work, ta->index);
+	if (make_scratch(scratch, uid) == -1 || make_scratch(ref_scratch, env.ref_uid) == -1) {
+		result_error(res, "could not make the test's directories: %s", strerror(errno));
 		return;
 	}
 	scenario_log(&env, "# network: %s; programs run as %s", r->private_net ?

@@ -542,8 +542,9 @@ sandbox_cleanup(int uid, const struct isolate_spare *spare, int timeout_ms, stru
 	}
 	for (;;) {
 		isolate_kill_uid(uid);
+		isolate_kill_uid(isolate_ref_uid(uid));
 		isolate_kill_children(spare);
-		if ((left = isolate_count_left(uid, spare, what, sizeof(what))) == 0)
+		if ((left = isolate_count_left(uid, isolate_ref_uid(uid), spare, what, sizeof(what))) == 0)
 			return 0;
 		if (sandbox_now_ms() >= until)
 			break;

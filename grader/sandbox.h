@@ -123,7 +123,8 @@ void sandbox_idle(int timeout_ms);
 
 /*
  * Kills every process started since the last cleanup (and frees those made
- * by sandbox_spawn), then every process running as uid (if not -1) and every
+ * by sandbox_spawn), then every process running as uid or as its reference
+ * uid (isolate_ref_uid; if uid is not -1) and every
  * child of the caller but the spared (may be NULL), until none is left or
  * timeout_ms passes.  Returns how many were left (0 = clean) and describes
  * them in desc (may be NULL).

@@ -137,7 +137,8 @@ start_path(struct scenario_env *env, const char *path, const char *who, const ch
 {
 	char *argv[SCENARIO_MAX_ARGS], *copy = strdup(args ? args : ""), shown[256];
 	struct sandbox_spec spec = {
-		.name = who, .argv = argv, .cwd = env->scratch, .uid = env->uid,
+		.name = who, .argv = argv, .cwd = student ? env->scratch : env->ref_scratch,
+		.uid = student ? env->uid : env->ref_uid,
 		.stdin_pipe = stdin_pipe, .limits = trusted ? NULL : &env->limits,
 		.out_cap = env->output_cap, .err_cap = env->output_cap,
 	};

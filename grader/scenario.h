@@ -29,8 +29,10 @@ struct scenario_env {
 	const char *student_dir;	/* the built submission */
 	char *const *ref_dirs;		/* where reference binaries are, in order */
 	const char *tools_dir;		/* where faultproxy is */
-	const char *scratch;		/* this test's working directory */
-	int uid;			/* the test's uid, or -1 */
+	const char *scratch;		/* the student programs' working directory */
+	const char *ref_scratch;	/* the reference programs' working directory */
+	int uid;			/* the student programs' uid, or -1 */
+	int ref_uid;			/* the reference programs' uid, or -1 */
 	struct sandbox_limits limits;	/* for student and reference programs */
 	size_t output_cap;		/* bytes of output kept per program */
 	uint64_t seed;			/* this test's seed (from --seed and its name) */

@@ -29,7 +29,7 @@ const struct labconf_param scn_line_exchange_params[] = {
 	{ "host", LABCONF_STR, "127.0.0.1", 0, 0, NULL },
 	{ "send", LABCONF_LIST, NULL, 0, 0, NULL },
 	{ "random_lines", LABCONF_INT, "0", 0, 100000, NULL },
-	{ "max_length", LABCONF_INT, "60", 1, 65507, NULL },
+	{ "max_length", LABCONF_INT, "60", 1, 1048576, NULL },
 	{ "bytes", LABCONF_ENUM, "printable", 0, 0, "printable|binary" },
 	{ "transform", LABCONF_ENUM, "upper", 0, 0, "upper|none" },
 	{ "expect", LABCONF_LIST, NULL, 0, 0, NULL },
@@ -48,6 +48,8 @@ const struct labconf_param scn_line_noreply_params[] = {
 	{ "target", LABCONF_ENUM, "silent", 0, 0, "silent|closed" },
 	{ "send", LABCONF_LIST, NULL, 0, 0, NULL },
 	{ "within_ms", LABCONF_INT, NULL, 1, 600000, NULL },
+	{ "min_tries", LABCONF_INT, "0", 0, 1000, NULL },
+	{ "max_tries", LABCONF_INT, "1000", 0, 1000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -244,6 +246,27 @@ mute_port(struct scenario_env *env, int *fd)
 	return port;
 }
 
+/* With a silent UDP target: checks how often the client sent its line. */
+static void
+count_tries(struct scenario_env *env, struct sandbox_proc *c, int fd)
+{
+	long min = labconf_int(env->test, "min_tries"), max = labconf_int(env->test, "max_tries");
+	char buf[65536];
+	long n = 0;
+
+	if (fd == -1 || strcmp(labconf_str(env->test, "proto"), "udp") != 0)
+		return;
+	while (recv(fd, buf, sizeof(buf), 0) >= 0)
+		n++;
+	scenario_log(env, "  the silent port received %ld datagram(s)", n);
+	if (n < min)
+		result_fail(env->res, "%s sent its line %ld time(s); with its -r it should have tried "
+		    "at least %ld times before giving up", c->name, n, min);
+	else if (n > max)
+		result_fail(env->res, "%s sent its line %ld times; with its -r it should try at most "
+		    "%ld times", c->name, n, max);
+}
+
 void
 scn_line_noreply(struct scenario_env *env)
 {
@@ -286,6 +309,7 @@ scn_line_noreply(struct scenario_env *env)
 		if (c->err.len == 0)
 			result_fail(env->res, "%s said nothing on stderr: tell the user what went wrong",
 			    c->name);
+		count_tries(env, c, fd);
 	}
 	if (env->res->status != RESULT_PASS)
 		scenario_note_stderr(env, c);

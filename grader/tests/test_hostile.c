@@ -1,0 +1,148 @@
+/*
+ * test_hostile.c — submissions that attack the grader (hostile/, see its
+ * README) are contained: grading ends in bounded time with a report, and not
+ * one of their processes is left running anywhere afterwards.  Also: the
+ * same submission graded many times gets the same score every time, and
+ * class mode writes a report per student and a gradebook.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tests/harness.h"
+
+#define OUT_CAP (1 << 20)
+
+static const struct {
+	const char *name, *conf;
+	const char *passes;	/* a test that must still pass, or NULL */
+	int bound_s;		/* the whole run must end within this */
+} hostile[] = {
+	{ "forkbomb", "tests/hostile-lab.conf", NULL, 150 },
+	{ "spin", "tests/hostile-lab.conf", NULL, 150 },
+	{ "flood", "tests/hostile-lab.conf", NULL, 150 },
+	{ "daemon", "tests/hostile-lab.conf", NULL, 150 },
+	{ "portsquat", "tests/hostile-lab.conf", "server", 150 },
+	{ "memhog", "tests/hostile-lab.conf", NULL, 150 },
+	{ "killer", "tests/hostile-lab.conf", NULL, 150 },
+	{ "buildhang", "tests/hostile-build.conf", NULL, 60 },
+};
+
+#define NHOSTILE (sizeof(hostile) / sizeof(hostile[0]))
+
+Test(hostile, every_hostile_submission_is_contained_and_leaves_nothing, .timeout = 600)
+{
+	static struct proc p[NHOSTILE];
+	static char *tmp[NHOSTILE];
+	long start[NHOSTILE];
+
+	for (size_t i = 0; i < NHOSTILE; i++) {
+		char sub[200];
+		char *args[] = { (char *)hostile[i].conf, "--submission", sub, "--format", "tap", NULL };
+
+		snprintf(sub, sizeof(sub), "hostile/%s", hostile[i].name);
+		cr_assert_not_null(tmp[i] = harness_tempdir());
+		start[i] = proc_now_ms();
+		cr_assert_eq(harness_grade_start(&p[i], args, tmp[i]), 0);
+	}
+	for (size_t i = 0; i < NHOSTILE; i++) {
+		char *out = malloc(OUT_CAP);
+		struct harness_tap tap;
+		long n = proc_read_all(&p[i], out, OUT_CAP - 1, hostile[i].bound_s * 1000);
+		int code = proc_wait(&p[i], 5000);
+
+		out[n < 0 ? 0 : n] = '\0';
+		cr_expect_geq(n, 0, "%s: grading did not end within %d s", hostile[i].name,
+		    hostile[i].bound_s);
+		cr_expect_eq(code, 0, "%s: grade exited %d: %s", hostile[i].name, code,
+		    proc_stderr(&p[i]));
+		cr_expect_leq(proc_now_ms() - start[i], hostile[i].bound_s * 1000L);
+		cr_expect_eq(harness_tap_parse(out, &tap), 0, "%s: no report:\n%s", hostile[i].name, out);
+		cr_expect_eq(tap.n, 2, "%s: both tests reported", hostile[i].name);
+		cr_expect(strstr(out, "still running after the test") == NULL,
+		    "%s: the report says processes were left:\n%s", hostile[i].name, out);
+		if (hostile[i].passes != NULL) {
+			int t = harness_tap_find(&tap, hostile[i].passes);
+
+			cr_expect(t >= 0 && tap.t[t].ok && !tap.t[t].skipped, "%s: %s should pass:\n%s",
+			    hostile[i].name, hostile[i].passes, out);
+		}
+		cr_expect_eq(harness_left_under(tmp[i]), 0, "%s left processes behind", hostile[i].name);
+		proc_kill(&p[i]);
+		harness_rmtree(tmp[i]);
+		free(tmp[i]);
+		free(out);
+	}
+}
+
+/* The gradebook's rows without the submission name: what must agree between copies. */
+static void
+rows(const char *csv, char rows_out[][512], size_t *n, size_t cap)
+{
+	const char *line = strchr(csv, '\n');
+
+	*n = 0;
+	while (line != NULL && line[1] != '\0' && *n < cap) {
+		const char *start = line + 1, *end = strchr(start, '\n'), *comma = strchr(start, ',');
+
+		if (end == NULL || comma == NULL || comma > end)
+			break;
+		snprintf(rows_out[(*n)++], 512, "%.*s", (int)(end - comma), comma);
+		line = end;
+	}
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, OUT_CAP);
+
+	cr_assert_not_null(f, "%s", path);
+	fread(buf, 1, OUT_CAP - 1, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * COPIES copies of the UDP reference, built once, graded as a class on the
+ * tests most exposed to timing (loss, duplicates, stale replies): every copy
+ * must get the same points in every test.  (`make test-determinism` builds
+ * and grades the whole lab 20 times.)
+ */
+Test(determinism, copies_of_one_submission_get_the_same_score, .timeout = 600)
+{
+	enum { COPIES = 20 };
+	char *dir = harness_tempdir(), class[600], outdir[600], csvpath[700], sub[700], out[4096];
+	char *args[] = { "tests/determinism-lab.conf", "--class", class, "--jobs", "4", "-o", outdir,
+		NULL };
+	static char r[COPIES][512];
+	size_t n;
+	char *csv;
+
+	cr_assert_not_null(dir);
+	snprintf(class, sizeof(class), "%s/class", dir);
+	snprintf(outdir, sizeof(outdir), "%s/grades", dir);
+	mkdir(class, 0755);
+	snprintf(sub, sizeof(sub), "%s/student00", class);
+	cr_assert_eq(harness_mksub("../udp_uppercase", "udp_server udp_client", sub, NULL), 0);
+	cr_assert_eq(harness_sh("make -s -C \"$1\" >/dev/null && for i in $(seq -w 1 19); do "
+	    "cp -a \"$1\" \"${1%00}$i\"; done", sub), 0);
+	cr_assert_eq(harness_grade(args, NULL, out, sizeof(out), 500000), 0);
+	snprintf(csvpath, sizeof(csvpath), "%s/gradebook.csv", outdir);
+	csv = slurp(csvpath);
+	rows(csv, r, &n, COPIES);
+	cr_assert_eq(n, COPIES, "%zu rows in the gradebook:\n%s", n, csv);
+	for (size_t i = 1; i < n; i++)
+		cr_expect_str_eq(r[i], r[0], "student%02zu differs from student00:\n%s", i, csv);
+	cr_expect(strstr(r[0], ",ok,") == r[0], "the build should pass: %s", r[0]);
+	snprintf(csvpath, sizeof(csvpath), "%s/student07.txt", outdir);
+	free(csv);
+	csv = slurp(csvpath);
+	cr_expect(strstr(csv, "score: ") != NULL, "a text report per student:\n%s", csv);
+	free(csv);
+	harness_rmtree(dir);
+	free(dir);
+}
