@@ -148,8 +148,14 @@ if ((cap < n)); then
 fi
 if ((n > 0)); then
 	start_socat
+	export NSTAT_HISTORY=$tmp/nstat.history
+	command -v nstat >/dev/null && nstat -n
 	hold "socat fork + stdbuf tr" "$n" || true
 	stop_group "$PGID"
+	if command -v nstat >/dev/null; then
+		echo "  kernel counters meanwhile (whole machine): accept queue full, SYN cookies rejected:"
+		nstat -z TcpExtListenOverflows TcpExtSyncookiesFailed 2>/dev/null | awk 'NR > 1 { printf "    %s %s\n", $1, $2 }'
+	fi
 	if [[ -s $tmp/socat.err ]]; then
 		echo "  socat's own messages, most frequent first:"
 		sed -E 's/^[0-9/]+ [0-9:]+ socat\[[0-9]+\] //; s/[0-9]+/N/g' "$tmp/socat.err" |
