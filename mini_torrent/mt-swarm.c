@@ -73,10 +73,12 @@ struct experiment {
 	uint64_t file, piece_len, us, ui, dmin;	/* dmin 0: no limit */
 	int have_ui;
 	unsigned slots, seed_slots;	/* seed_slots 0: by mode */
+	unsigned max_peers;		/* a leecher's neighbours; 0: all */
 	int64_t rechoke_ms, optimistic_ms;
 	double timeout_s;		/* 0: from the bound */
 	const char *csv, *svg, *keep, *bin_dir;
 	int quiet;
+	int say_start;			/* a line when the timing starts */
 };
 
 /* The outcome of one measured run. */
@@ -118,6 +120,8 @@ struct run {
 	size_t nkids;
 	int stopping;			/* exits are expected now */
 	int64_t t0_ms;			/* when the seed was started */
+	int64_t next_progress_ms;
+	double bound_s;			/* for the progress lines */
 	char why[512];			/* why the run failed */
 };
 
@@ -178,6 +182,7 @@ usage(FILE *f)
 	    "  --piece-length L       piece length of the torrent (default 16K)\n"
 	    "  --slots N              leechers' regular unchoke slots (default 4)\n"
 	    "  --seed-slots N         the seed's (default: N in cs mode, 4 in p2p)\n"
+	    "  --max-peers K          a leecher's neighbours at most (default: all)\n"
 	    "  --rechoke-interval T   every peer's rechoke interval (default 1s)\n"
 	    "  --optimistic-interval T  optimistic unchoke rotation (default 3s)\n"
 	    "  --timeout S            give up on a run after S seconds\n"
@@ -305,7 +310,7 @@ modes_arg(const char *s)
 
 enum {
 	OPT_US = 256, OPT_UI, OPT_DMIN, OPT_MODE, OPT_MODES, OPT_NLIST,
-	OPT_PIECE, OPT_SLOTS, OPT_SEED_SLOTS, OPT_RECHOKE, OPT_OPTIMISTIC,
+	OPT_PIECE, OPT_SLOTS, OPT_MAX_PEERS, OPT_SEED_SLOTS, OPT_RECHOKE, OPT_OPTIMISTIC,
 	OPT_TIMEOUT, OPT_CSV, OPT_SVG, OPT_KEEP, OPT_BIN, OPT_HELP
 };
 
@@ -318,6 +323,7 @@ static const struct option long_opts[] = {
 	{ "n", required_argument, NULL, OPT_NLIST },
 	{ "piece-length", required_argument, NULL, OPT_PIECE },
 	{ "slots", required_argument, NULL, OPT_SLOTS },
+	{ "max-peers", required_argument, NULL, OPT_MAX_PEERS },
 	{ "seed-slots", required_argument, NULL, OPT_SEED_SLOTS },
 	{ "rechoke-interval", required_argument, NULL, OPT_RECHOKE },
 	{ "optimistic-interval", required_argument, NULL, OPT_OPTIMISTIC },
@@ -345,6 +351,11 @@ set_option(struct experiment *x, int c, const char *arg)
 	case OPT_NLIST: list_arg(x, arg); break;
 	case OPT_PIECE: x->piece_len = size_arg(arg, "--piece-length"); break;
 	case OPT_SLOTS: x->slots = (unsigned)number(arg, "--slots", NULL, NULL, 1000); break;
+	case OPT_MAX_PEERS:
+		x->max_peers = (unsigned)number(arg, "--max-peers", NULL, NULL, MAX_N);
+		if (x->max_peers == 0)
+			bad_usage("--max-peers must be at least %s", "1");
+		break;
 	case OPT_SEED_SLOTS:
 		x->seed_slots = (unsigned)number(arg, "--seed-slots", NULL, NULL, 1000);
 		break;
@@ -846,6 +857,23 @@ someone_died(struct run *r)
 	return 0;
 }
 
+/* Every few seconds of a measurement, a line on how far it is. */
+static void
+progress(struct run *r)
+{
+	int64_t now = now_ms();
+	unsigned done = 0;
+
+	if (r->x->quiet || r->t0_ms == 0 || now < r->next_progress_ms)
+		return;
+	r->next_progress_ms = now + 5000;
+	for (size_t i = 2; i < r->nkids; i++)
+		done += r->kids[i].complete >= 0;
+	fprintf(stderr, "mt-swarm: %s N=%u: %u of %u leechers complete after "
+	    "%.1f s (bound %.3f s)\n", mode_names[r->mode], r->n, done, r->n,
+	    (double)(now - r->t0_ms) / 1000, r->bound_s);
+}
+
 /* Pumps until done(r) holds.  Returns 0, or -1 (r->why set) when the
  * deadline passes, a child dies, or we are interrupted. */
 static int
@@ -866,6 +894,7 @@ wait_for(struct run *r, int (*done)(const struct run *), int64_t deadline,
 			return -1;
 		}
 		pump(r, (int)(deadline - now < 1000 ? deadline - now : 1000));
+		progress(r);
 	}
 	return 0;
 }
@@ -990,6 +1019,8 @@ start_leecher(struct run *r, struct child *c)
 	char dir[PATH_MAX];
 	struct args a = { .n = 0 };
 
+	if (r->x->max_peers > 0 && r->x->max_peers < mesh)
+		mesh = r->x->max_peers;
 	if (path_in(r, dir, sizeof(dir), "leech-%u", c->index) < 0 ||
 	    (mkdir(dir, 0777) < 0 && errno != EEXIST))
 		return -1;
@@ -1087,10 +1118,15 @@ static int
 measure(struct run *r, double timeout_s)
 {
 	r->t0_ms = now_ms();
+	r->next_progress_ms = r->t0_ms + 5000;
 	if (start_seed(r, &r->kids[1]) < 0) {
 		fail(r, "starting the seed: %s", strerror(errno));
 		return -1;
 	}
+	if (!r->x->quiet && r->x->say_start)
+		fprintf(stderr, "mt-swarm: %s N=%u: %u leechers listening, seed "
+		    "started, timing (bound %.3f s)\n", mode_names[r->mode],
+		    r->n, r->n, r->bound_s);
 	return wait_for(r, leechers_complete,
 	    r->t0_ms + (int64_t)(timeout_s * 1000), "the leechers to complete");
 }
@@ -1135,6 +1171,7 @@ run_once(const struct experiment *x, enum mode m, unsigned n,
 	    distbound_p2p(&p, &res->bound)) < 0)
 		errx(1, "the bound: %s", strerror(errno));
 	timeout = x->timeout_s > 0 ? x->timeout_s : 4 * res->bound.seconds + 30;
+	r.bound_s = res->bound.seconds;
 	if ((r.kids = calloc(r.nkids, sizeof(*r.kids))) == NULL)
 		err(1, "out of memory");
 	init_child(&r.kids[0], ROLE_TRACKER, 0);
@@ -1256,7 +1293,7 @@ check_run_options(const struct experiment *x, int need_ui)
 }
 
 static int
-cmd_run(const struct experiment *x)
+cmd_run(struct experiment *x)
 {
 	enum mode m = x->modes == 1 << MODE_CS ? MODE_CS : MODE_P2P;
 	struct result res;
@@ -1267,6 +1304,7 @@ cmd_run(const struct experiment *x)
 	if (x->n == 0 || x->n > MAX_N)
 		bad_usage("run needs -N from 1 to %s", "200");
 	check_run_options(x, m == MODE_P2P);
+	x->say_start = 1;
 	if ((res.each = calloc(x->n, sizeof(double))) == NULL)
 		err(1, "out of memory");
 	if ((rc = run_once(x, m, x->n, &res)) == 0) {
