@@ -45,7 +45,7 @@ struct options {
 
 struct kit {
 	char root[PATH_MAX];
-	char conf[PATH_MAX + 32];
+	char conf[PATH_MAX * 2];
 	char tools[PATH_MAX];
 	char **ref_dirs;
 	struct labconf *lab;
@@ -68,7 +68,8 @@ usage(FILE *f)
 	    "  --format FMT     text (default), json, gradescope (results.json), tap, autolab\n"
 	    "  -o FILE          write the report to FILE (class mode: reports go in OUTDIR)\n"
 	    "  --seed N         every random choice comes from N (default: the lab's seed)\n"
-	    "  --only TEST      run only this test (and the build), prerequisites ignored\n"
+	    "  --only TEST[,TEST...]  run only these tests (and the build), prerequisites\n"
+	    "                   ignored\n"
 	    "  -v               show the trace: every command run, ports, stderr\n"
 	    "  --kit DIR        the kit (labs/ and the reference programs); also SOCKLAB_KIT\n"
 	    "  --refs DIR       look for reference binaries in DIR first; also SOCKLAB_REFS\n"
@@ -312,18 +313,40 @@ progress(const struct options *o, const char *what, size_t i, size_t n)
 		fprintf(stderr, "\r\033[K[%zu/%zu] %s", i, n, what);
 }
 
+/* True if name is one of the comma-separated names in list. */
+static int
+in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 static void
 select_tests(const struct options *o, const struct kit *k, struct report *rep)
 {
+	size_t found = 0, asked = 1;
+
 	for (size_t i = 0; i < k->lab->ntests; i++) {
 		const struct labconf_test *t = &k->lab->tests[i];
+		int named = o->only != NULL && in_list(o->only, t->name);
 
 		rep->ran[i] = (!o->visible_only || t->visibility == LABCONF_VISIBLE) &&
-		    (o->only == NULL || strcmp(o->only, t->name) == 0);
+		    (o->only == NULL || named);
+		found += (size_t)named;
 		result_init(&rep->results[i]);
 		rep->results[i].max_points = t->points;
 	}
-	if (o->only != NULL && labconf_find(k->lab, o->only) == NULL)
+	for (const char *p = o->only; p && *p; p++)
+		asked += *p == ',';
+	if (o->only != NULL && found != asked)
 		errx(1, "%s has no test called '%s' (see --list)", k->conf, o->only);
 }
 
@@ -617,11 +640,21 @@ grade_class(const struct options *o, struct kit *k)
 	return 0;
 }
 
+static void
+free_kit(struct kit *k)
+{
+	for (size_t i = 0; k->ref_dirs && k->ref_dirs[i]; i++)
+		free(k->ref_dirs[i]);
+	free(k->ref_dirs);
+	labconf_free(k->lab);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct options o;
 	struct kit k;
+	int rc = 0;
 
 	parse(argc, argv, &o);
 	memset(&k, 0, sizeof(k));
@@ -629,9 +662,11 @@ main(int argc, char *argv[])
 	load_kit(&o, argv[0], &k);
 	if (o.list) {
 		list_tests(&k);
-		return 0;
+	} else {
+		signal(SIGPIPE, SIG_IGN);
+		isolate_subreaper();
+		rc = o.class_dir ? grade_class(&o, &k) : grade_single(&o, &k);
 	}
-	signal(SIGPIPE, SIG_IGN);
-	isolate_subreaper();
-	return o.class_dir ? grade_class(&o, &k) : grade_single(&o, &k);
+	free_kit(&k);
+	return rc;
 }

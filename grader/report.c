@@ -215,10 +215,12 @@ report_gradescope(const struct report *rep, FILE *f)
 		fprintf(f, "%s  {\"score\": %d, \"max_score\": %d, ", first ? "" : ",\n", r->points,
 		    t->points);
 		first = 0;
-		JSON_S(f, "name", t->title, 1);
-		JSON_S(f, "number", t->name, 1);
+		strbuf_reset(&out);
+		strbuf_printf(&out, "%s: %s", t->name, t->title);
+		JSON_SB(f, "name", &out, 1);
 		JSON_S(f, "status", r->status == RESULT_PASS ? "passed" : "failed", 1);
-		JSON_S(f, "visibility", t->visibility == LABCONF_HIDDEN ? "hidden" : "visible", 1);
+		/* Hidden tests count now; students see them once grades are published. */
+		JSON_S(f, "visibility", t->visibility == LABCONF_HIDDEN ? "after_published" : "visible", 1);
 		JSON_SB(f, "output", &fb, 0);
 		fputs("}", f);
 		strbuf_free(&fb);

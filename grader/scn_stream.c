@@ -31,7 +31,7 @@ const struct labconf_param scn_stream_concurrent_params[] = {
 	{ "idle", LABCONF_INT, "1", 0, STREAM_MAX_CONNS / 2, NULL },
 	{ "rounds", LABCONF_INT, "3", 1, 1000, NULL },
 	{ "max_length", LABCONF_INT, "40", 1, 60000, NULL },
-	{ "round_ms", LABCONF_INT, "3000", 1, 600000, NULL },
+	{ "round_ms", LABCONF_INT, "5000", 1, 600000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 

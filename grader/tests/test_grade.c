@@ -162,8 +162,9 @@ check_mutant(const struct lab *l, const char *dir, const char *name, const struc
 }
 
 #define MAX_MUTANTS 32
+#define AT_ONCE 3	/* gradings in flight: more would only fight over 2 cores */
 
-/* Grades every mutant of a lab, all at once, and checks each. */
+/* Grades every mutant of a lab, AT_ONCE at a time, and checks each. */
 static void
 all_mutants(const char *labname)
 {
@@ -181,16 +182,20 @@ all_mutants(const char *labname)
 			continue;
 		snprintf(runs[n].name, sizeof(runs[n].name), "%s", e->d_name);
 		snprintf(runs[n].mutant, sizeof(runs[n].mutant), "%.300s/%.250s", path, e->d_name);
-		run_start(l, runs[n].mutant, &runs[n]);
 		n++;
 	}
 	closedir(d);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n + AT_ONCE; i++) {
 		struct harness_tap tap;
 
-		run_finish(&runs[i], &tap);
-		check_mutant(l, runs[i].mutant, runs[i].name, &tap, runs[i].out);
-		free(runs[i].out);
+		if (i < n)
+			run_start(l, runs[i].mutant, &runs[i]);
+		if (i < AT_ONCE || i - AT_ONCE >= n)
+			continue;
+		run_finish(&runs[i - AT_ONCE], &tap);
+		check_mutant(l, runs[i - AT_ONCE].mutant, runs[i - AT_ONCE].name, &tap,
+		    runs[i - AT_ONCE].out);
+		free(runs[i - AT_ONCE].out);
 	}
 	cr_expect_geq(n, 3, "%s has only %zu mutants", labname, n);
 }
