@@ -103,6 +103,8 @@ struct loop {
 	int64_t next_progress_ms;
 	int tty;
 	int progress_drawn;
+	size_t nreaders, nwriters;	/* peers polled for input, output */
+	size_t turn;			/* who goes first this round */
 	int64_t leave_at_ms;		/* -1: no planned exit */
 };
 
@@ -469,6 +471,15 @@ add_candidate(struct loop *L, const struct sockaddr_storage *addr,
 	L->ncands++;
 }
 
+/* Never dials addr again (unless the tracker lists it anew). */
+static void
+forget_candidate(struct loop *L, const struct sockaddr_storage *addr)
+{
+	for (size_t i = 0; i < L->ncands; i++)
+		if (addr_equal(&L->cands[i].addr, addr))
+			L->cands[i].fails = 5;
+}
+
 /* --peer ADDR:PORT (the port after the last colon; [v6]:port works too). */
 static void
 add_peer_option(struct loop *L, const char *spec)
@@ -809,13 +820,30 @@ announce_now(struct loop *L, const char *event)
 
 /* ---- moving bytes ---- */
 
+/*
+ * A connection's share of a rate limit this round: an equal part of what the
+ * bucket holds (at least 4 KiB, so shares are not uselessly small), so one
+ * busy neighbour cannot take every token, round after round.
+ */
+static uint64_t
+fair_share(struct ratelimit *rl, int64_t now, size_t contenders)
+{
+	uint64_t avail = ratelimit_available(rl, now), share;
+
+	if (rl->rate == 0 || contenders <= 1)
+		return avail;
+	share = avail / contenders;
+	share = share < 4096 ? 4096 : share;
+	return share < avail ? share : avail;
+}
+
 /* recv() into p's input buffer, within the download budget. */
 static void
 peer_read(struct loop *L, struct peer *p, int64_t now)
 {
 	size_t room;
 	uint8_t *dst = peer_in_space(p, &room);
-	uint64_t budget = ratelimit_available(&L->s.down_limit, now);
+	uint64_t budget = fair_share(&L->s.down_limit, now, L->nreaders);
 	ssize_t n;
 
 	if (room > budget)
@@ -843,7 +871,7 @@ peer_write(struct loop *L, struct peer *p, int64_t now)
 
 	session_serve(&L->s, p, now);
 	len = peer_out_pending(p);
-	budget = ratelimit_available(&L->s.up_limit, now);
+	budget = fair_share(&L->s.up_limit, now, L->nwriters);
 	if (len > budget)
 		len = (size_t)budget;
 	if (len == 0 || p->state == PEER_DEAD)
@@ -902,6 +930,8 @@ reap_peers(struct loop *L, int64_t now)
 		}
 		if (close(p->fd) < 0)
 			warn("close");
+		if (p->outgoing && strcmp(p->why, "both seeds") == 0)
+			forget_candidate(L, &p->addr);
 		session_remove_peer(&L->s, p, now);	/* moves another into i */
 	}
 }
@@ -998,6 +1028,7 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 	int down_ok = ratelimit_available(&s->down_limit, now) > 0;
 
 	ps->n = 0;
+	L->nreaders = L->nwriters = 0;
 	pollset_add(ps, L->lfd, POLLIN, SLOT_LISTEN, NULL);
 	if (L->ann.fd >= 0)
 		pollset_add(ps, L->ann.fd, L->ann.connected &&
@@ -1018,6 +1049,8 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 			    (peer_list_len(&p->queue) > 0 && !p->am_choking)))
 				ev |= POLLOUT;
 		}
+		L->nreaders += (ev & POLLIN) != 0;
+		L->nwriters += (ev & POLLOUT) != 0;
 		pollset_add(ps, p->fd, ev, SLOT_PEER, p);
 	}
 	if (!up_ok && now + ratelimit_wait_ms(&s->up_limit, 4096) < deadline)
@@ -1029,10 +1062,14 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 	return deadline <= now ? 0 : (int)(deadline - now);
 }
 
+/* Handles what poll() reported, starting with a different slot each round
+ * so that no neighbour is always served first. */
 static void
 dispatch(struct loop *L, struct pollset *ps, int64_t now)
 {
-	for (size_t i = 0; i < ps->n; i++) {
+	L->turn++;
+	for (size_t k = 0; k < ps->n; k++) {
+		size_t i = (k + L->turn) % ps->n;
 		short re = ps->fds[i].revents;
 
 		if (re == 0)
@@ -1208,14 +1245,14 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (metainfo_load(o.torrent, &L.meta, why, sizeof(why)) < 0)
-		errx(1, "%s: %s", o.torrent, why[0] ? why : strerror(errno));
-	if (o.log != NULL && jlog_open(&L.log, o.log) < 0)
-		err(1, "%s", o.log);
 	if ((L.cands = calloc(MAX_CANDIDATES, sizeof(*L.cands))) == NULL)
 		err(1, "out of memory");
 	for (size_t i = 0; i < o.npeers; i++)
 		add_peer_option(&L, o.peers[i]);
+	if (metainfo_load(o.torrent, &L.meta, why, sizeof(why)) < 0)
+		errx(1, "%s: %s", o.torrent, why[0] ? why : strerror(errno));
+	if (o.log != NULL && jlog_open(&L.log, o.log) < 0)
+		err(1, "%s", o.log);
 	open_data(&L, &have);
 	open_listener(&L);
 	make_peer_id(id, o.cfg.rng_seed);

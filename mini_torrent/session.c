@@ -670,9 +670,9 @@ on_interest(struct session *s, struct peer *p, int interested, int64_t now)
 	log_peer(s, now, interested ? "interested" : "not_interested", p);
 	jlog_str(s->log, "dir", "received");
 	jlog_end(s->log);
-	/* A free slot need not wait for the next rechoke. */
+	/* A regular slot nobody uses need not wait for the next rechoke. */
 	if (interested && p->am_choking &&
-	    count_unchoked(s) < s->cfg.choke.slots + 1)
+	    count_unchoked(s) < s->cfg.choke.slots)
 		set_choke(s, p, 0, 0, "free slot", now);
 }
 

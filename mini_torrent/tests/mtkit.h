@@ -32,6 +32,10 @@ void mtkit_random_file(const char *path, size_t size, uint64_t seed);
 void mtkit_make_torrent(const char *torrent_path, const char *data_path,
     uint32_t piece_len, const char *announce, uint8_t info_hash[20]);
 int mtkit_same_file(const char *a, const char *b);
+/* Copies src to dst with every byte outside pieces [from, to) zeroed: a
+ * peer that has only those pieces. */
+void mtkit_copy_pieces(const char *src, const char *dst, uint32_t piece_len,
+    uint32_t from, uint32_t to);
 
 /* Starts argv (NULL-terminated) and waits for "listening on".  Returns the
  * port. */
@@ -77,5 +81,15 @@ int mtkit_send_raw(struct mtkit_fake *f, const void *buf, size_t n);
 int mtkit_recv(struct mtkit_fake *f, struct wire_msg *m, int timeout_ms);
 /* 1 if any byte arrives within timeout_ms, 0 if none, -1 on close. */
 int mtkit_anything(struct mtkit_fake *f, int timeout_ms);
+/* Sends a handshake for info_hash from peer_id (20 bytes). */
+void mtkit_send_handshake(struct mtkit_fake *f, const uint8_t info_hash[20],
+    const char *peer_id);
+/* The next message that is not a keep-alive or have must be of type want
+ * (within 5 s), or the test fails. */
+void mtkit_expect(struct mtkit_fake *f, struct wire_msg *m,
+    enum wire_type want);
+/* Reads until mt-peer closes the connection; fails the test if it does not
+ * within 5 s of silence. */
+void mtkit_expect_closed(struct mtkit_fake *f, const char *why);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "mtkit.h"
 #include "proc.h"
@@ -116,7 +117,7 @@ peer_log(struct swarm *w, const char *name)
 	return mtkit_path(w->dir, rel);
 }
 
-/* Waits for a leecher to exit 0 and checks its copy. */
+/* Waits for a leecher to exit 0, checks its copy, and reaps it. */
 static void
 expect_complete(struct swarm *w, struct proc *p, const char *name,
     int timeout_ms)
@@ -127,6 +128,7 @@ expect_complete(struct swarm *w, struct proc *p, const char *name,
 	cr_expect_eq(rc, 0, "%s exited %d; stderr: %s", name, rc,
 	    proc_stderr(p));
 	cr_expect(mtkit_same_file(w->data, copy), "%s's copy differs", name);
+	proc_kill(p);
 	free(copy);
 }
 
@@ -161,7 +163,7 @@ Test(peer_swarm, seed_and_eight_leechers_complete_byte_identical,
 	    "--rechoke-interval", "1s", "--optimistic-interval", "2s", NULL };
 	struct swarm w;
 	struct proc seed, leech[8];
-	char name[16];
+	char name[32];
 	long long p2p = 0;
 
 	swarm_init(&w, "swarm8", 4 * MIB, 32768, 1);
@@ -184,5 +186,197 @@ Test(peer_swarm, seed_and_eight_leechers_complete_byte_identical,
 	 * must have traded among themselves. */
 	cr_expect_gt(p2p, 4 * MIB, "leechers uploaded only %lld bytes", p2p);
 	proc_kill(&seed);
+	swarm_free(&w);
+}
+
+/* Pieces verified in the logs of the listed peers, together. */
+static int
+union_pieces(struct swarm *w, const char *const *names, uint8_t *have)
+{
+	int n = 0;
+
+	memset(have, 0, w->npieces);
+	for (; *names != NULL; names++) {
+		char *log = peer_log(w, *names);
+
+		mtkit_log_pieces(log, have, w->npieces);
+		free(log);
+	}
+	for (uint32_t i = 0; i < w->npieces; i++)
+		n += have[i];
+	return n;
+}
+
+/* Waits until the listed peers' logs show at least want pieces between
+ * them.  Returns 0, or -1 at the deadline. */
+static int
+wait_pieces(struct swarm *w, const char *const *names, int want,
+    int timeout_ms)
+{
+	uint8_t have[4096];
+	long end = proc_now_ms() + timeout_ms;
+	struct timespec tick = { 0, 50 * 1000000 };
+
+	cr_assert_leq(w->npieces, sizeof(have));
+	while (proc_now_ms() < end) {
+		if (union_pieces(w, names, have) >= want)
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -1;
+}
+
+Test(peer_swarm, interrupted_download_resumes_from_disk, .timeout = 90)
+{
+	static const char *const seed_opts[] = { "--seed", "--upload-rate",
+	    "512K", NULL };
+	const char *leech_opts[] = { "--leave-when-done", "--peer", NULL, NULL };
+	static const char *const me[] = { "leech", NULL };
+	struct swarm w;
+	struct proc seed, leech;
+	char peer[32], *log;
+	long long again;
+
+	swarm_init(&w, "resume", 4 * MIB, 32768, 0);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%d",
+	    start_peer(&w, &seed, "seed", seed_opts));
+	leech_opts[2] = peer;
+	start_peer(&w, &leech, "leech", leech_opts);
+	cr_assert_eq(wait_pieces(&w, me, 40, 30000), 0, "no progress");
+	proc_kill(&leech);	/* kill -9, mid-download */
+
+	start_peer(&w, &leech, "leech", leech_opts);
+	expect_complete(&w, &leech, "leech", 60000);
+	log = peer_log(&w, "leech");
+	cr_expect_eq(mtkit_log_count(log, (const char *const[]){
+	    "\"ev\":\"start\"", NULL }), 1);
+	again = log_sum(log, (const char *const[]){ "\"ev\":\"start\"", NULL },
+	    "have");
+	cr_expect_geq(again, 40, "resumed with %lld pieces", again);
+	again = log_sum(log, (const char *const[]){ "\"ev\":\"exit\"", NULL },
+	    "downloaded");
+	cr_expect_leq(again, 4 * MIB - 40 * 32768,
+	    "downloaded %lld bytes again", again);
+	free(log);
+	proc_kill(&seed);
+	swarm_free(&w);
+}
+
+Test(peer_swarm, survivors_complete_after_churn, .timeout = 120)
+{
+	static const char *const seed_opts[] = { "--seed", "--upload-rate",
+	    "300K", NULL };
+	static const char *const leech_opts[] = { "--seed-for", "60",
+	    "--upload-rate", "150K", "--rechoke-interval", "1s",
+	    "--optimistic-interval", "2s", NULL };
+	static const char *const all[] = { "leech0", "leech1", "leech2",
+	    "leech3", "leech4", "leech5", "leech6", "leech7", NULL };
+	const char *const *survivors = all + 4;
+	struct swarm w;
+	struct proc seed, leech[8];
+	uint8_t have[4096];
+
+	swarm_init(&w, "churn", 2 * MIB, 16384, 1);
+	start_peer(&w, &seed, "seed", seed_opts);
+	for (int i = 0; i < 8; i++)
+		start_peer(&w, &leech[i], all[i], leech_opts);
+	/* A quarter of the file is out: kill -9 half the leechers. */
+	cr_assert_eq(wait_pieces(&w, all, (int)w.npieces / 4, 60000), 0);
+	for (int i = 0; i < 4; i++)
+		proc_kill(&leech[i]);
+	/* Once the survivors hold a full copy between them, the seed goes. */
+	cr_assert_eq(wait_pieces(&w, survivors, (int)w.npieces, 60000), 0,
+	    "the survivors never held a full copy (%d of %u pieces)",
+	    union_pieces(&w, survivors, have), w.npieces);
+	proc_kill(&seed);
+	for (int i = 4; i < 8; i++) {
+		char *log = peer_log(&w, all[i]), *copy = peer_file(&w, all[i]);
+
+		cr_expect_eq(mtkit_log_wait(log, (const char *const[]){
+		    "\"ev\":\"complete\"", NULL }, 60000), 0,
+		    "%s did not complete", all[i]);
+		cr_expect(mtkit_same_file(w.data, copy), "%s differs", all[i]);
+		proc_kill(&leech[i]);
+		free(log);
+		free(copy);
+	}
+	swarm_free(&w);
+}
+
+/* DIR/name/data.bin holding only pieces [from, to) of the swarm's file. */
+static void
+partial_peer(struct swarm *w, const char *name, uint32_t plen, uint32_t from,
+    uint32_t to)
+{
+	char *dir = mtkit_path(w->dir, name), *copy = peer_file(w, name);
+
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	mtkit_copy_pieces(w->data, copy, plen, from, to);
+	free(dir);
+	free(copy);
+}
+
+/*
+ * Tit-for-tat.  A has the first half of the file, B and C the second half,
+ * so they trade: A needs what B and C have, and they need what A has.  B
+ * uploads fast (400 KiB/s), C slowly (40 KiB/s), and A has one regular
+ * unchoke slot: A's rechokes must give it to B, the peer that uploads to A
+ * fastest, while C gets at most the optimistic slot.
+ */
+Test(peer_swarm, regular_unchoke_goes_to_the_fastest_uploader, .timeout = 90)
+{
+	static const char *const b_opts[] = { "--upload-rate", "400K",
+	    "--rechoke-interval", "1s", NULL };
+	static const char *const c_opts[] = { "--upload-rate", "40K",
+	    "--rechoke-interval", "1s", NULL };
+	const char *a_opts[] = { "--upload-rate", "100K", "--unchoke-slots",
+	    "1", "--rechoke-interval", "1s", "--optimistic-interval", "3s",
+	    "--peer", NULL, "--peer", NULL, "--leave-when-done", NULL };
+	struct swarm w;
+	struct proc a, b, c;
+	char bp[32], cp[32], bname[48], cname[48], *log;
+	FILE *f;
+	char line[70000];
+	int b_regular = 0, c_regular = 0, both = 0;
+
+	swarm_init(&w, "tft", 8 * MIB, 32768, 0);
+	partial_peer(&w, "a", 32768, 0, w.npieces / 2);
+	partial_peer(&w, "b", 32768, w.npieces / 2, w.npieces);
+	partial_peer(&w, "c", 32768, w.npieces / 2, w.npieces);
+	snprintf(bp, sizeof(bp), "127.0.0.1:%d", start_peer(&w, &b, "b", b_opts));
+	snprintf(cp, sizeof(cp), "127.0.0.1:%d", start_peer(&w, &c, "c", c_opts));
+	a_opts[9] = bp;
+	a_opts[11] = cp;
+	start_peer(&w, &a, "a", a_opts);
+	expect_complete(&w, &a, "a", 60000);
+
+	/* A's rechokes, once rates have had two seconds to show. */
+	snprintf(bname, sizeof(bname), "\"peer\":\"%s\"", bp);
+	snprintf(cname, sizeof(cname), "\"peer\":\"%s\"", cp);
+	log = peer_log(&w, "a");
+	cr_assert_not_null(f = fopen(log, "r"));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *pb = strstr(line, bname), *pc = strstr(line, cname);
+
+		if (strstr(line, "\"ev\":\"rechoke\"") == NULL || pb == NULL ||
+		    pc == NULL || mtkit_json_int(line, "t") < 2000)
+			continue;
+		both++;
+		cr_expect_gt(mtkit_json_int(pb, "rate_from"),
+		    mtkit_json_int(pc, "rate_from"), "%s", line);
+		b_regular += mtkit_json_int(pb, "unchoke") == 1 &&
+		    mtkit_json_int(pb, "optimistic") == 0;
+		c_regular += mtkit_json_int(pc, "unchoke") == 1 &&
+		    mtkit_json_int(pc, "optimistic") == 0;
+	}
+	fclose(f);
+	cr_expect_geq(both, 4, "only %d rechokes", both);
+	cr_expect_eq(b_regular, both, "B (fast) held A's regular slot in %d "
+	    "of %d rechokes", b_regular, both);
+	cr_expect_eq(c_regular, 0, "C (slow) held A's regular slot %d times",
+	    c_regular);
+	free(log);
+	proc_kill(&b);
+	proc_kill(&c);
 	swarm_free(&w);
 }
