@@ -50,7 +50,8 @@ test-handouts: all
 test-browser:
 	@$(MAKE) -C mini_torrent test-browser
 
-demo: check-tools all
+demo: check-tools
+	@$(MAKE) -s --no-print-directory all
 	@./demo.sh
 
 fuzz:
