@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "scn_line.h"
+#include "scn_script.h"
 #include "scn_stream.h"
 
 #define SCENARIO_MAX_ARGS 64
@@ -28,6 +29,7 @@ static const struct {
 	{ "concurrent", scn_stream_concurrent_params, scn_stream_concurrent },
 	{ "bulk", scn_stream_bulk_params, scn_stream_bulk },
 	{ "badinput", scn_stream_badinput_params, scn_stream_badinput },
+	{ "script", scn_script_params, scn_script_run },
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -39,6 +41,7 @@ const struct labconf_scenario scenario_table[] = {
 	{ "concurrent", scn_stream_concurrent_params },
 	{ "bulk", scn_stream_bulk_params },
 	{ "badinput", scn_stream_badinput_params },
+	{ "script", scn_script_params },
 	{ NULL, NULL },
 };
 
@@ -202,6 +205,15 @@ scenario_start_server(struct scenario_env *env, struct sandbox_proc **pp, const 
     const char *prog, const char *args, char *const *extra)
 {
 	if ((*pp = scenario_start(env, role, prog, args, extra, 0)) == NULL)
+		return -1;
+	return await_listening(env, *pp, 0);
+}
+
+int
+scenario_start_host(struct scenario_env *env, struct sandbox_proc **pp, const char *role,
+    const char *prog, const char *args, char *const *extra)
+{
+	if ((*pp = scenario_start(env, role, prog, args, extra, 1)) == NULL)
 		return -1;
 	return await_listening(env, *pp, 0);
 }

@@ -80,6 +80,10 @@ struct sandbox_proc *scenario_start(struct scenario_env *env, const char *role, 
 int scenario_start_server(struct scenario_env *env, struct sandbox_proc **pp, const char *role,
     const char *prog, const char *args, char *const *extra);
 
+/* The same, with stdin a pipe the scenario writes (programs that read commands). */
+int scenario_start_host(struct scenario_env *env, struct sandbox_proc **pp, const char *role,
+    const char *prog, const char *args, char *const *extra);
+
 /*
  * Starts our faultproxy (`udp` or `tcp`) in front of 127.0.0.1:port with the
  * words of opts.  Returns the proxy's port, or -1 with an error recorded.

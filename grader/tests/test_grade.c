@@ -21,6 +21,7 @@ struct lab {
 static const struct lab kit_labs[] = {
 	{ "01-udp-uppercase", "../udp_uppercase", "udp_server udp_client" },
 	{ "02-tcp-uppercase", "../tcp_uppercase", "tcp_server tcp_client" },
+	{ "03-mux-demux", "../mux_demux", "mux_host" },
 };
 
 #define NLABS (sizeof(kit_labs) / sizeof(kit_labs[0]))
@@ -101,6 +102,11 @@ Test(grade, the_udp_reference_scores_full_marks, .timeout = 600)
 Test(grade, the_tcp_reference_scores_full_marks, .timeout = 600)
 {
 	full_marks("02-tcp-uppercase");
+}
+
+Test(grade, the_mux_demux_reference_scores_full_marks, .timeout = 600)
+{
+	full_marks("03-mux-demux");
 }
 
 /* Reads "key = words" from a mutant's MUTANT file into words (empty if absent). */
@@ -208,6 +214,21 @@ Test(mutants, udp_mutants_lose_points_exactly_where_expected, .timeout = 900)
 Test(mutants, tcp_mutants_lose_points_exactly_where_expected, .timeout = 900)
 {
 	all_mutants("02-tcp-uppercase");
+}
+
+Test(mutants, mux_demux_mutants_lose_points_exactly_where_expected, .timeout = 900)
+{
+	all_mutants("03-mux-demux");
+}
+
+Test(grade, every_scenario_in_the_spec_table_has_a_function)
+{
+	size_t n = 0;
+
+	for (const struct labconf_scenario *s = scenario_table; s->name != NULL; s++, n++)
+		cr_expect_not_null(scenario_lookup(s->name), "%s has no function", s->name);
+	cr_expect_geq(n, 7);
+	cr_expect_null(scenario_lookup("no-such-scenario"));
 }
 
 Test(grade, every_lab_spec_of_the_kit_parses)
