@@ -176,9 +176,13 @@ put_peer(struct httpd_buf *b, const struct swarm *s, const struct swarm_peer *p,
 }
 
 static void
-put_swarm(struct httpd_buf *b, const struct swarm *s, long long now_ms)
+put_swarm(struct httpd_buf *b, const struct swarm *s, long long now_ms, size_t *budget)
 {
 	size_t shown = s->npeers < DASHBOARD_MAX_PEERS ? s->npeers : DASHBOARD_MAX_PEERS;
+
+	if (shown > *budget)
+		shown = *budget;
+	*budget -= shown;
 
 	httpd_buf_append(b, "{\"info_hash\":\"", 14);
 	put_hex(b, s->info_hash, SWARM_HASH_LEN);
@@ -198,7 +202,7 @@ dashboard_put_stats(struct httpd_buf *b, const struct swarm_table *t,
     long long now_ms, long long interval_s)
 {
 	size_t shown = t->nswarms < DASHBOARD_MAX_SWARMS ? t->nswarms : DASHBOARD_MAX_SWARMS;
-	size_t peers = 0;
+	size_t peers = 0, budget = DASHBOARD_MAX_LISTED;
 
 	for (size_t i = 0; i < t->nswarms; i++)
 		peers += t->swarms[i]->npeers;
@@ -207,7 +211,7 @@ dashboard_put_stats(struct httpd_buf *b, const struct swarm_table *t,
 	for (size_t i = 0; i < shown; i++) {
 		if (i > 0)
 			httpd_buf_append(b, ",", 1);
-		put_swarm(b, t->swarms[i], now_ms);
+		put_swarm(b, t->swarms[i], now_ms, &budget);
 	}
 	httpd_buf_append(b, "]}\n", 3);
 }

@@ -8,8 +8,10 @@
  * from the swarm table.  The tracker never learns a torrent's size, so a peer's
  * progress is estimated from left: 100 % when left is 0, else 1 - left / the
  * largest left any peer of the swarm ever announced (a fresh leecher announces
- * the whole size).  The JSON is bounded: at most DASHBOARD_MAX_SWARMS swarms
- * and DASHBOARD_MAX_PEERS peers each, with the totals alongside.
+ * the whole size).  The JSON is bounded, since every connection may ask for
+ * it: at most DASHBOARD_MAX_SWARMS swarms, DASHBOARD_MAX_PEERS peers of each
+ * and DASHBOARD_MAX_LISTED peers in all (about 300 bytes each), with the
+ * totals alongside.
  */
 #ifndef DASHBOARD_H
 #define DASHBOARD_H
@@ -21,6 +23,7 @@
 
 #define DASHBOARD_MAX_SWARMS 100
 #define DASHBOARD_MAX_PEERS 200
+#define DASHBOARD_MAX_LISTED 2000
 
 /*
  * Names the client that made a peer id, from its conventional prefix:

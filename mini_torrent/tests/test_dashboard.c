@@ -81,7 +81,7 @@ add(int n, long long left, long long now)
 static char *
 stats(long long now)
 {
-	static char text[1 << 16];
+	static char text[1 << 20];
 	struct httpd_buf b;
 
 	httpd_buf_init(&b);
@@ -131,6 +131,39 @@ Test(dashboard, bounds_the_peers_it_lists)
 		n++;
 	cr_assert_eq(n, DASHBOARD_MAX_PEERS);
 	cr_assert_not_null(strstr(json, "\"peer_count\":220,\"peers\":["));
+	swarm_table_free(&t);
+}
+
+static void
+add_to(int swarm, int n)
+{
+	unsigned char hash[20] = { 0 };
+	struct swarm_peer p;
+	struct swarm *s;
+
+	memset(&p, 0, sizeof(p));
+	memcpy(p.id, &n, sizeof(n));
+	hash[0] = (unsigned char)swarm;
+	cr_assert_eq(swarm_announce(&t, hash, &p, SWARM_EVENT_NONE, 0, &s), SWARM_OK);
+}
+
+Test(dashboard, bounds_the_peers_it_lists_in_all)
+{
+	struct swarm_limits lim = { 100, 1000, 60000 };
+	char *json;
+	size_t n = 0, swarms = 0;
+
+	swarm_table_init(&t, &lim, 1);
+	for (int k = 0; k < 12; k++)
+		for (int i = 0; i < DASHBOARD_MAX_PEERS; i++)
+			add_to(k, i);
+	json = stats(0);
+	for (char *p = json; (p = strstr(p, "\"ip\":")) != NULL; p++)
+		n++;
+	for (char *p = json; (p = strstr(p, "\"info_hash\":")) != NULL; p++)
+		swarms++;
+	cr_assert_eq(n, DASHBOARD_MAX_LISTED);
+	cr_assert_eq(swarms, 12, "every swarm is listed, even without its peers");
 	swarm_table_free(&t);
 }
 

@@ -262,7 +262,7 @@ Test(tracker, gives_a_random_subset_of_numwant_peers)
 	struct bencode_value *v;
 	int ports[64], hits[21] = { 0 };
 
-	start(NULL, NULL, NULL, NULL);
+	start("--seed", "1", NULL, NULL);	/* a fixed seed: no unlucky draws */
 	for (int i = 1; i <= 20; i++)
 		announce(HASH_A, i, 100, NULL, &r);
 	for (int round = 0; round < 40; round++) {
@@ -543,9 +543,9 @@ Test(tracker, drops_a_slow_request_at_the_header_timeout)
 	int fd, idle;
 
 	start("--header-timeout", "500", NULL, NULL);
+	t0 = proc_now_ms();	/* before connecting: the tracker's clock starts at accept */
 	fd = connect_tracker();
 	idle = connect_tracker();
-	t0 = proc_now_ms();
 	send_str(fd, "GET /announce?info_hash=");
 	r.len = recv_until(fd, r.raw, sizeof(r.raw), 0, 10000);
 	cr_assert_geq(r.len, 0, "still open after 10 s");
@@ -632,6 +632,32 @@ Test(tracker, turns_away_connections_beyond_the_limit)
 	cr_assert_eq(strncmp(r.raw, "HTTP/1.1 503 ", 13), 0, "got: %s", r.raw);
 	close(a);
 	close(b);
+}
+
+Test(tracker, refuses_swarms_and_peers_beyond_the_limits)
+{
+	struct reply r;
+	struct bencode_value *v;
+
+	start("--max-swarms", "1", "--max-peers", "2");
+	announce(HASH_A, 1, 0, NULL, &r);
+	announce(HASH_A, 2, 0, NULL, &r);
+	v = decode(&r);
+	cr_assert_null(failure_of(v));
+	bencode_free(v);
+	announce(HASH_A, 3, 0, NULL, &r);
+	v = decode(&r);
+	cr_assert_str_eq(failure_of(v), "swarm is full (too many peers)");
+	bencode_free(v);
+	announce(HASH_B, 1, 0, NULL, &r);
+	v = decode(&r);
+	cr_assert_str_eq(failure_of(v), "tracker is full (too many torrents)");
+	bencode_free(v);
+	announce(HASH_A, 2, 0, "&event=stopped", &r);	/* a place frees up */
+	announce(HASH_A, 3, 0, NULL, &r);
+	v = decode(&r);
+	cr_assert_null(failure_of(v));
+	bencode_free(v);
 }
 
 Test(tracker, reports_swarms_in_stats_json)
