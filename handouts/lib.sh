@@ -24,8 +24,9 @@
 #                        starts tshark on the loopback interface for the first N
 #                        packets that match the capture FILTER (e.g. "udp port
 #                        $PORT"), and returns once it is capturing (needs root
-#                        or capture rights).  Gives up after CAPTURE_TIMEOUT
-#                        seconds (default 15).
+#                        or capture rights).  Waits at most CAPTURE_TIMEOUT
+#                        seconds (default 30) for tshark to start, and tshark
+#                        gets twice that to see the packets.
 #   capture_wait [CMD...]
 #                        waits for those N packets and prints them (through CMD,
 #                        e.g. a sed script, when one is given).  Call it as it
@@ -94,15 +95,15 @@ capture() {
 	fifo=$dir/err
 	mkfifo "$fifo" || return 1
 	CAPTURE_OUT=$dir/packets
-	timeout "${CAPTURE_TIMEOUT:-15}" tshark -n -l -i lo -f "$filter" -c "$count" "$@" \
+	timeout "$((${CAPTURE_TIMEOUT:-30} * 2))" tshark -n -l -i lo -f "$filter" -c "$count" "$@" \
 		>"$CAPTURE_OUT" 2>"$fifo" &
 	CAPTURE_PID=$!
 	exec {fd}<"$fifo"
-	while IFS= read -r -t 10 -u "$fd" line; do
+	while IFS= read -r -t "${CAPTURE_TIMEOUT:-30}" -u "$fd" line; do
 		[[ $line == *"Capture started"* ]] && break
 	done
 	if [[ $line != *"Capture started"* ]]; then
-		echo "capture: tshark did not start capturing: $line" >&2
+		echo "capture: tshark did not start capturing within ${CAPTURE_TIMEOUT:-30} s: $line" >&2
 		exec {fd}<&-
 		return 1
 	fi

@@ -20,7 +20,7 @@
 # output block the block only has to succeed.
 #
 # Words after "sh run" tune a block:
-#   timeout=S     seconds before it is killed and failed (default 30)
+#   timeout=S     seconds before it is killed and failed (default 60)
 #   exit=N        the exit status it must end with (default 0)
 #   needs=A,B     skip it (and say so) unless the commands A, B exist; "root"
 #                 needs uid 0 (packet capture)
@@ -122,7 +122,7 @@ match_output() {
 
 # run_block N FILE LINE ATTRS: runs one block; prints its verdict.
 run_block() {
-	local n=$1 file=$2 line=$3 attrs=$4 tmo=30 want_rc=0 needs= a w rc pid
+	local n=$1 file=$2 line=$3 attrs=$4 tmo=60 want_rc=0 needs= a w rc pid
 	for a in $attrs; do
 		case $a in
 		timeout=*) tmo=${a#timeout=} ;;
