@@ -3,7 +3,9 @@
 #   1. the block runner's own tests, on the fixtures in handouts/tests/;
 #   2. every runnable block of the handouts and walkthroughs (run-blocks.sh);
 #   3. the course-notes coverage table (check-coverage.sh), and that the check
-#      notices a missing row.
+#      notices a missing row;
+#   4. the "What the grader checks" tables equal the labs' lab.conf
+#      (grader-tables.sh --check).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -30,6 +32,9 @@ grep -v '^| 42 |' handouts/README.md >"$tmp/README.md"
 if bash handouts/check-coverage.sh "$tmp/README.md" >/dev/null 2>&1; then
 	echo "FAIL check-coverage: a table without the row of line 42 passes"; status=1
 fi
+
+echo "== grader tables"
+bash handouts/grader-tables.sh --check || status=1
 
 ((status == 0)) && echo "test-handouts: all passed"
 exit "$status"
