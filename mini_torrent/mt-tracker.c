@@ -400,6 +400,36 @@ conn_discard(struct conn *c, long long now)
 	return now >= c->deadline_ms ? -1 : 0;
 }
 
+/* Past c's deadline: a request left half-sent gets a 408.  Returns -1. */
+static int
+conn_timeout(struct server *sv, struct conn *c)
+{
+	if (!c->lingering && c->in_len > 0 && c->out.len == 0) {
+		trackerd_error(408, &c->out);
+		(void)conn_flush(sv, c);
+	}
+	return -1;
+}
+
+/*
+ * Answers what c's input holds and sends it, again and again while the
+ * output drains at once: requests held back by OUT_HIGH are answered without
+ * waiting for an event that may never come.  0, or -1 if the connection broke.
+ */
+static int
+conn_serve(struct server *sv, struct conn *c)
+{
+	size_t before;
+
+	do {
+		before = c->in_len;
+		conn_process(sv, c);
+		if (conn_flush(sv, c) == -1)
+			return -1;
+	} while (c->out.len == 0 && c->in_len > 0 && c->in_len < before);
+	return 0;
+}
+
 /*
  * Handles poll's verdict on connection i.  Returns 0 to keep it, -1 to close.
  */
@@ -410,24 +440,17 @@ conn_event(struct server *sv, size_t i, short revents, long long now)
 
 	if (revents & (POLLERR | POLLNVAL))
 		return -1;
+	if (revents == 0)
+		return now >= c->deadline_ms ? conn_timeout(sv, c) : 0;
 	if (c->lingering)
-		return revents & (POLLIN | POLLHUP) ? conn_discard(c, now) :
-		    now >= c->deadline_ms ? -1 : 0;
+		return conn_discard(c, now);
 	if ((revents & (POLLIN | POLLHUP)) && conn_read(c) == -1)
 		return -1;
-	conn_process(sv, c);
-	if (conn_flush(sv, c) == -1)
+	if (conn_serve(sv, c) == -1)
 		return -1;
 	if (c->out.len == 0 && (c->closing || c->eof))
 		return conn_linger(sv, c, now);
-	if (now >= c->deadline_ms) {
-		if (c->in_len > 0 && c->out.len == 0) {
-			trackerd_error(408, &c->out);
-			(void)conn_flush(sv, c);
-		}
-		return -1;
-	}
-	return 0;
+	return now >= c->deadline_ms ? conn_timeout(sv, c) : 0;
 }
 
 /* Fills the pollfd array; returns the poll timeout in ms. */

@@ -602,6 +602,33 @@ Test(tracker, answers_pipelined_requests_in_order)
 	cr_assert(a != NULL && b != NULL && c != NULL && a < b && b < c, "got: %s", r.raw);
 }
 
+Test(tracker, answers_a_long_pipeline_in_full)
+{
+	static char req[8192], answers[4 << 20];
+	const char *one = "GET / HTTP/1.1\r\n\r\n", *last = "GET / HTTP/1.1\r\nConnection: close\r\n\r\n";
+	size_t n = 0, count = 0, want = 0;
+	long len;
+	int fd;
+
+	start(NULL, NULL, NULL, NULL);
+	while (n + strlen(one) + strlen(last) < sizeof(req)) {
+		memcpy(req + n, one, strlen(one));
+		n += strlen(one);
+		want++;
+	}
+	memcpy(req + n, last, strlen(last));
+	n += strlen(last);
+	want++;
+	fd = connect_tracker();
+	send_all(fd, req, n);	/* far more answer than the tracker buffers at once */
+	len = recv_until(fd, answers, sizeof(answers), 0, 30000);
+	cr_assert_gt(len, 0);
+	for (const char *p = answers; (p = strstr(p, "HTTP/1.1 200 OK\r\n")) != NULL; p++)
+		count++;
+	cr_assert_eq(count, want, "%zu answers to %zu pipelined requests", count, want);
+	close(fd);
+}
+
 Test(tracker, answers_a_client_that_half_closes)
 {
 	struct reply r;
