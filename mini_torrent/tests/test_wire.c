@@ -237,25 +237,31 @@ Test(wire, rejects_have_with_wrong_length)
 	    &used), WIRE_ERR_BAD_LENGTH);
 }
 
-Test(wire, rejects_bitfield_after_another_message)
+Test(wire, accepts_a_first_bitfield_after_other_messages)
 {
+	/* aria2c, starting empty, sends its bitfield late. */
 	struct wire_parser p = ready_parser();
 	struct wire_msg m;
 
 	cr_assert_eq(parse_one(&p, (const uint8_t *)"\0\0\0\1\2", 5, &m),
 	    WIRE_OK);
+	cr_assert_eq(parse_one(&p, (const uint8_t *)"\0\0\0\5\4\0\0\0\1", 9,
+	    &m), WIRE_OK);
 	cr_expect_eq(parse_one(&p, (const uint8_t *)"\0\0\0\3\5\xff\xc0", 7,
-	    &m), WIRE_ERR_LATE_BITFIELD);
+	    &m), WIRE_OK);
 }
 
-Test(wire, keepalive_does_not_make_a_bitfield_late)
+Test(wire, accepts_repeated_bitfields)
 {
+	/* aria2c announces new pieces with whole bitfields. */
 	struct wire_parser p = ready_parser();
 	struct wire_msg m;
 
-	cr_assert_eq(parse_one(&p, (const uint8_t *)"\0\0\0\0", 4, &m), WIRE_OK);
-	cr_expect_eq(parse_one(&p, (const uint8_t *)"\0\0\0\3\5\xff\xc0", 7,
+	cr_assert_eq(parse_one(&p, (const uint8_t *)"\0\0\0\3\5\x80\0", 7,
 	    &m), WIRE_OK);
+	cr_expect_eq(parse_one(&p, (const uint8_t *)"\0\0\0\3\5\xc0\0", 7,
+	    &m), WIRE_OK);
+	cr_expect_eq(m.data[0], 0xc0);
 }
 
 Test(wire, waits_for_whole_message_byte_by_byte)
