@@ -357,7 +357,8 @@ accept_clients(struct server *sv)
 				warn("accept");
 			return;
 		}
-		if (sv->nconns == sv->max_conns || set_nonblocking(fd) == -1) {
+		/* A fresh socket has no other status flags: one fcntl will do. */
+		if (sv->nconns == sv->max_conns || fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
 			(void)send(fd, busy, sizeof(busy) - 1, 0);
 			close(fd);
 			continue;
