@@ -154,3 +154,107 @@ Test(peer_liar, bans_a_peer_whose_blocks_fail_the_hash, .timeout = 60)
 	fixture_free(&x);
 }
 
+
+/* Answers a request from the fake peer with the file's real bytes. */
+static void
+answer(struct mtkit_fake *f, FILE *data, const struct wire_msg *req)
+{
+	static uint8_t block[16384];
+	struct wire_msg piece = { .type = WIRE_PIECE, .index = req->index,
+	    .begin = req->begin, .data = block, .data_len = req->length };
+
+	cr_assert_leq(req->length, sizeof(block));
+	cr_assert_eq(fseek(data, (long)req->index * 32768 + req->begin,
+	    SEEK_SET), 0);
+	cr_assert_eq(fread(block, 1, req->length, data), req->length);
+	cr_assert_eq(mtkit_send(f, &piece), 0);
+}
+
+/*
+ * Endgame.  Two fake seeds of a 4-block torrent: the first takes every
+ * request and never answers.  Once all four blocks are requested from it,
+ * the second one unchokes: mt-peer must ask it for the same blocks again,
+ * and cancel each request at the first seed as the block arrives (after the
+ * last one it is complete, and hangs up on the first seed instead: two
+ * seeds have nothing to say to each other).
+ */
+Test(peer_liar, endgame_duplicates_requests_and_cancels_them, .timeout = 60)
+{
+	char dir[64], peer1[32], peer2[32], *data, *torrent, *copy, *log;
+	const char *argv_opts[] = { "--peer", peer1, "--peer", peer2,
+	    "--leave-when-done", NULL };
+	static const uint8_t all[1] = { 0xc0 };
+	struct wire_msg m, bf = { .type = WIRE_BITFIELD, .data = all,
+	    .data_len = 1 }, unchoke = { .type = WIRE_UNCHOKE };
+	struct mtkit_fake f[2], *staller = NULL, *helper = NULL;
+	uint8_t ih[20];
+	int p1, p2, l1 = mtkit_listen(&p1), l2 = mtkit_listen(&p2);
+	int asked = 0, cancels = 0;
+	struct proc leech;
+	FILE *fp;
+
+	mtkit_tmpdir(dir, sizeof(dir), "endgame");
+	data = mtkit_path(dir, "small.bin");
+	torrent = mtkit_path(dir, "t.torrent");
+	copy = mtkit_path(dir, "dl/small.bin");
+	log = mtkit_path(dir, "leech.log");
+	mtkit_random_file(data, 65536, 5);
+	mtkit_make_torrent(torrent, data, 32768, NULL, ih);
+	snprintf(peer1, sizeof(peer1), "127.0.0.1:%d", p1);
+	snprintf(peer2, sizeof(peer2), "127.0.0.1:%d", p2);
+	{
+		char *dl = mtkit_path(dir, "dl");
+		char *argv[] = { (char *)proc_bin("mt-peer"), "-q", "-b",
+		    "127.0.0.1", "-p", "0", "-o", dl, "--log", log,
+		    (char *)argv_opts[0], peer1, (char *)argv_opts[2], peer2,
+		    "--leave-when-done", torrent, NULL };
+
+		mtkit_start(&leech, argv);
+		free(dl);
+	}
+	cr_assert_eq(mtkit_accept(&f[0], l1, 2, 5000), 0);
+	cr_assert_eq(mtkit_accept(&f[1], l2, 2, 5000), 0);
+	staller = &f[0];
+	helper = &f[1];
+	for (int i = 0; i < 2; i++) {
+		mtkit_expect(&f[i], &m, WIRE_HANDSHAKE);
+		mtkit_send_handshake(&f[i], ih, i == 0 ? "-FK0001-stallerstall" :
+		    "-FK0001-helperhelper");
+		cr_assert_eq(mtkit_send(&f[i], &bf), 0);
+		mtkit_expect(&f[i], &m, WIRE_INTERESTED);
+	}
+	cr_assert_eq(mtkit_send(staller, &unchoke), 0);
+	while (asked < 4) {
+		mtkit_expect(staller, &m, WIRE_REQUEST);
+		asked++;
+	}
+	cr_assert_eq(mtkit_send(helper, &unchoke), 0);
+	cr_assert_not_null(fp = fopen(data, "rb"));
+	/* The helper answers everything; the staller collects cancels. */
+	while (cancels < 4) {
+		int r = mtkit_recv(helper, &m, 100);
+
+		if (r == 1 && m.type == WIRE_REQUEST)
+			answer(helper, fp, &m);
+		if (r < 0)
+			break;
+		while ((r = mtkit_recv(staller, &m, 50)) == 1)
+			cancels += m.type == WIRE_CANCEL;
+		if (r < 0)
+			break;
+	}
+	fclose(fp);
+	cr_expect_geq(cancels, 3, "the staller saw %d cancels", cancels);
+	cr_expect_eq(proc_wait(&leech, 20000), 0, "%s", proc_stderr(&leech));
+	cr_expect(mtkit_same_file(data, copy));
+	proc_kill(&leech);
+	mtkit_fake_close(&f[0]);
+	mtkit_fake_close(&f[1]);
+	close(l1);
+	close(l2);
+	mtkit_rmdir(dir);
+	free(data);
+	free(torrent);
+	free(copy);
+	free(log);
+}

@@ -193,6 +193,27 @@ Test(peer_wire, hangs_up_on_hostile_bytes_and_keeps_serving, .timeout = 60)
 	fixture_free(&x);
 }
 
+Test(peer_wire, drops_a_peer_silent_too_long, .timeout = 30)
+{
+	static const char *const opts[] = { "--seed", "--peer-timeout", "1s",
+	    NULL };
+	struct fixture x;
+	struct mtkit_fake f;
+	long t0;
+
+	fixture_init(&x, "wire-silent", NULL);
+	start(&x, "seed", opts);
+	greet_seed(&x, &f);
+	t0 = proc_now_ms();
+	mtkit_expect_closed(&f, "a second of silence");
+	cr_expect_lt(proc_now_ms() - t0, 4000, "took %ld ms",
+	    proc_now_ms() - t0);
+	cr_expect_eq(mtkit_log_wait(x.log, (const char *const[]){
+	    "\"ev\":\"disconnect\"", "silent too long", NULL }, 5000), 0);
+	mtkit_fake_close(&f);
+	fixture_free(&x);
+}
+
 Test(peer_wire, hangs_up_on_another_torrent, .timeout = 30)
 {
 	struct fixture x;
