@@ -380,3 +380,68 @@ Test(peer_swarm, regular_unchoke_goes_to_the_fastest_uploader, .timeout = 90)
 	proc_kill(&c);
 	swarm_free(&w);
 }
+
+/* A multi-file torrent made by mt-mktorrent from a directory: pieces span
+ * file boundaries, and an empty file and nested directories come along. */
+Test(peer_swarm, multi_file_torrent_arrives_file_by_file, .timeout = 60)
+{
+	static const struct {
+		const char *path;
+		size_t size;
+	} files[] = {
+		{ "album/a.bin", 100000 },
+		{ "album/empty", 0 },
+		{ "album/sub/b.bin", 70001 },
+		{ "album/sub/deeper/c.bin", 300 },
+		{ "album/z.bin", 65536 },
+	};
+	char dir[64], cmd[512], *torrent, peer[32];
+	const char *opts[] = { "--peer", peer, "--leave-when-done", NULL };
+	struct swarm w;
+	struct proc seed, leech, mk;
+
+	memset(&w, 0, sizeof(w));
+	mtkit_tmpdir(dir, sizeof(dir), "multi");
+	snprintf(w.dir, sizeof(w.dir), "%s", dir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/seed/album/sub/deeper'", dir);
+	cr_assert_eq(system(cmd), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char rel[80], *p;
+
+		snprintf(rel, sizeof(rel), "seed/%s", files[i].path);
+		p = mtkit_path(dir, rel);
+		mtkit_random_file(p, files[i].size, i);
+		free(p);
+	}
+	torrent = mtkit_path(dir, "t.torrent");
+	{
+		char *album = mtkit_path(dir, "seed/album");
+		char *argv[] = { (char *)proc_bin("mt-mktorrent"), "-l", "16384",
+		    "-o", torrent, album, NULL };
+
+		cr_assert_eq(proc_start(&mk, argv), 0);
+		cr_assert_eq(proc_wait(&mk, 20000), 0, "%s", proc_stderr(&mk));
+		proc_kill(&mk);
+		free(album);
+	}
+	w.torrent = torrent;
+	snprintf(peer, sizeof(peer), "127.0.0.1:%d", start_peer(&w, &seed,
+	    "seed", (const char *const[]){ "--seed", NULL }));
+	start_peer(&w, &leech, "leech", opts);
+	cr_expect_eq(proc_wait(&leech, 30000), 0, "%s", proc_stderr(&leech));
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char a[80], b[80], *pa, *pb;
+
+		snprintf(a, sizeof(a), "seed/%s", files[i].path);
+		snprintf(b, sizeof(b), "leech/%s", files[i].path);
+		pa = mtkit_path(dir, a);
+		pb = mtkit_path(dir, b);
+		cr_expect(mtkit_same_file(pa, pb), "%s differs", files[i].path);
+		free(pa);
+		free(pb);
+	}
+	proc_kill(&leech);
+	proc_kill(&seed);
+	w.tracker_port = 0;
+	swarm_free(&w);
+}
