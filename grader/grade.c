@@ -60,6 +60,7 @@ usage(FILE *f)
 	    "             [--only TEST] [-v] [--kit DIR] [--refs DIR]\n"
 	    "       grade LAB --class DIR [--jobs N] [--csv FILE] [-o OUTDIR] [...]\n"
 	    "       grade LAB --list\n"
+	    "       grade --scenarios\n"
 	    "Builds a submission and runs the lab's tests against the reference programs.\n"
 	    "  LAB              a directory name under labs/ (01-udp-uppercase), a unique\n"
 	    "                   prefix of one (01), or a path to a lab directory or lab.conf\n"
@@ -78,6 +79,7 @@ usage(FILE *f)
 	    "  --parallel N     run up to N tests of a submission at once (default: the\n"
 	    "                   lab's `parallel`, 4 unless it says otherwise)\n"
 	    "  --list           list the lab's tests and exit\n"
+	    "  --scenarios      list every scenario and its lab.conf parameters, and exit\n"
 	    "Exit status: 0 when it graded (whatever the score), 1 when it could not, 2 for\n"
 	    "bad usage.\n", f);
 }
@@ -132,6 +134,29 @@ option(struct options *o, const char *opt, const char *v)
 	return 0;
 }
 
+/* Prints every scenario and its parameters: the reference for lab.conf authors. */
+static void
+list_scenarios(void)
+{
+	static const char *const types[] = { "text", "number", "one of", "repeatable", "words" };
+
+	for (const struct labconf_scenario *sc = scenario_table; sc->name != NULL; sc++) {
+		printf("%s\n", sc->name);
+		for (const struct labconf_param *p = sc->params; p->name != NULL; p++) {
+			printf("  %-16s %s", p->name, types[p->type]);
+			if (p->type == LABCONF_ENUM)
+				printf(" %s", p->choices);
+			if (p->type == LABCONF_INT)
+				printf(" %ld..%ld", p->min, p->max);
+			if (p->dflt != NULL)
+				printf(", default '%s'", p->dflt);
+			else if (p->type != LABCONF_LIST && p->type != LABCONF_WORDS)
+				printf(", required");
+			putchar('\n');
+		}
+	}
+}
+
 static void
 parse(int argc, char *argv[], struct options *o)
 {
@@ -146,6 +171,9 @@ parse(int argc, char *argv[], struct options *o)
 			o->verbose = 1;
 		} else if (strcmp(argv[i], "--list") == 0) {
 			o->list = 1;
+		} else if (strcmp(argv[i], "--scenarios") == 0) {
+			list_scenarios();
+			exit(0);
 		} else if (argv[i][0] == '-' && i + 1 < argc && option(o, argv[i], argv[i + 1]) == 0) {
 			i++;
 		} else if (argv[i][0] == '-') {

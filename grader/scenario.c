@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "scn_line.h"
+#include "scn_peer.h"
 #include "scn_script.h"
 #include "scn_stream.h"
+#include "scn_tracker.h"
 
 #define SCENARIO_MAX_ARGS 64
 
@@ -30,6 +32,11 @@ static const struct {
 	{ "bulk", scn_stream_bulk_params, scn_stream_bulk },
 	{ "badinput", scn_stream_badinput_params, scn_stream_badinput },
 	{ "script", scn_script_params, scn_script_run },
+	{ "swarm", scn_peer_swarm_params, scn_peer_swarm },
+	{ "rarest", scn_peer_rarest_params, scn_peer_rarest },
+	{ "titfortat", scn_peer_titfortat_params, scn_peer_titfortat },
+	{ "liar", scn_peer_liar_params, scn_peer_liar },
+	{ "tracker", scn_tracker_params, scn_tracker_run },
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -42,6 +49,11 @@ const struct labconf_scenario scenario_table[] = {
 	{ "bulk", scn_stream_bulk_params },
 	{ "badinput", scn_stream_badinput_params },
 	{ "script", scn_script_params },
+	{ "swarm", scn_peer_swarm_params },
+	{ "rarest", scn_peer_rarest_params },
+	{ "titfortat", scn_peer_titfortat_params },
+	{ "liar", scn_peer_liar_params },
+	{ "tracker", scn_tracker_params },
 	{ NULL, NULL },
 };
 

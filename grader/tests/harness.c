@@ -46,7 +46,7 @@ harness_sh(const char *script, const char *arg)
 {
 	char *argv[] = { "/bin/bash", "-c", (char *)script, "sh", (char *)arg, NULL };
 
-	return run(argv, 60000);
+	return run(argv, 300000);
 }
 
 void
@@ -58,12 +58,13 @@ harness_rmtree(const char *dir)
 }
 
 int
-harness_mksub(const char *ref, const char *progs, const char *dest, const char *mutant)
+harness_mksub(const char *ref, const char *progs, const char *dest, const char *mutant,
+    const char *template)
 {
 	char *argv[] = { "/bin/bash", "tests/mksub.sh", (char *)ref, (char *)progs, (char *)dest,
-		(char *)mutant, NULL };
+		(char *)(mutant ? mutant : ""), (char *)template, NULL };
 
-	return run(argv, 60000) == 0 ? 0 : -1;
+	return run(argv, 300000) == 0 ? 0 : -1;
 }
 
 int

@@ -33,9 +33,11 @@ void harness_rmtree(const char *dir);
 /*
  * Makes DEST a submission from the reference directory ref (relative to the
  * grader directory), building progs, with mutant's patch and files applied if
- * mutant is not NULL (tests/mksub.sh).  Returns 0, or -1.
+ * mutant is not NULL, starting from a copy of the built submission template
+ * if not NULL (tests/mksub.sh).  Returns 0, or -1.
  */
-int harness_mksub(const char *ref, const char *progs, const char *dest, const char *mutant);
+int harness_mksub(const char *ref, const char *progs, const char *dest, const char *mutant,
+    const char *template);
 
 /*
  * Starts grade with args (NULL-terminated), with TMPDIR set to tmpdir if not

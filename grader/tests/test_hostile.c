@@ -127,7 +127,7 @@ Test(determinism, copies_of_one_submission_get_the_same_score, .timeout = 600)
 	snprintf(outdir, sizeof(outdir), "%s/grades", dir);
 	mkdir(class, 0755);
 	snprintf(sub, sizeof(sub), "%s/student00", class);
-	cr_assert_eq(harness_mksub("../udp_uppercase", "udp_server udp_client", sub, NULL), 0);
+	cr_assert_eq(harness_mksub("../udp_uppercase", "udp_server udp_client", sub, NULL, NULL), 0);
 	cr_assert_eq(harness_sh("make -s -C \"$1\" >/dev/null && for i in $(seq -w 1 19); do "
 	    "cp -a \"$1\" \"${1%00}$i\"; done", sub), 0);
 	cr_assert_eq(harness_grade(args, NULL, out, sizeof(out), 500000), 0);

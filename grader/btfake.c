@@ -1,0 +1,373 @@
+/*
+ * btfake.c — see btfake.h.  One connection per fake; the message parser
+ * checks each message's length against its type before reading the payload
+ * (and drops the connection on anything malformed), like a real peer.
+ */
+#include "btfake.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netio.h"
+#include "sandbox.h"
+
+#define BTFAKE_HANDSHAKE 68
+#define BTFAKE_MAX_MSG (1 << 17)
+#define BTFAKE_MAX_QUEUE 4096
+
+enum { MSG_CHOKE, MSG_UNCHOKE, MSG_INTERESTED, MSG_NOT_INTERESTED, MSG_HAVE, MSG_BITFIELD,
+	MSG_REQUEST, MSG_PIECE, MSG_CANCEL };
+
+static const char pstr[] = "\x13" "BitTorrent protocol";
+
+int
+btfake_init(struct btfake *f, const char *name, const uint8_t info_hash[20], uint32_t npieces,
+    uint32_t piece_len, uint64_t total_len, const uint8_t *data)
+{
+	memset(f, 0, sizeof(*f));
+	strncpy(f->name, name, sizeof(f->name) - 1);
+	memcpy(f->info_hash, info_hash, 20);
+	f->npieces = npieces;
+	f->piece_len = piece_len;
+	f->total_len = total_len;
+	f->data = data;
+	f->lfd = f->fd = -1;
+	f->student_chokes_us = 1;
+	strbuf_init(&f->in);
+	strbuf_init(&f->out);
+	return (f->has = calloc(npieces ? npieces : 1, 1)) == NULL ? -1 : 0;
+}
+
+void
+btfake_free(struct btfake *f)
+{
+	if (f->lfd != -1)
+		close(f->lfd);
+	if (f->fd != -1)
+		close(f->fd);
+	strbuf_free(&f->in);
+	strbuf_free(&f->out);
+	free(f->has);
+	free(f->queue);
+	free(f->ev);
+	f->lfd = f->fd = -1;
+}
+
+int
+btfake_listen(struct btfake *f)
+{
+	if ((f->lfd = netio_bind("127.0.0.1", "0", SOCK_STREAM)) == -1)
+		return -1;
+	return f->port = netio_local_port(f->lfd);
+}
+
+static void
+record(struct btfake *f, enum btfake_ev kind, uint32_t piece, long now)
+{
+	if (f->nev == f->capev) {
+		size_t ncap = f->capev ? f->capev * 2 : 256;
+		struct btfake_event *ne = realloc(f->ev, ncap * sizeof(*ne));
+
+		if (ne == NULL)
+			return;
+		f->ev = ne;
+		f->capev = ncap;
+	}
+	f->ev[f->nev++] = (struct btfake_event){ now, kind, piece };
+}
+
+static void
+put32(struct strbuf *sb, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+		(unsigned char)(v >> 8), (unsigned char)v };
+
+	strbuf_append(sb, b, 4);
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Queues a message of type id with payload (n bytes). */
+static void
+send_msg(struct btfake *f, int id, const void *payload, size_t n)
+{
+	unsigned char c = (unsigned char)id;
+
+	put32(&f->out, (uint32_t)(n + 1));
+	strbuf_append(&f->out, &c, 1);
+	strbuf_append(&f->out, payload, n);
+}
+
+/* Our handshake, bitfield and opening state, once the student's handshake is in. */
+static void
+greet(struct btfake *f)
+{
+	size_t nbytes = (f->npieces + 7) / 8;
+	unsigned char *bits = calloc(nbytes ? nbytes : 1, 1);
+	uint8_t peer_id[20] = "-GR0001-";
+
+	strbuf_append(&f->out, pstr, 20);
+	strbuf_append(&f->out, "\0\0\0\0\0\0\0\0", 8);
+	strbuf_append(&f->out, f->info_hash, 20);
+	memcpy(peer_id + 8, f->name, strlen(f->name) < 12 ? strlen(f->name) : 12);
+	strbuf_append(&f->out, peer_id, 20);
+	for (uint32_t i = 0; bits && i < f->npieces; i++)
+		if (f->has[i])
+			bits[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+	if (bits != NULL)
+		send_msg(f, MSG_BITFIELD, bits, nbytes);
+	free(bits);
+	if (f->unchoke)
+		send_msg(f, MSG_UNCHOKE, NULL, 0);
+	if (f->interested)
+		send_msg(f, MSG_INTERESTED, NULL, 0);
+}
+
+static uint32_t
+piece_size(const struct btfake *f, uint32_t index)
+{
+	uint64_t start = (uint64_t)index * f->piece_len;
+	uint64_t left = f->total_len - start;
+
+	return left < f->piece_len ? (uint32_t)left : f->piece_len;
+}
+
+/* A request from the student: record it and queue it if we can serve it. */
+static void
+on_request(struct btfake *f, const unsigned char *p, long now)
+{
+	struct btfake_req r = { get32(p), get32(p + 4), get32(p + 8) };
+
+	if (r.index >= f->npieces)
+		return;
+	record(f, BTFAKE_REQUEST, r.index, now);
+	if (!f->unchoke || !f->has[r.index] || r.length == 0 || r.length > 16384 ||
+	    (uint64_t)r.begin + r.length > piece_size(f, r.index) || f->nqueue == BTFAKE_MAX_QUEUE)
+		return;
+	if (f->nqueue == f->capqueue) {
+		size_t ncap = f->capqueue ? f->capqueue * 2 : 64;
+		struct btfake_req *nq = realloc(f->queue, ncap * sizeof(*nq));
+
+		if (nq == NULL)
+			return;
+		f->queue = nq;
+		f->capqueue = ncap;
+	}
+	f->queue[f->nqueue++] = r;
+}
+
+static void
+on_cancel(struct btfake *f, const unsigned char *p)
+{
+	uint32_t index = get32(p), begin = get32(p + 4);
+
+	for (size_t i = 0; i < f->nqueue; i++) {
+		if (f->queue[i].index == index && f->queue[i].begin == begin) {
+			memmove(&f->queue[i], &f->queue[i + 1], (f->nqueue - i - 1) * sizeof(*f->queue));
+			f->nqueue--;
+			return;
+		}
+	}
+}
+
+/* The length a message of type id must (or may at most) have.  -1: unknown type. */
+static int
+length_ok(const struct btfake *f, int id, uint32_t len)
+{
+	switch (id) {
+	case MSG_CHOKE: case MSG_UNCHOKE: case MSG_INTERESTED: case MSG_NOT_INTERESTED:
+		return len == 1;
+	case MSG_HAVE:
+		return len == 5;
+	case MSG_BITFIELD:
+		return len == 1 + (f->npieces + 7) / 8;
+	case MSG_REQUEST: case MSG_CANCEL:
+		return len == 13;
+	case MSG_PIECE:
+		return len > 9 && len <= 9 + 16384;
+	default:
+		return len <= BTFAKE_MAX_MSG;	/* extensions: skipped */
+	}
+}
+
+/* Parses every complete message in f->in.  Returns -1 to drop the connection. */
+static int
+parse(struct btfake *f, long now)
+{
+	const unsigned char *d = (const unsigned char *)f->in.data;
+
+	if (!f->got_handshake) {
+		if (f->in.len < BTFAKE_HANDSHAKE)
+			return 0;
+		if (memcmp(d, pstr, 20) != 0 || memcmp(d + 28, f->info_hash, 20) != 0)
+			return -1;
+		strbuf_consume(&f->in, BTFAKE_HANDSHAKE);
+		f->got_handshake = 1;
+		greet(f);
+		d = (const unsigned char *)f->in.data;
+	}
+	while (f->in.len >= 4) {
+		uint32_t len = get32(d);
+		int id;
+
+		if (len > BTFAKE_MAX_MSG)
+			return -1;
+		if (f->in.len < 4 + (size_t)len)
+			return 0;
+		id = len ? d[4] : -1;
+		if (len > 0 && !length_ok(f, id, len))
+			return -1;
+		if (id == MSG_CHOKE || id == MSG_UNCHOKE) {
+			f->student_chokes_us = id == MSG_CHOKE;
+			record(f, id == MSG_CHOKE ? BTFAKE_CHOKE : BTFAKE_UNCHOKE, 0, now);
+		} else if (id == MSG_REQUEST) {
+			on_request(f, d + 5, now);
+		} else if (id == MSG_CANCEL) {
+			on_cancel(f, d + 5);
+		}
+		strbuf_consume(&f->in, 4 + (size_t)len);
+		d = (const unsigned char *)f->in.data;
+	}
+	return 0;
+}
+
+/* Answers the oldest queued request if its time has come. */
+static void
+serve(struct btfake *f, long now)
+{
+	unsigned char hdr[8];
+	struct btfake_req r;
+	uint64_t off;
+
+	if (f->nqueue == 0 || now < f->next_serve_ms || f->out.len > 65536)
+		return;
+	r = f->queue[0];
+	memmove(&f->queue[0], &f->queue[1], (f->nqueue - 1) * sizeof(*f->queue));
+	f->nqueue--;
+	off = (uint64_t)r.index * f->piece_len + r.begin;
+	memcpy(hdr, (unsigned char[4]){ (unsigned char)(r.index >> 24), (unsigned char)(r.index >> 16),
+	    (unsigned char)(r.index >> 8), (unsigned char)r.index }, 4);
+	memcpy(hdr + 4, (unsigned char[4]){ (unsigned char)(r.begin >> 24), (unsigned char)(r.begin >> 16),
+	    (unsigned char)(r.begin >> 8), (unsigned char)r.begin }, 4);
+	put32(&f->out, 9 + r.length);
+	strbuf_append(&f->out, "\x07", 1);
+	strbuf_append(&f->out, hdr, 8);
+	if (f->lie) {
+		size_t at = f->out.len;
+
+		strbuf_append(&f->out, f->data + off, r.length);
+		if (f->out.len == at + r.length)
+			f->out.data[at + r.length / 2] ^= 0x5a;
+	} else {
+		strbuf_append(&f->out, f->data + off, r.length);
+	}
+	record(f, BTFAKE_PIECE_SENT, r.index, now);
+	f->next_serve_ms = now + f->serve_gap_ms;
+}
+
+void
+btfake_want(struct btfake *f, struct pollfd pfd[2], long now, long *wait_ms)
+{
+	pfd[0] = (struct pollfd){ .fd = f->fd == -1 && !f->closed ? f->lfd : -1, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = f->fd, .events = POLLIN };
+	if (f->fd == -1)
+		return;
+	if (f->out.len > 0)
+		pfd[1].events |= POLLOUT;
+	if (f->nqueue > 0 && f->out.len <= 65536) {
+		long w = f->next_serve_ms > now ? f->next_serve_ms - now : 0;
+
+		if (w < *wait_ms)
+			*wait_ms = w;
+	}
+}
+
+static void
+drop(struct btfake *f)
+{
+	close(f->fd);
+	f->fd = -1;
+	f->closed = 1;
+	f->nqueue = 0;
+}
+
+void
+btfake_io(struct btfake *f, const struct pollfd pfd[2], long now)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (pfd[0].fd != -1 && (pfd[0].revents & POLLIN) &&
+	    (f->fd = accept(f->lfd, NULL, NULL)) != -1)
+		netio_nonblock(f->fd);
+	if (f->fd == -1 || pfd[1].fd == -1)
+		return;
+	if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+		n = recv(f->fd, buf, sizeof(buf), 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			drop(f);
+			return;
+		}
+		if (n > 0)
+			strbuf_append(&f->in, buf, (size_t)n);
+		if (parse(f, now) == -1) {
+			drop(f);
+			return;
+		}
+	}
+	serve(f, now);
+	if (f->out.len > 0) {
+		n = send(f->fd, f->out.data, f->out.len, MSG_NOSIGNAL);
+		if (n > 0)
+			strbuf_consume(&f->out, (size_t)n);
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			drop(f);
+	}
+}
+
+#define BTFAKE_MAX_FAKES 32
+
+void
+btfake_run(struct btfake **fakes, size_t n, long until_ms)
+{
+	struct pollfd pfd[2 * BTFAKE_MAX_FAKES];
+
+	if (n > BTFAKE_MAX_FAKES)
+		n = BTFAKE_MAX_FAKES;
+	for (;;) {
+		long now = sandbox_now_ms(), wait = until_ms - now;
+
+		if (wait <= 0)
+			return;
+		if (wait > 100)
+			wait = 100;
+		for (size_t i = 0; i < n; i++)
+			btfake_want(fakes[i], &pfd[2 * i], now, &wait);
+		sandbox_poll(pfd, 2 * n, (int)wait);
+		now = sandbox_now_ms();
+		for (size_t i = 0; i < n; i++)
+			btfake_io(fakes[i], &pfd[2 * i], now);
+	}
+}
+
+int
+btfake_unchoked_at(const struct btfake *f, long ms)
+{
+	int unchoked = 0;
+
+	for (size_t i = 0; i < f->nev && f->ev[i].ms <= ms; i++) {
+		if (f->ev[i].kind == BTFAKE_UNCHOKE)
+			unchoked = 1;
+		else if (f->ev[i].kind == BTFAKE_CHOKE)
+			unchoked = 0;
+	}
+	return unchoked && !f->closed;
+}

@@ -1,0 +1,87 @@
+/*
+ * btfake.h — a scripted BitTorrent peer inside the grader, to watch a
+ * student's peer from the wire.
+ *
+ * Each fake peer listens on 127.0.0.1, the student's peer dials it (mt-peer
+ * --peer ADDR:PORT), and it speaks just enough of BEP 3 to be a neighbour
+ * whose every property the test chooses: which pieces it has (so the test
+ * knows each piece's availability), whether it unchokes the student, how fast
+ * it answers requests (so the test knows the rates the student sees), and
+ * whether it is interested.  It records what the student sends it — requests,
+ * chokes and unchokes, with times — which is what the rarest-first and
+ * tit-for-tat tests judge.  It sends correct data (read from the test's
+ * file), so a student's SHA-1 checks pass.
+ *
+ * The grader treats the student's program as a black box: this is our own
+ * small codec, not the reference's.
+ */
+#ifndef BTFAKE_H
+#define BTFAKE_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+enum btfake_ev { BTFAKE_CHOKE, BTFAKE_UNCHOKE, BTFAKE_REQUEST, BTFAKE_PIECE_SENT };
+
+struct btfake_event {
+	long ms;		/* sandbox_now_ms() when it happened */
+	enum btfake_ev kind;
+	uint32_t piece;		/* REQUEST, PIECE_SENT */
+};
+
+struct btfake_req {
+	uint32_t index, begin, length;
+};
+
+struct btfake {
+	char name[16];
+	/* what the test sets before btfake_listen */
+	uint8_t info_hash[20];
+	uint32_t npieces, piece_len;
+	uint64_t total_len;
+	const uint8_t *data;		/* the whole file, for answers */
+	uint8_t *has;			/* one byte per piece: 1 if we have it */
+	int unchoke;			/* unchoke the student once connected */
+	int interested;			/* tell the student we are interested */
+	long serve_gap_ms;		/* answer one request per gap (0: at once) */
+	int lie;			/* answer with wrong bytes (a peer to catch by SHA-1) */
+	/* state */
+	int lfd, fd, port;
+	int got_handshake, closed;
+	struct strbuf in, out;
+	struct btfake_req *queue;
+	size_t nqueue, capqueue;
+	long next_serve_ms;
+	int student_chokes_us;		/* as the student last said (initially 1) */
+	/* what the student did */
+	struct btfake_event *ev;
+	size_t nev, capev;
+};
+
+/* Initialises f for a torrent of npieces pieces; its has[] starts all zero. */
+int btfake_init(struct btfake *f, const char *name, const uint8_t info_hash[20], uint32_t npieces,
+    uint32_t piece_len, uint64_t total_len, const uint8_t *data);
+void btfake_free(struct btfake *f);
+
+/* Listens on 127.0.0.1, port 0.  Returns the port, or -1. */
+int btfake_listen(struct btfake *f);
+
+/*
+ * Fills pfd (2 entries: listening socket, connection) for what f waits for,
+ * and lowers *wait_ms to when f next has something to send.
+ */
+void btfake_want(struct btfake *f, struct pollfd pfd[2], long now, long *wait_ms);
+
+/* Acts on what poll reported (accept, read, parse, answer, write). */
+void btfake_io(struct btfake *f, const struct pollfd pfd[2], long now);
+
+/* Runs every fake of fakes[] until until_ms, draining the sandbox's processes meanwhile. */
+void btfake_run(struct btfake **fakes, size_t n, long until_ms);
+
+/* Whether the student unchokes f at time ms (from f's recorded events). */
+int btfake_unchoked_at(const struct btfake *f, long ms);
+
+#endif

@@ -1,0 +1,800 @@
+/*
+ * scn_peer.c — see scn_peer.h.  Files the programs share are made by the
+ * worker (root) in each side's scratch directory and handed to that side's
+ * uid; nothing of one side is readable by the other.
+ */
+#include "scn_peer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "btfake.h"
+#include "prng.h"
+
+#define ROLE "student|reference"
+#define PEER_DATA "data.bin"
+
+/* Common parameters of the three scenarios. */
+#define PEER_COMMON \
+	{ "peer_prog", LABCONF_STR, "mt-peer", 0, 0, NULL }, \
+	{ "mktorrent_prog", LABCONF_STR, "mt-mktorrent", 0, 0, NULL }, \
+	{ "peer_args", LABCONF_WORDS, "", 0, 0, NULL }
+
+const struct labconf_param scn_peer_swarm_params[] = {
+	PEER_COMMON,
+	{ "tracker_prog", LABCONF_STR, "mt-tracker", 0, 0, NULL },
+	{ "student", LABCONF_ENUM, "leecher", 0, 0, "leecher|seed" },
+	{ "size", LABCONF_INT, "2097152", 1, 1 << 28, NULL },
+	{ "piece_length", LABCONF_INT, "65536", 16384, 1 << 24, NULL },
+	{ "seeds", LABCONF_INT, "1", 0, 8, NULL },
+	{ "leechers", LABCONF_INT, "3", 0, 16, NULL },
+	{ "seed_upload_rate", LABCONF_STR, "", 0, 0, NULL },
+	{ "churn", LABCONF_ENUM, "none", 0, 0, "none|kill_seeds" },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+const struct labconf_param scn_peer_rarest_params[] = {
+	PEER_COMMON,
+	{ "pieces", LABCONF_INT, "256", 16, 65536, NULL },
+	{ "rare", LABCONF_INT, "40", 1, 65536, NULL },
+	{ "common_peers", LABCONF_INT, "3", 1, 16, NULL },
+	{ "serve_gap_ms", LABCONF_INT, "50", 0, 10000, NULL },
+	{ "random_first", LABCONF_INT, "4", 0, 1000, NULL },
+	{ "margin_ms", LABCONF_INT, "500", 0, 60000, NULL },
+	{ "observe_ms", LABCONF_INT, "5000", 100, 600000, NULL },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+const struct labconf_param scn_peer_liar_params[] = {
+	PEER_COMMON,
+	{ "pieces", LABCONF_INT, "64", 1, 65536, NULL },
+	{ "honest_gap_ms", LABCONF_INT, "20", 0, 10000, NULL },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+const struct labconf_param scn_peer_titfortat_params[] = {
+	PEER_COMMON,
+	{ "pieces", LABCONF_INT, "2048", 16, 65536, NULL },
+	{ "own", LABCONF_INT, "16", 1, 65536, NULL },
+	{ "upload_gaps_ms", LABCONF_WORDS, "25 50 100 200 800 1600", 0, 0, NULL },
+	{ "fast", LABCONF_INT, "4", 1, 16, NULL },
+	{ "silent", LABCONF_INT, "4", 0, 16, NULL },
+	{ "rechoke_ms", LABCONF_INT, "1000", 100, 600000, NULL },
+	{ "optimistic_ms", LABCONF_INT, "2000", 100, 600000, NULL },
+	{ "warmup_ms", LABCONF_INT, "3500", 0, 600000, NULL },
+	{ "observe_ms", LABCONF_INT, "10000", 100, 600000, NULL },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+/* The test's file and torrent. */
+struct torrent {
+	uint8_t *data;
+	size_t len;
+	uint32_t piece_len, npieces;
+	uint8_t info_hash[20];
+	char path[4096];		/* the torrent, in the student's directory */
+	char ref_path[4096];		/* the torrent, in the reference directory */
+};
+
+/* Writes n bytes to path (created for uid, or the grader if -1).  0, or -1. */
+static int
+write_for(const char *path, const void *buf, size_t n, int uid)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = 0;
+	const char *p = buf;
+
+	if (fd == -1)
+		return -1;
+	while (n > 0 && rc == 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w <= 0)
+			rc = -1;
+		else
+			p += w, n -= (size_t)w;
+	}
+	if (uid != -1 && fchown(fd, (uid_t)uid, (gid_t)uid) == -1)
+		rc = -1;
+	return close(fd) == -1 ? -1 : rc;
+}
+
+/* Makes dir/sub for uid (or the grader).  Writes its path to out.  0, or -1. */
+static int
+subdir_for(const char *dir, const char *sub, int uid, char *out, size_t cap)
+{
+	snprintf(out, cap, "%.4000s/%s", dir, sub);
+	if (mkdir(out, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return uid == -1 ? 0 : chown(out, (uid_t)uid, (gid_t)uid);
+}
+
+static int
+hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int
+read_file(const char *path, struct strbuf *sb)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_append(sb, buf, (size_t)n);
+	close(fd);
+	return n == 0 ? 0 : -1;
+}
+
+/* Runs the reference mt-mktorrent on the reference side's data.  0, or -1 (error recorded). */
+static int
+run_mktorrent(struct scenario_env *env, struct torrent *t, const char *announce)
+{
+	char args[9000];
+	struct sandbox_proc *p;
+	const char *hex;
+
+	snprintf(args, sizeof(args), "-a %s -l %u -o %s %s/%s", announce, t->piece_len, t->ref_path,
+	    env->ref_scratch, PEER_DATA);
+	p = scenario_start(env, "reference", labconf_str(env->test, "mktorrent_prog"), args, NULL, 0);
+	if (p == NULL)
+		return -1;
+	if (sandbox_wait(p, 60000) != 0 || sandbox_read_all(p, 5000) == -1 ||
+	    (hex = strstr(strbuf_str(&p->out), "info-hash ")) == NULL) {
+		result_error(env->res, "the reference mt-mktorrent failed");
+		scenario_note_stderr(env, p);
+		return -1;
+	}
+	hex += 10;
+	for (int i = 0; i < 20; i++) {
+		int hi = hexval(hex[2 * i]), lo = hi < 0 ? -1 : hexval(hex[2 * i + 1]);
+
+		if (lo < 0) {
+			result_error(env->res, "the reference mt-mktorrent printed no info-hash");
+			return -1;
+		}
+		t->info_hash[i] = (uint8_t)(hi * 16 + lo);
+	}
+	return 0;
+}
+
+/*
+ * Makes the test's file (size bytes from the test's seed) on the reference
+ * side, its torrent, and a copy of the torrent for the student.  0, or -1.
+ */
+static int
+make_torrent(struct scenario_env *env, struct torrent *t, size_t size, uint32_t piece_len,
+    const char *announce)
+{
+	struct prng r;
+	struct strbuf tor;
+	char path[8400];
+	int rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->len = size;
+	t->piece_len = piece_len;
+	t->npieces = (uint32_t)((size + piece_len - 1) / piece_len);
+	if ((t->data = malloc(size)) == NULL)
+		return result_error(env->res, "out of memory"), -1;
+	prng_seed(&r, env->seed);
+	for (size_t i = 0; i < size; i += 8) {
+		uint64_t x = prng_next(&r);
+
+		memcpy(t->data + i, &x, size - i < 8 ? size - i : 8);
+	}
+	snprintf(path, sizeof(path), "%s/%s", env->ref_scratch, PEER_DATA);
+	snprintf(t->ref_path, sizeof(t->ref_path), "%s/test.torrent", env->ref_scratch);
+	snprintf(t->path, sizeof(t->path), "%s/test.torrent", env->scratch);
+	strbuf_init(&tor);
+	if (write_for(path, t->data, size, env->ref_uid) == -1)
+		result_error(env->res, "writing the test's file: %s", strerror(errno));
+	else if (run_mktorrent(env, t, announce) == 0) {
+		if (read_file(t->ref_path, &tor) == -1 || write_for(t->path, tor.data, tor.len, env->uid) == -1)
+			result_error(env->res, "copying the torrent: %s", strerror(errno));
+		else
+			rc = 0;
+	}
+	strbuf_free(&tor);
+	scenario_log(env, "  the test's file: %zu bytes, %u pieces of %u", size, t->npieces, piece_len);
+	return rc;
+}
+
+/* Writes the test's file into dir for uid, keeping only pieces [0, keep) (all if keep < 0). */
+static int
+place_data(const struct torrent *t, const char *dir, int uid, long keep)
+{
+	char path[8400];
+	uint8_t *copy;
+	int rc;
+
+	snprintf(path, sizeof(path), "%.4000s/%s", dir, PEER_DATA);
+	if (keep < 0)
+		return write_for(path, t->data, t->len, uid);
+	if ((copy = calloc(1, t->len)) == NULL)
+		return -1;
+	memcpy(copy, t->data, (size_t)keep * t->piece_len < t->len ? (size_t)keep * t->piece_len : t->len);
+	rc = write_for(path, copy, t->len, uid);
+	free(copy);
+	return rc;
+}
+
+/* Pieces of the file in dir that are right.  Fills ok[] (one byte per piece) if not NULL. */
+static uint32_t
+pieces_right(const struct torrent *t, const char *dir, uint8_t *ok)
+{
+	char path[8400];
+	uint8_t *buf = malloc(t->piece_len);
+	int fd;
+	uint32_t n = 0;
+
+	snprintf(path, sizeof(path), "%.4000s/%s", dir, PEER_DATA);
+	if (buf == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		free(buf);
+		return 0;
+	}
+	for (uint32_t i = 0; i < t->npieces; i++) {
+		size_t off = (size_t)i * t->piece_len, len = t->len - off < t->piece_len ?
+		    t->len - off : t->piece_len;
+		int good = pread(fd, buf, len, (off_t)off) == (ssize_t)len &&
+		    memcmp(buf, t->data + off, len) == 0;
+
+		n += (uint32_t)good;
+		if (ok != NULL)
+			ok[i] |= (uint8_t)good;
+	}
+	close(fd);
+	free(buf);
+	return n;
+}
+
+#define SWARM_MAX 16
+
+struct swarm {
+	struct scenario_env *env;
+	struct torrent t;
+	char dirs[SWARM_MAX][8400];	/* reference leechers' directories */
+	struct sandbox_proc *seeds[SWARM_MAX];
+	int nseeds, nleech, student_seeds;
+	struct sandbox_proc *student;
+};
+
+/* Starts a peer of role in dir (seeding if seed).  Returns it, or NULL (failure recorded). */
+static struct sandbox_proc *
+start_peer(struct scenario_env *env, const struct torrent *t, const char *role, const char *dir,
+    int seed, const char *extra)
+{
+	struct sandbox_proc *p;
+	char *args;
+	size_t cap = 20000 + (extra ? strlen(extra) : 0);
+	int student = scenario_is_student(role);
+
+	if ((args = malloc(cap)) == NULL)
+		return NULL;
+	snprintf(args, cap, "-q -b 127.0.0.1 -p 0 -o %s%s %s %s %s", dir, seed ? " --seed" : "",
+	    extra ? extra : "", labconf_str(env->test, "peer_args"), student ? t->path : t->ref_path);
+	if (scenario_start_server(env, &p, role, labconf_str(env->test, "peer_prog"), args, NULL) == -1)
+		p = NULL;
+	free(args);
+	return p;
+}
+
+static int
+swarm_start(struct swarm *sw, const char *announce)
+{
+	struct scenario_env *env = sw->env;
+	const struct labconf_test *t = env->test;
+	char rate[64] = "", name[32], dir[8400];
+
+	if (make_torrent(env, &sw->t, (size_t)labconf_int(t, "size"),
+	    (uint32_t)labconf_int(t, "piece_length"), announce) == -1)
+		return -1;
+	if (*labconf_str(t, "seed_upload_rate"))
+		snprintf(rate, sizeof(rate), "--upload-rate %s", labconf_str(t, "seed_upload_rate"));
+	sw->student_seeds = strcmp(labconf_str(t, "student"), "seed") == 0;
+	sw->nseeds = (int)labconf_int(t, "seeds");
+	sw->nleech = (int)labconf_int(t, "leechers");
+	for (int i = 0; i < sw->nseeds; i++) {
+		snprintf(name, sizeof(name), "seed%d", i);
+		if (subdir_for(env->ref_scratch, name, env->ref_uid, dir, sizeof(dir)) == -1 ||
+		    place_data(&sw->t, dir, env->ref_uid, -1) == -1)
+			return result_error(env->res, "preparing a seed: %s", strerror(errno)), -1;
+		if ((sw->seeds[i] = start_peer(env, &sw->t, "reference", dir, 1, rate)) == NULL)
+			return -1;
+	}
+	if (sw->student_seeds && place_data(&sw->t, env->scratch, env->uid, -1) == -1)
+		return result_error(env->res, "preparing your seed's data: %s", strerror(errno)), -1;
+	if ((sw->student = start_peer(env, &sw->t, "student", env->scratch, sw->student_seeds,
+	    sw->student_seeds ? rate : "")) == NULL)
+		return -1;
+	for (int i = 0; i < sw->nleech; i++) {
+		snprintf(name, sizeof(name), "leecher%d", i);
+		if (subdir_for(env->ref_scratch, name, env->ref_uid, sw->dirs[i], sizeof(sw->dirs[i])) == -1)
+			return result_error(env->res, "preparing a leecher: %s", strerror(errno)), -1;
+		if (start_peer(env, &sw->t, "reference", sw->dirs[i], 0, NULL) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* With churn: once the leechers together hold every piece, the seeds go. */
+static void
+churn(struct swarm *sw, int *killed)
+{
+	uint8_t *ok;
+	uint32_t have = 0;
+
+	if (*killed || sw->nseeds == 0 || (ok = calloc(sw->t.npieces, 1)) == NULL)
+		return;
+	for (int i = 0; i < sw->nleech; i++)
+		pieces_right(&sw->t, sw->dirs[i], ok);
+	if (!sw->student_seeds)
+		pieces_right(&sw->t, sw->env->scratch, ok);
+	for (uint32_t i = 0; i < sw->t.npieces; i++)
+		have += ok[i];
+	free(ok);
+	if (have < sw->t.npieces)
+		return;
+	for (int i = 0; i < sw->nseeds; i++)
+		sandbox_stop(sw->seeds[i]);
+	*killed = 1;
+	scenario_log(sw->env, "  the leechers hold every piece between them: the seeds are killed");
+}
+
+/* The leechers that must finish: the student's, or every reference one.  1 when all have. */
+static int
+swarm_done(struct swarm *sw, uint32_t *worst)
+{
+	*worst = sw->t.npieces;
+	if (!sw->student_seeds) {
+		*worst = pieces_right(&sw->t, sw->env->scratch, NULL);
+		return *worst == sw->t.npieces;
+	}
+	for (int i = 0; i < sw->nleech; i++) {
+		uint32_t n = pieces_right(&sw->t, sw->dirs[i], NULL);
+
+		if (n < *worst)
+			*worst = n;
+	}
+	return *worst == sw->t.npieces;
+}
+
+void
+scn_peer_swarm(struct scenario_env *env)
+{
+	struct swarm sw = { .env = env };
+	struct sandbox_proc *tracker;
+	char announce[128];
+	int port, killed = 0, done = 0;
+	uint32_t worst = 0;
+
+	port = scenario_start_server(env, &tracker, "reference",
+	    labconf_str(env->test, "tracker_prog"), "-b 127.0.0.1 -p 0 --interval 2 --seed 1", NULL);
+	if (port == -1)
+		return;
+	snprintf(announce, sizeof(announce), "http://127.0.0.1:%d/announce", port);
+	if (swarm_start(&sw, announce) == -1)
+		goto out;
+	while (!done && scenario_left(env) > 1000) {
+		if (strcmp(labconf_str(env->test, "churn"), "kill_seeds") == 0)
+			churn(&sw, &killed);
+		if ((done = swarm_done(&sw, &worst)) != 0 || sandbox_exited(sw.student))
+			break;
+		sandbox_idle(250);
+	}
+	if (!done && sandbox_exited(sw.student))
+		result_fail(env->res, "your mt-peer ended before the download was complete");
+	else if (!done)
+		result_fail(env->res, "%s had %u of %u pieces right when the test's %d s were up",
+		    sw.student_seeds ? "the slowest reference leecher" : "your peer", worst,
+		    sw.t.npieces, env->test->timeout_s);
+	else
+		scenario_log(env, "  complete and byte-identical");
+	if (!done && strcmp(labconf_str(env->test, "churn"), "kill_seeds") == 0)
+		scenario_log(env, "  seeds killed: %s", killed ? "yes" : "no (never a full copy)");
+	if (env->res->status != RESULT_PASS)
+		scenario_note_stderr(env, sw.student);
+out:
+	free(sw.t.data);
+}
+
+/* ---- fake neighbours ---- */
+
+#define FAKES_MAX 32
+
+struct fakes {
+	struct btfake f[FAKES_MAX];
+	struct btfake *all[FAKES_MAX];
+	size_t n;
+};
+
+/* Adds a fake that has every piece but those flagged in lacks (may be NULL). */
+static struct btfake *
+add_fake(struct fakes *fk, const struct torrent *t, const char *name, const uint8_t *lacks)
+{
+	struct btfake *f = &fk->f[fk->n];
+
+	if (fk->n == FAKES_MAX || btfake_init(f, name, t->info_hash, t->npieces, t->piece_len, t->len,
+	    t->data) == -1 || btfake_listen(f) == -1)
+		return NULL;
+	for (uint32_t i = 0; i < t->npieces; i++)
+		f->has[i] = lacks == NULL || !lacks[i];
+	fk->all[fk->n++] = f;
+	return f;
+}
+
+static void
+free_fakes(struct fakes *fk)
+{
+	for (size_t i = 0; i < fk->n; i++)
+		btfake_free(&fk->f[i]);
+}
+
+/* " --peer 127.0.0.1:PORT" for each fake, in the order given. */
+static void
+peer_list(struct fakes *fk, const size_t *order, struct strbuf *sb)
+{
+	for (size_t i = 0; i < fk->n; i++)
+		strbuf_printf(sb, " --peer 127.0.0.1:%d", fk->f[order ? order[i] : i].port);
+}
+
+/* Runs the fakes until every one has been dialled (or 10 s).  Returns how many were. */
+static size_t
+await_dials(struct scenario_env *env, struct fakes *fk)
+{
+	long until = sandbox_now_ms() + (scenario_left(env) < 10000 ? scenario_left(env) : 10000);
+	size_t n = 0;
+
+	while (sandbox_now_ms() < until) {
+		n = 0;
+		for (size_t i = 0; i < fk->n; i++)
+			n += fk->f[i].got_handshake;
+		if (n == fk->n)
+			break;
+		btfake_run(fk->all, fk->n, sandbox_now_ms() + 50);
+	}
+	scenario_log(env, "  your peer connected to %zu of %zu fake neighbours", n, fk->n);
+	return n;
+}
+
+/* The time the holder sent its k-th piece (1-based), or -1. */
+static long
+kth_piece(const struct btfake *f, size_t k)
+{
+	for (size_t i = 0; i < f->nev; i++)
+		if (f->ev[i].kind == BTFAKE_PIECE_SENT && --k == 0)
+			return f->ev[i].ms;
+	return -1;
+}
+
+/* Chooses `rare` distinct pieces of n at random (from the test's seed). */
+static uint8_t *
+pick_rare(struct scenario_env *env, uint32_t n, uint32_t rare)
+{
+	uint8_t *r = calloc(n, 1);
+	struct prng g;
+
+	if (r == NULL)
+		return NULL;
+	prng_seed(&g, prng_derive(env->seed, "rare"));
+	for (uint32_t k = 0; k < rare && k < n; k++) {
+		uint32_t i;
+
+		do
+			i = (uint32_t)prng_below(&g, n);
+		while (r[i]);
+		r[i] = 1;
+	}
+	return r;
+}
+
+/*
+ * Judges the holder's requests: once `random_first` pieces were sent (plus
+ * margin), every piece the student starts must be rare while a rare piece is
+ * still unrequested.
+ */
+static void
+judge_rarest(struct scenario_env *env, const struct btfake *holder, const uint8_t *rare,
+    uint32_t n, int common)
+{
+	const struct labconf_test *t = env->test;
+	long first = kth_piece(holder, (size_t)labconf_int(t, "random_first"));
+	uint8_t *asked = calloc(n, 1);
+	uint32_t left = 0, seen = 0, need;
+
+	if (asked == NULL)
+		return;
+	if (first == -1) {
+		result_fail(env->res, "your peer did not download its first %ld pieces from the one "
+		    "neighbour that unchoked it", labconf_int(t, "random_first"));
+		goto out;
+	}
+	first += labconf_int(t, "margin_ms");
+	for (size_t i = 0; i < holder->nev; i++)
+		if (holder->ev[i].kind == BTFAKE_REQUEST && holder->ev[i].ms < first)
+			asked[holder->ev[i].piece] = 1;
+	for (uint32_t i = 0; i < n; i++)
+		left += rare[i] && !asked[i];
+	for (size_t i = 0; i < holder->nev && seen < left; i++) {
+		const struct btfake_event *e = &holder->ev[i];
+
+		if (e->kind != BTFAKE_REQUEST || e->ms < first || asked[e->piece])
+			continue;
+		asked[e->piece] = 1;
+		seen++;
+		if (!rare[e->piece]) {
+			uint32_t r = 0;
+
+			while (r < n && !(rare[r] && !asked[r]))
+				r++;
+			result_fail(env->res, "once it had its first pieces, your peer started piece %u, which "
+			    "%d neighbours have, while piece %u, which only 1 has, was not yet asked for "
+			    "(new piece %u after the random start)", e->piece, common + 1, r, seen);
+			goto out;
+		}
+	}
+	need = left < 8 ? left : 8;
+	if (seen < need)
+		result_fail(env->res, "your peer started only %u new pieces after its first ones within "
+		    "the test's time: too few to see how it picks", seen);
+	else
+		scenario_log(env, "  after the random start: %u new pieces, all rare (%u rare ones left then)",
+		    seen, left);
+out:
+	free(asked);
+}
+
+void
+scn_peer_rarest(struct scenario_env *env)
+{
+	const struct labconf_test *t = env->test;
+	uint32_t n = (uint32_t)labconf_int(t, "pieces");
+	int common = (int)labconf_int(t, "common_peers");
+	struct fakes fk = { .n = 0 };
+	struct torrent tor;
+	struct btfake *holder;
+	struct strbuf peers;
+	uint8_t *rare = NULL;
+	char name[24];
+
+	strbuf_init(&peers);
+	if (make_torrent(env, &tor, (size_t)n * 16384, 16384, "http://127.0.0.1:9/announce") == -1)
+		goto out;
+	if ((rare = pick_rare(env, n, (uint32_t)labconf_int(t, "rare"))) == NULL ||
+	    (holder = add_fake(&fk, &tor, "holder", NULL)) == NULL) {
+		result_error(env->res, "setting up the fake neighbours failed");
+		goto out;
+	}
+	holder->unchoke = 1;
+	holder->serve_gap_ms = labconf_int(t, "serve_gap_ms");
+	for (int i = 0; i < common; i++) {
+		snprintf(name, sizeof(name), "common%d", i);
+		if (add_fake(&fk, &tor, name, rare) == NULL) {
+			result_error(env->res, "setting up the fake neighbours failed");
+			goto out;
+		}
+	}
+	strbuf_printf(&env->res->sent, "%u pieces; %ld held by one neighbour only (which unchokes you), "
+	    "the rest by %d more (which never do)", n, labconf_int(t, "rare"), common);
+	peer_list(&fk, NULL, &peers);
+	if (start_peer(env, &tor, "student", env->scratch, 0, strbuf_str(&peers)) == NULL)
+		goto out;
+	if (await_dials(env, &fk) < fk.n)
+		result_fail(env->res, "your peer did not connect to every --peer it was given");
+	else {
+		btfake_run(fk.all, fk.n, sandbox_now_ms() + labconf_int(t, "observe_ms"));
+		judge_rarest(env, holder, rare, n, common);
+	}
+out:
+	free_fakes(&fk);
+	free(rare);
+	free(tor.data);
+	strbuf_free(&peers);
+}
+
+/* Bytes holder sent to the student, per second, over its whole life. */
+static double
+upload_rate(const struct btfake *f)
+{
+	size_t sent = 0;
+
+	for (size_t i = 0; i < f->nev; i++)
+		sent += f->ev[i].kind == BTFAKE_PIECE_SENT;
+	if (sent < 2)
+		return 0;
+	return (double)sent * f->piece_len * 1000.0 / (double)(f->ev[f->nev - 1].ms - f->ev[0].ms + 1);
+}
+
+/* Describes who was unchoked at ms: "up1 up2 silent3". */
+static void
+unchoked_set(const struct fakes *fk, long ms, struct strbuf *sb)
+{
+	for (size_t i = 0; i < fk->n; i++)
+		if (btfake_unchoked_at(&fk->f[i], ms))
+			strbuf_printf(sb, " %s", fk->f[i].name);
+}
+
+/*
+ * Samples who is unchoked in the middle of each rechoke interval of the
+ * window: the `fast` uploaders must hold the regular slots (in 80% of the
+ * samples at least), at most one other peer may be unchoked at a time (the
+ * optimistic unchoke), and over the window at least two others must have had
+ * their turn (it rotates).
+ */
+static void
+judge_titfortat(struct scenario_env *env, const struct fakes *fk, size_t fast, long from, long to)
+{
+	long step = labconf_int(env->test, "rechoke_ms");
+	int samples = 0, good = 0;
+	uint8_t others[FAKES_MAX] = { 0 };
+	size_t turns = 0;
+	struct strbuf where;
+
+	strbuf_init(&where);
+	for (long ms = from + step / 2; ms < to; ms += step) {
+		size_t extra = 0, top = 0;
+
+		for (size_t i = 0; i < fk->n; i++) {
+			int u = btfake_unchoked_at(&fk->f[i], ms);
+
+			if (i < fast)
+				top += (size_t)u;
+			else if (u) {
+				extra++;
+				others[i] = 1;
+			}
+		}
+		samples++;
+		good += top == fast;
+		if (extra > 1 && env->res->status == RESULT_PASS) {
+			strbuf_printf(&where, "%.1f s in, your peer unchoked:", (double)(ms - from) / 1000);
+			unchoked_set(fk, ms, &where);
+			result_fail(env->res, "%s: more than one peer besides the four fastest uploaders "
+			    "(one optimistic unchoke at a time)", strbuf_str(&where));
+		}
+	}
+	for (size_t i = fast; i < fk->n; i++)
+		turns += others[i];
+	if (good * 5 < samples * 4) {
+		strbuf_reset(&where);
+		unchoked_set(fk, to - step / 2, &where);
+		result_fail(env->res, "the %zu neighbours that upload to your peer fastest held its "
+		    "regular unchoke slots in only %d of %d rechoke intervals (at the end it unchoked:%s)",
+		    fast, good, samples, where.len ? strbuf_str(&where) : " nobody");
+	}
+	if (turns < 2)
+		result_fail(env->res, "%s besides the fastest uploaders was unchoked in %ld s: the "
+		    "optimistic unchoke must go to another peer every optimistic interval",
+		    turns ? "only one peer" : "no peer", (to - from) / 1000);
+	strbuf_free(&where);
+}
+
+/* Adds the uploaders (rates from upload_gaps_ms), then the silent ones. */
+static int
+add_titfortat_fakes(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    const uint8_t *lacks)
+{
+	char *gaps = strdup(labconf_str(env->test, "upload_gaps_ms")), name[32];
+	int i = 0;
+
+	for (char *w = strtok(gaps, " "); w != NULL; w = strtok(NULL, " ")) {
+		struct btfake *f;
+
+		snprintf(name, sizeof(name), "up%d", ++i);
+		if ((f = add_fake(fk, tor, name, lacks)) == NULL)
+			break;
+		f->unchoke = f->interested = 1;
+		f->serve_gap_ms = strtol(w, NULL, 10);
+		strbuf_printf(&env->res->sent, "%s%s sends a 16 KiB piece every %s ms", i > 1 ? "; " : "",
+		    name, w);
+	}
+	free(gaps);
+	for (long k = 0; k < labconf_int(env->test, "silent"); k++) {
+		snprintf(name, sizeof(name), "silent%ld", k + 1);
+		if (add_fake(fk, tor, name, lacks) == NULL)
+			return -1;
+		fk->f[fk->n - 1].interested = 1;
+	}
+	strbuf_printf(&env->res->sent, "; %ld more neighbours send nothing; all are interested",
+	    labconf_int(env->test, "silent"));
+	return (size_t)i > fk->n ? -1 : 0;
+}
+
+void
+scn_peer_titfortat(struct scenario_env *env)
+{
+	const struct labconf_test *t = env->test;
+	uint32_t n = (uint32_t)labconf_int(t, "pieces"), own = (uint32_t)labconf_int(t, "own");
+	struct fakes fk = { .n = 0 };
+	size_t order[FAKES_MAX];
+	struct torrent tor;
+	struct strbuf args;
+	uint8_t *lacks = calloc(n, 1);
+	long from;
+
+	strbuf_init(&args);
+	if (lacks == NULL || make_torrent(env, &tor, (size_t)n * 16384, 16384,
+	    "http://127.0.0.1:9/announce") == -1)
+		goto out;
+	for (uint32_t i = 0; i < own && i < n; i++)
+		lacks[i] = 1;	/* the neighbours lack the student's pieces: they want them */
+	if (add_titfortat_fakes(env, &fk, &tor, lacks) == -1 ||
+	    place_data(&tor, env->scratch, env->uid, own) == -1) {
+		result_error(env->res, "setting up the fake neighbours failed");
+		goto out;
+	}
+	for (size_t i = 0; i < fk.n; i++)
+		order[i] = fk.n - 1 - i;	/* slowest first: connection order must not help */
+	strbuf_printf(&args, "--rechoke-interval %ldms --optimistic-interval %ldms",
+	    labconf_int(t, "rechoke_ms"), labconf_int(t, "optimistic_ms"));
+	peer_list(&fk, order, &args);
+	if (start_peer(env, &tor, "student", env->scratch, 0, strbuf_str(&args)) == NULL)
+		goto out;
+	if (await_dials(env, &fk) < fk.n) {
+		result_fail(env->res, "your peer did not connect to every --peer it was given");
+		goto out;
+	}
+	from = sandbox_now_ms() + labconf_int(t, "warmup_ms");
+	btfake_run(fk.all, fk.n, from + labconf_int(t, "observe_ms"));
+	for (size_t i = 0; i < fk.n; i++)
+		scenario_log(env, "  %s: uploaded %.0f KB/s to your peer", fk.f[i].name,
+		    upload_rate(&fk.f[i]) / 1000);
+	judge_titfortat(env, &fk, (size_t)labconf_int(t, "fast"), from, from + labconf_int(t, "observe_ms"));
+out:
+	free_fakes(&fk);
+	free(lacks);
+	free(tor.data);
+	strbuf_free(&args);
+}
+
+/*
+ * Two fake neighbours unchoke the student: a fast one that sends wrong bytes
+ * in every piece, and a slower honest one.  The student's copy must end
+ * byte-identical: each piece checked with SHA-1, the bad ones fetched again.
+ */
+void
+scn_peer_liar(struct scenario_env *env)
+{
+	const struct labconf_test *t = env->test;
+	uint32_t n = (uint32_t)labconf_int(t, "pieces"), right = 0;
+	struct fakes fk = { .n = 0 };
+	struct btfake *liar, *honest;
+	struct torrent tor;
+	struct strbuf peers;
+
+	strbuf_init(&peers);
+	if (make_torrent(env, &tor, (size_t)n * 16384, 16384, "http://127.0.0.1:9/announce") == -1)
+		goto out;
+	if ((liar = add_fake(&fk, &tor, "liar", NULL)) == NULL ||
+	    (honest = add_fake(&fk, &tor, "honest", NULL)) == NULL) {
+		result_error(env->res, "setting up the fake neighbours failed");
+		goto out;
+	}
+	liar->unchoke = liar->lie = 1;
+	honest->unchoke = 1;
+	honest->serve_gap_ms = labconf_int(t, "honest_gap_ms");
+	strbuf_printf(&env->res->sent, "%u pieces from two neighbours: one fast that corrupts one byte "
+	    "of every piece, one slower and honest", n);
+	peer_list(&fk, NULL, &peers);
+	if (start_peer(env, &tor, "student", env->scratch, 0, strbuf_str(&peers)) == NULL)
+		goto out;
+	while (scenario_left(env) > 1000 && (right = pieces_right(&tor, env->scratch, NULL)) < n)
+		btfake_run(fk.all, fk.n, sandbox_now_ms() + 250);
+	if (right < n)
+		result_fail(env->res, "when the test's time was up, %u of %u pieces of your peer's copy "
+		    "were right: a piece must match its SHA-1 before it counts, and a bad one is "
+		    "fetched again", right, n);
+out:
+	free_fakes(&fk);
+	free(tor.data);
+	strbuf_free(&peers);
+}
