@@ -323,6 +323,12 @@ announce_parse_scrape(const char *q, size_t n,
 static void
 put_compact_peers(struct bencode_buf *b, const struct announce_reply *r)
 {
+	/* SOLUTION BEGIN: compact peers (BEP 23): ONE bencoded string of
+	 * 6 * npeers bytes, so write its length prefix "<6n>:" yourself and then
+	 * the raw bytes with bencode_put_raw (the bytes are binary: NULs and ':'
+	 * are normal).  Per peer: the 4 address bytes of p->ip as they are (already
+	 * network order), then the port high byte first; p->port is in host
+	 * order, so shift it (port >> 8, port & 0xff) rather than copy its bytes. */
 	char len[32];
 
 	snprintf(len, sizeof(len), "%zu:", r->npeers * 6);
@@ -335,11 +341,18 @@ put_compact_peers(struct bencode_buf *b, const struct announce_reply *r)
 		one[5] = (unsigned char)(r->peers[i]->port & 0xff);
 		bencode_put_raw(b, one, sizeof(one));
 	}
+	/* SOLUTION END */
 }
 
 static void
 put_dict_peers(struct bencode_buf *b, const struct announce_reply *r)
 {
+	/* SOLUTION BEGIN: the original peers (compact=0): a list with one
+	 * dictionary per peer: "ip", the dotted-quad address as a string;
+	 * "peer id", the 20 raw id bytes (bencode_put_str, never put_cstr: an id
+	 * may hold a NUL), left out when r->no_peer_id; "port", an integer.  A
+	 * bencoded dictionary's keys must come in sorted byte order, and these
+	 * three already are. */
 	bencode_begin_list(b);
 	for (size_t i = 0; i < r->npeers; i++) {
 		const struct swarm_peer *p = r->peers[i];
@@ -358,11 +371,22 @@ put_dict_peers(struct bencode_buf *b, const struct announce_reply *r)
 		bencode_end(b);
 	}
 	bencode_end(b);
+	/* SOLUTION END */
 }
 
 void
 announce_put_reply(struct bencode_buf *b, const struct announce_reply *r)
 {
+	/* SOLUTION BEGIN: the announce answer: one dictionary with "complete"
+	 * (seeds), "incomplete" (leechers), "interval", "min interval" (seconds)
+	 * and "peers", in that order: a bencoded dictionary's keys go in sorted
+	 * byte order, and strict clients reject any other ("min interval" sorts
+	 * after "interval").  peers is put_compact_peers when r->compact, else
+	 * put_dict_peers.  Until it is written the stub answers with a failure
+	 * reason, so clients see why; the (void) line keeps the compiler quiet
+	 * about the helpers until you call them. */
+	/* SOLUTION STUB: (void)put_compact_peers; (void)put_dict_peers; */
+	/* SOLUTION STUB: announce_put_failure(b, "announce_put_reply is not written yet"); */
 	bencode_begin_dict(b);
 	bencode_put_cstr(b, "complete");
 	bencode_put_int(b, r->complete);
@@ -378,6 +402,7 @@ announce_put_reply(struct bencode_buf *b, const struct announce_reply *r)
 	else
 		put_dict_peers(b, r);
 	bencode_end(b);
+	/* SOLUTION END */
 }
 
 void

@@ -217,6 +217,23 @@ swarm_announce(struct swarm_table *t, const unsigned char hash[SWARM_HASH_LEN],
     const struct swarm_peer *p, enum swarm_event ev, long long now_ms,
     struct swarm **out)
 {
+	/* SOLUTION BEGIN: record one announce according to its event.  First set
+	 * *out = NULL and refuse a hash the table does not serve (swarm_allowed:
+	 * SWARM_NOT_ALLOWED).  stopped: if the swarm and a peer with p->id exist,
+	 * remove it (peer_remove keeps seeders right); a stopped never creates a
+	 * swarm or a peer.  Any other event (started, completed, a regular update):
+	 * find the swarm (lower_bound on t->swarms, indirect, gives where it goes)
+	 * and create it there (swarm_create) unless limits.max_swarms is reached;
+	 * find the peer by id the same way and peer_insert it unless
+	 * limits.max_peers is reached; then peer_update it (is_new: just inserted)
+	 * so a refresh does not count the peer twice.  completed adds one to
+	 * s->downloaded once per peer (the counted flag): clients resend it.
+	 * On SWARM_OK, *out is the swarm (still NULL after a stopped for an
+	 * unknown swarm).  The (void) line only keeps the compiler quiet about the
+	 * helpers until you call them. */
+	/* SOLUTION STUB: (void)swarm_create; (void)peer_insert; (void)peer_update; (void)peer_remove; */
+	/* SOLUTION STUB: *out = NULL; */
+	/* SOLUTION STUB: return SWARM_OK; */
 	int found;
 	size_t i = lower_bound(t->swarms, t->nswarms, sizeof(*t->swarms), 1, hash, &found);
 	struct swarm *s = found ? t->swarms[i] : NULL;
@@ -251,14 +268,21 @@ swarm_announce(struct swarm_table *t, const unsigned char hash[SWARM_HASH_LEN],
 	}
 	*out = s;
 	return SWARM_OK;
+	/* SOLUTION END */
 }
 
 /* May q be handed to the asker in this round (stamp)? */
 static int
 eligible(const struct swarm_peer *q, const struct swarm_peer *asker, unsigned stamp)
 {
+	/* SOLUTION BEGIN: may q be handed to the asker?  Not if it was already
+	 * taken in this selection (q->stamp == stamp), and never the asker itself:
+	 * a peer with the asker's id, and also one with its address and port (a
+	 * client restarted under a new peer id is still the asker). */
+	/* SOLUTION STUB: return q->stamp != stamp; */
 	return q->stamp != stamp && memcmp(q->id, asker->id, SWARM_ID_LEN) != 0 &&
 	    !(q->port == asker->port && memcmp(q->ip, asker->ip, sizeof(q->ip)) == 0);
+	/* SOLUTION END */
 }
 
 /* A new stamp for one selection; on wrap-around, clears every old one. */
@@ -282,6 +306,16 @@ static size_t
 select_dense(struct swarm_table *t, struct swarm *s, const struct swarm_peer *asker,
     size_t want, const struct swarm_peer **out)
 {
+	/* SOLUTION BEGIN: small swarm: choose min(want, eligible peers) of the
+	 * peers eligible() accepts (stamp = t->stamp), every subset equally
+	 * likely, into out.  Selection sampling does it in one pass with no extra
+	 * memory: count the eligible peers (left), then walk s->peers and take an
+	 * eligible one when rng_below(&t->rng, left) < want - got, decrementing
+	 * left each time.  That keeps them in peer-id order, so finish with a
+	 * Fisher-Yates shuffle of out[0..got).  Return got.  (void)eligible only
+	 * keeps the compiler quiet until you call it. */
+	/* SOLUTION STUB: (void)eligible; */
+	/* SOLUTION STUB: return 0; */
 	size_t left = 0, got = 0;
 	unsigned stamp = t->stamp;
 
@@ -301,6 +335,7 @@ select_dense(struct swarm_table *t, struct swarm *s, const struct swarm_peer *as
 		out[j] = tmp;
 	}
 	return got;
+	/* SOLUTION END */
 }
 
 /*
@@ -313,6 +348,15 @@ static size_t
 select_sparse(struct swarm_table *t, struct swarm *s, const struct swarm_peer *asker,
     size_t want, const struct swarm_peer **out)
 {
+	/* SOLUTION BEGIN: large swarm (more than 2 * want + 2 peers): counting
+	 * would cost a pass over every peer, so draw random indexes
+	 * (rng_below(&t->rng, s->npeers)) and take the eligible peer found there,
+	 * marking it q->stamp = t->stamp so it is not drawn twice.  Bound the
+	 * draws (a few times want): if most peers are ineligible (many ids at the
+	 * asker's address) you would loop for ever, so then sweep the table from
+	 * a random start, wrapping around, until want are taken or every peer was
+	 * looked at.  Return how many are in out. */
+	/* SOLUTION STUB: return 0; */
 	size_t got = 0, tries = 4 * want + 16, start;
 	unsigned stamp = t->stamp;
 
@@ -334,6 +378,7 @@ select_sparse(struct swarm_table *t, struct swarm *s, const struct swarm_peer *a
 		}
 	}
 	return got;
+	/* SOLUTION END */
 }
 
 size_t
@@ -352,6 +397,15 @@ swarm_select(struct swarm_table *t, struct swarm *s, const struct swarm_peer *as
 static size_t
 expire_peers(struct swarm *s, long long now_ms, long long expiry_ms)
 {
+	/* SOLUTION BEGIN: drop every peer silent for expiry_ms or more
+	 * (now_ms - last_seen_ms >= expiry_ms; the tracker sets expiry_ms to twice
+	 * its announce interval, so one late announce is forgiven).  Compact
+	 * s->peers in place, keeping the survivors in order (the array stays
+	 * sorted by id for the binary searches), take each seed dropped (left == 0)
+	 * off s->seeders, set s->npeers, and return how many went.  One pass that
+	 * copies each survivor down is linear; peer_remove in a loop moves the
+	 * tail every time, and must not step past the peer it shifts in. */
+	/* SOLUTION STUB: return 0; */
 	size_t kept = 0, n = s->npeers;
 
 	for (size_t i = 0; i < n; i++) {
@@ -366,6 +420,7 @@ expire_peers(struct swarm *s, long long now_ms, long long expiry_ms)
 	}
 	s->npeers = kept;
 	return n - kept;
+	/* SOLUTION END */
 }
 
 size_t

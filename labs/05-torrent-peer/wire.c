@@ -19,7 +19,7 @@ static const char *const type_names[WIRE_TYPE_COUNT] = {
 static const char *const status_names[WIRE_STATUS_COUNT] = {
 	"ok", "need more bytes", "not a BitTorrent handshake (first byte)",
 	"not a BitTorrent handshake (protocol string)", "message too long",
-	"message length wrong for its type", "bitfield not first",
+	"message length wrong for its type",
 	"bitfield has spare bits set", "piece index out of range",
 	"parser already failed",
 };

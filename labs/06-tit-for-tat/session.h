@@ -32,6 +32,7 @@
 #define SESSION_BAN_STRIKES 2		/* bad pieces before a peer is banned */
 #define SESSION_MAX_ABUSES 16		/* bogus requests before we hang up */
 #define SESSION_MAX_BANS 1024
+#define SESSION_SPARE_BUFFERS 32	/* piece buffers kept for reuse */
 
 struct session_config {
 	unsigned max_peers;		/* connections, both directions */
@@ -69,6 +70,8 @@ struct session {
 	struct choker_peer *cpeers;	/* scratch for rechoke, cap entries */
 	int64_t rate_window_ms;
 	struct session_piece *pieces;	/* per piece; data NULL unless active */
+	void *spare[SESSION_SPARE_BUFFERS];	/* finished pieces' buffers */
+	size_t nspare;
 	struct session_ban *bans;
 	size_t nbans;
 	struct rate down_rate, up_rate;	/* block bytes, all peers */

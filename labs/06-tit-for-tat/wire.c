@@ -19,7 +19,7 @@ static const char *const type_names[WIRE_TYPE_COUNT] = {
 static const char *const status_names[WIRE_STATUS_COUNT] = {
 	"ok", "need more bytes", "not a BitTorrent handshake (first byte)",
 	"not a BitTorrent handshake (protocol string)", "message too long",
-	"message length wrong for its type", "bitfield not first",
+	"message length wrong for its type",
 	"bitfield has spare bits set", "piece index out of range",
 	"parser already failed",
 };
@@ -142,8 +142,6 @@ decode_payload(struct wire_parser *p, uint8_t id, const uint8_t *pl,
 		m->index = get32(pl);
 		break;
 	case WIRE_BITFIELD:
-		if (p->nmsgs > 0)
-			return WIRE_ERR_LATE_BITFIELD;
 		m->data = pl;
 		m->data_len = len - 1;
 		if (p->npieces % 8 != 0 &&

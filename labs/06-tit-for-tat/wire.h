@@ -29,6 +29,13 @@
  * messages with ids it does not know are reported and then skipped without
  * buffering, after the same length bound.  It knows nothing about sockets: the
  * caller feeds it whatever recv() produced.
+ *
+ * BEP 3 says a bitfield may only be the first message.  Real clients bend
+ * that: aria2c sends its first bitfield after other messages when it starts
+ * with no pieces, and then announces new pieces with whole new bitfields
+ * instead of haves.  So the parser accepts a bitfield at any point (its
+ * length and spare bits still checked), and the caller treats each one as
+ * the peer's complete list, replacing what it knew.
  */
 #ifndef WIRE_H
 #define WIRE_H
@@ -88,7 +95,6 @@ enum wire_status {
 	WIRE_ERR_PSTR,		/* protocol string is not "BitTorrent protocol" */
 	WIRE_ERR_TOO_LONG,	/* length above what any message may have */
 	WIRE_ERR_BAD_LENGTH,	/* length wrong for the message's type */
-	WIRE_ERR_LATE_BITFIELD,	/* bitfield that is not the first message */
 	WIRE_ERR_SPARE_BITS,	/* bitfield with bits set past the last piece */
 	WIRE_ERR_BAD_INDEX,	/* piece index >= number of pieces */
 	WIRE_ERR_DEAD,		/* the parser already failed */
