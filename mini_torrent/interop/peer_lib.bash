@@ -28,14 +28,15 @@ start() {
 }
 
 # when_ready NAME FILE PATTERN WHAT: NAME is ready once a line of FILE
-# matches *PATTERN*; ready NAME... waits for that, 60 s at most each.
+# matches *PATTERN*; ready NAME... waits for that, READY_SECONDS (default 60)
+# at most each.
 declare -A READY_FILE READY_PAT READY_WHAT
 when_ready() { READY_FILE[$1]=$2; READY_PAT[$1]=$3; READY_WHAT[$1]=$4; }
 ready() {
   local n
   for n in "$@"; do
-    wait_line "${READY_FILE[$n]}" "${READY_PAT[$n]}" 60 >/dev/null ||
-      die "${READY_WHAT[$n]} did not get ready in 60 s: $(tail -5 "$work/$n.err" 2>/dev/null)"
+    wait_line "${READY_FILE[$n]}" "${READY_PAT[$n]}" "${READY_SECONDS:-60}" >/dev/null ||
+      die "${READY_WHAT[$n]} did not get ready in ${READY_SECONDS:-60} s: $(tail -5 "$work/$n.err" 2>/dev/null)"
   done
 }
 
@@ -50,11 +51,11 @@ finished() {
 
 # ---- trackers ----
 
-# mt_tracker: mt-tracker on 127.0.0.1; sets TRACKER_URL.  Its -v log
-# ($work/tracker.err) has one line per announce.
+# mt_tracker: mt-tracker on 127.0.0.1 for TRACKER_SECONDS (default 600);
+# sets TRACKER_URL.  Its -v log ($work/tracker.err) has one line per announce.
 mt_tracker() {
   local line
-  start tracker 600 "$BIN_DIR/mt-tracker" -b 127.0.0.1 -p 0 --interval 30 -v
+  start tracker "${TRACKER_SECONDS:-600}" "$BIN_DIR/mt-tracker" -b 127.0.0.1 -p 0 --interval 30 -v
   line=$(wait_line "$work/tracker.out" "listening on" 20) ||
     die "mt-tracker did not start: $(cat "$work/tracker.err")"
   PORT[tracker]=${line##*:}
@@ -93,7 +94,7 @@ mt_peer() {
   shift 2
   start "$name" "${MT_PEER_SECONDS:-180}" "$BIN_DIR/mt-peer" -b "$ip" -p 0 \
     --log "$work/$name.jsonl" "$@"
-  line=$(wait_line "$work/$name.out" "listening on" 30) ||
+  line=$(wait_line "$work/$name.out" "listening on" "${READY_SECONDS:-60}") ||
     die "mt-peer $name did not start: $(tail -5 "$work/$name.err")"
   PORT[$name]=${line##*:}
 }

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# bench/torrent_bulk.sh — one seed to one leecher over loopback: mt-peer
+# against real clients, in the same run, on the same bytes.
+#
+# SIZE (default 1 GiB) of random data in 256 KiB pieces, one torrent made by
+# mt-mktorrent announcing to mt-tracker.  For each pair the seed checks the
+# data first (not timed), then one leecher on another 127.0.0.X downloads it;
+# the time is from the leecher's start to the line where it says it has
+# everything (its start-up included, its goodbyes not):
+#
+#   mt-peer    -> mt-peer     (the leecher dials the seed with --peer)
+#   aria2c     -> aria2c      (--file-allocation=none, as the others write
+#                              sparse files)
+#   ctorrent   -> ctorrent
+#   libtorrent -> libtorrent  (python3-libtorrent, interop/lt_seed.py)
+#   socat -b 131072 from the file into a TCP connection into a file: the
+#   ceiling, the same bytes through one loopback connection.
+#
+# Every copy is compared with the original (not timed).  Each pair runs
+# ROUNDS times (default 3, alternating); the best time counts, since on a
+# shared machine other load only ever slows a run down.  Printed: MB/s
+# (10^6 bytes/s) per pair and round, the CPU seconds of seed and leecher in
+# the best round, and the ratios mt-peer / best real client (goal >= 3) and
+# mt-peer / socat (goal >= 0.5).
+#
+# The data lives on /dev/shm when it has room for the file and one copy (so
+# that disk speed is not what is measured), else in /tmp; the script checks
+# before it writes.  Env: SIZE (bytes), ROUNDS, PAIRS (default "mt aria2 ct
+# lt socat").
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+mt=$here/../mini_torrent
+export BIN_DIR=${BIN_DIR:-$mt}
+make -s -C "$mt" mt-peer mt-tracker mt-mktorrent mt-info >/dev/null
+# Helpers shared with the interop tests: start/stop under timeout, waits on
+# log lines with deadlines, the real clients' seed starters.
+source "$mt/interop/peer_lib.bash"
+need aria2c aria2
+need ctorrent ctorrent
+need socat socat
+need_libtorrent
+
+READY_SECONDS=180	# seeds check 1 GiB before they serve; the machine may be busy
+TRACKER_SECONDS=7200
+SIZE=${SIZE:-1073741824}
+ROUNDS=${ROUNDS:-3}
+PAIRS=${PAIRS:-mt aria2 ct lt socat}
+
+# ---- where the data goes ----
+free_kb() { df -Pk "$1" | awk 'NR == 2 { print $4 }'; }
+mem_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+need_kb=$(( (2 * SIZE + (256 << 20)) / 1024 ))
+if [ -d /dev/shm ] && (( $(free_kb /dev/shm) > need_kb && $(mem_kb) > need_kb + (1 << 20) )); then
+  base=/dev/shm
+elif (( $(free_kb /tmp) > need_kb )); then
+  base=/tmp
+else
+  die "not enough room for $((need_kb / 1024)) MiB in /dev/shm or /tmp"
+fi
+data=$(mktemp -d "$base/torrent-bulk.XXXXXX")
+bench_exit() { stop_all; rm -rf "$data"; }
+trap bench_exit EXIT
+echo "data in $data ($base), $SIZE bytes, 256 KiB pieces, $ROUNDS round(s), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+mkdir -p "$data/seed"
+head -c "$SIZE" /dev/urandom > "$data/seed/bulk.bin"
+mt_tracker
+"$BIN_DIR/mt-mktorrent" -a "$TRACKER_URL" -l 256K -o "$work/bulk.torrent" \
+  "$data/seed/bulk.bin" >/dev/null
+T=$work/bulk.torrent
+
+now() { date +%s.%N; }
+# cpu_of NAME: user+system seconds used so far by the program under NAME's
+# timeout (its child), or ? if it has gone.
+cpu_of() {
+  local kid
+  kid=$(pgrep -P "${PID[$1]}" | head -1)
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' \
+    "/proc/${kid:-none}/stat" 2>/dev/null || echo "?"
+}
+# CPU seconds written by /usr/bin/time -f '%U %S' into FILE (socat)
+cpu_file() { awk 'END { printf "%.2f", $1 + $2 }' "$1"; }
+
+# seed_PAIR: starts the seed and returns once it seeds.  leech_PAIR DIR:
+# starts the leecher and sets DONE to "FILE PATTERN", the line it writes
+# once the download is complete (processes that exit are not waited for:
+# ctorrent and libtorrent linger for a while over their goodbyes).
+seed_mt() {
+  mt_peer mt-seed 127.0.0.61 -q -o "$data/seed" --seed "$T"
+}
+leech_mt() {
+  start mt-leech 600 "$BIN_DIR/mt-peer" -b 127.0.0.62 -p 0 -o "$1" \
+    --peer "127.0.0.61:${PORT[mt-seed]}" "$T"
+  DONE="$work/mt-leech.err|download complete"
+}
+seed_aria2() {
+  aria2_seed aria2-seed "$T" "$data/seed" 127.0.0.63
+  ready aria2-seed
+}
+# aria2c seeds on (so it is still there to be measured); its hook for "the
+# download is complete, seeding starts" writes the line we wait for.
+leech_aria2() {
+  printf '#!/bin/sh\necho download complete >> "%s"\n' "$work/aria2.done" > "$work/aria2-done.sh"
+  chmod +x "$work/aria2-done.sh"
+  start aria2-leech 600 aria2c --interface=127.0.0.64 --dir="$1" --seed-time=60 \
+    --on-bt-download-complete="$work/aria2-done.sh" \
+    --file-allocation=none --enable-dht=false --enable-dht6=false \
+    --bt-enable-lpd=false --enable-peer-exchange=false --listen-port="$(free_port)" \
+    --console-log-level=notice --summary-interval=0 --download-result=hide "$T"
+  DONE="$work/aria2.done|download complete"
+}
+seed_ct() {
+  ct_seed ct-seed "$T" "$data/seed/bulk.bin" 127.0.0.65
+  ready ct-seed
+}
+leech_ct() {
+  start ct-leech 600 ctorrent -e 0 -i 127.0.0.66 -I 127.0.0.66 -p "$(free_port)" \
+    -s "$1/bulk.bin" "$T"
+  DONE="$work/ct-leech.out|Download complete"
+}
+seed_lt() {
+  lt_seed lt-seed "$T" "$data/seed" 127.0.0.67
+  ready lt-seed
+}
+leech_lt() {
+  start lt-leech 600 "$PY" "$mt/interop/lt_seed.py" "$T" "$1" 127.0.0.68 --leech
+  DONE="$work/lt-leech.out|complete"
+}
+# socat: the "seed" is the receiving end (it listens and writes the copy),
+# the "leecher" the sending end; the copy is complete when the receiver
+# exits.  Both run under /usr/bin/time for their CPU seconds.
+seed_socat() {
+  PORT[socat-seed]=$(free_port)
+  start socat-seed 600 /usr/bin/time -o "$work/seed.cpu" -f '%U %S' socat -u -b 131072 \
+    "TCP-LISTEN:${PORT[socat-seed]},bind=127.0.0.69,reuseaddr" "CREATE:$data/socat.dl/bulk.bin"
+  wait_listen 127.0.0.69 "${PORT[socat-seed]}"
+}
+leech_socat() {
+  start socat-leech 600 /usr/bin/time -o "$work/leech.cpu" -f '%U %S' \
+    socat -u -b 131072 "OPEN:$data/seed/bulk.bin" "TCP:127.0.0.69:${PORT[socat-seed]}"
+  DONE=
+}
+# wait_listen IP PORT: socat prints nothing when it listens; ss knows.
+wait_listen() {
+  local deadline=$((SECONDS + 20))
+  until ss -Hltn "src $1:$2" | grep -q .; do
+    ((SECONDS < deadline)) || die "socat did not listen on $1:$2"
+    sleep 0.05
+  done
+}
+
+# run PAIR: one round; sets R_SECS, R_SCPU, R_LCPU (seconds, and CPU seconds
+# of seed and leecher during the transfer).
+run() {
+  local p=$1 dl=$data/$1.dl t0 t1 c0=0 c1
+  rm -rf "$dl" "$work/aria2.done"
+  mkdir -p "$dl"
+  "seed_$p"
+  [ "$p" = socat ] || c0=$(cpu_of "$p-seed")
+  t0=$(now)
+  "leech_$p" "$dl"
+  if [ -n "$DONE" ]; then
+    wait_line "${DONE%%|*}" "${DONE#*|}" "${LEECH_DEADLINE:-600}" >/dev/null ||
+      die "$p: the leecher did not complete: $(tail -n 3 "$work/$p-leech.err")"
+    t1=$(now)
+    R_LCPU=$(cpu_of "$p-leech")
+    c1=$(cpu_of "$p-seed")
+  else
+    finished socat-seed
+    t1=$(now)
+    [ "$RC" = 0 ] || die "socat: the receiving end failed: $(tail -n 3 "$work/socat-seed.err")"
+    finished socat-leech
+    c1=$(cpu_file "$work/seed.cpu")
+    R_LCPU=$(cpu_file "$work/leech.cpu")
+  fi
+  stop "$p-leech" "$p-seed"
+  cmp -s "$data/seed/bulk.bin" "$dl/bulk.bin" || die "$p: the copy differs from the original"
+  rm -rf "$dl"
+  R_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  R_SCPU=$(awk -v a="$c0" -v b="$c1" 'BEGIN { if (a b ~ /\?/) print "?"; else printf "%.2f", b - a }')
+}
+
+declare -A BEST BEST_CPU ALL
+for ((r = 1; r <= ROUNDS; r++)); do
+  for p in $PAIRS; do
+    run "$p"
+    ALL[$p]+=" $(awk -v s="$SIZE" -v t="$R_SECS" 'BEGIN { printf "%.0f", s / t / 1e6 }')"
+    if [ -z "${BEST[$p]:-}" ] || awk -v a="$R_SECS" -v b="${BEST[$p]}" 'BEGIN { exit !(a < b) }'; then
+      BEST[$p]=$R_SECS
+      BEST_CPU[$p]="$R_SCPU $R_LCPU"
+    fi
+  done
+done
+
+mbs() { awk -v s="$SIZE" -v t="$1" 'BEGIN { printf "%.0f", s / t / 1e6 }'; }
+declare -A LABEL=([mt]="mt-peer -> mt-peer" [aria2]="aria2c -> aria2c"
+  [ct]="ctorrent -> ctorrent" [lt]="libtorrent -> libtorrent" [socat]="socat -b 131072 pipe")
+echo
+printf '%-26s %9s %8s   %-18s %s\n' pair "best MB/s" "seconds" "CPU s seed/leech" "MB/s per round"
+for p in $PAIRS; do
+  read -r scpu lcpu <<< "${BEST_CPU[$p]}"
+  printf '%-26s %9s %8s   %-18s %s\n' "${LABEL[$p]}" "$(mbs "${BEST[$p]}")" "${BEST[$p]}" \
+    "$scpu / $lcpu" "${ALL[$p]# }"
+done
+if [ -n "${BEST[mt]:-}" ]; then
+  best_real= best_name=
+  for p in aria2 ct lt; do
+    [ -n "${BEST[$p]:-}" ] || continue
+    if [ -z "$best_real" ] || awk -v a="${BEST[$p]}" -v b="$best_real" 'BEGIN { exit !(a < b) }'; then
+      best_real=${BEST[$p]} best_name=${LABEL[$p]}
+    fi
+  done
+  echo
+  if [ -n "$best_real" ]; then
+    printf 'mt-peer / best real client (%s): %.2fx   (goal >= 3)\n' "$best_name" \
+      "$(awk -v a="$best_real" -v b="${BEST[mt]}" 'BEGIN { print a / b }')"
+  fi
+  if [ -n "${BEST[socat]:-}" ]; then
+    printf 'mt-peer / socat pipe: %.2f   (goal >= 0.5)\n' \
+      "$(awk -v a="${BEST[socat]}" -v b="${BEST[mt]}" 'BEGIN { print a / b }')"
+  fi
+fi
