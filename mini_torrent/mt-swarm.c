@@ -22,6 +22,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -457,6 +458,77 @@ run_once(const struct experiment *x, enum mode m, unsigned n,
 	return rc;
 }
 
+/* ---- the programs ---- */
+
+static char snap_dir[PATH_MAX];		/* private copies of the programs */
+static const char *const programs[] = { "mt-tracker", "mt-peer" };
+
+/* Copies bin_dir/name into snap_dir, executable.  Returns 0 or -1 (errno). */
+static int
+copy_program(const char *name)
+{
+	char src[PATH_MAX], dst[PATH_MAX], buf[65536];
+	int in, out, rc = 0;
+	ssize_t n = 0;
+
+	if (snprintf(src, sizeof(src), "%s/%s", bin_dir, name) >= (int)sizeof(src) ||
+	    snprintf(dst, sizeof(dst), "%s/%s", snap_dir, name) >= (int)sizeof(dst)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((in = open(src, O_RDONLY)) < 0)
+		return -1;
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL, 0755)) < 0) {
+		close(in);
+		return -1;
+	}
+	while (rc == 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0, w; rc == 0 && off < n; off += w)
+			if ((w = write(out, buf + off, (size_t)(n - off))) < 0)
+				rc = -1;
+	if (n < 0 || close(out) < 0)
+		rc = -1;
+	close(in);
+	return rc;
+}
+
+/* atexit: the private copies go. */
+static void
+remove_snapshot(void)
+{
+	char p[PATH_MAX];
+
+	if (snap_dir[0] == '\0')
+		return;
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+		if (snprintf(p, sizeof(p), "%s/%s", snap_dir, programs[i]) <
+		    (int)sizeof(p))
+			unlink(p);
+	rmdir(snap_dir);
+	snap_dir[0] = '\0';
+}
+
+/* Runs start private copies of mt-tracker and mt-peer, so that rebuilding
+ * the kit during a long sweep neither breaks it nor changes it halfway. */
+static void
+snapshot_programs(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (snprintf(snap_dir, sizeof(snap_dir), "%s/mt-swarm-bin.XXXXXX",
+	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp") >= (int)sizeof(snap_dir) ||
+	    mkdtemp(snap_dir) == NULL) {
+		snap_dir[0] = '\0';
+		err(1, "making a directory for the programs");
+	}
+	if (atexit(remove_snapshot) != 0)
+		errx(1, "atexit failed");
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+		if (copy_program(programs[i]) < 0)
+			err(1, "copying %s/%s", bin_dir, programs[i]);
+	snprintf(bin_dir, sizeof(bin_dir), "%s", snap_dir);
+}
+
 /* ---- reporting ---- */
 
 static const char csv_header[] =
@@ -566,6 +638,7 @@ cmd_run(struct experiment *x)
 		bad_usage("run needs -N from 1 to %d", MAX_N);
 	check_run_options(x, m == MODE_P2P);
 	x->say_start = 1;
+	snapshot_programs();
 	if ((res.each = calloc(x->n, sizeof(double))) == NULL)
 		err(1, "out of memory");
 	if ((rc = run_once(x, m, x->n, &res)) == 0) {
@@ -694,6 +767,7 @@ cmd_sweep(const struct experiment *x)
 	if (x->nns == 0)
 		bad_usage("sweep needs --n, e.g. --n 1,2,4,8");
 	check_run_options(x, (x->modes & 1 << MODE_P2P) != 0);
+	snapshot_programs();
 	for (size_t i = 0; i < x->nns && rc == 0; i++) {
 		for (int m = 0; m < MODE_COUNT && rc == 0; m++) {
 			if (!(x->modes & 1 << m))
