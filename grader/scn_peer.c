@@ -36,6 +36,7 @@ const struct labconf_param scn_peer_swarm_params[] = {
 	{ "leechers", LABCONF_INT, "3", 0, 16, NULL },
 	{ "seed_upload_rate", LABCONF_STR, "", 0, 0, NULL },
 	{ "churn", LABCONF_ENUM, "none", 0, 0, "none|kill_seeds" },
+	{ "stall_ms", LABCONF_INT, "10000", 100, 600000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -67,8 +68,8 @@ const struct labconf_param scn_peer_titfortat_params[] = {
 	{ "silent", LABCONF_INT, "4", 0, 16, NULL },
 	{ "rechoke_ms", LABCONF_INT, "1000", 100, 600000, NULL },
 	{ "optimistic_ms", LABCONF_INT, "2000", 100, 600000, NULL },
-	{ "warmup_ms", LABCONF_INT, "3500", 0, 600000, NULL },
-	{ "observe_ms", LABCONF_INT, "10000", 100, 600000, NULL },
+	{ "warmup_ms", LABCONF_INT, "3000", 0, 600000, NULL },
+	{ "observe_ms", LABCONF_INT, "9000", 100, 600000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -375,7 +376,8 @@ scn_peer_swarm(struct scenario_env *env)
 	struct sandbox_proc *tracker;
 	char announce[128];
 	int port, killed = 0, done = 0;
-	uint32_t worst = 0;
+	uint32_t worst = 0, best = 0;
+	long progress = sandbox_now_ms(), stall = labconf_int(env->test, "stall_ms");
 
 	port = scenario_start_server(env, &tracker, "reference",
 	    labconf_str(env->test, "tracker_prog"), "-b 127.0.0.1 -p 0 --interval 2 --seed 1", NULL);
@@ -389,14 +391,20 @@ scn_peer_swarm(struct scenario_env *env)
 			churn(&sw, &killed);
 		if ((done = swarm_done(&sw, &worst)) != 0 || sandbox_exited(sw.student))
 			break;
+		if (worst > best || best == 0) {
+			best = worst > best ? worst : best;
+			progress = worst > 0 ? sandbox_now_ms() : progress;
+		}
+		if (sandbox_now_ms() - progress > stall)
+			break;
 		sandbox_idle(250);
 	}
 	if (!done && sandbox_exited(sw.student))
 		result_fail(env->res, "your mt-peer ended before the download was complete");
 	else if (!done)
-		result_fail(env->res, "%s had %u of %u pieces right when the test's %d s were up",
-		    sw.student_seeds ? "the slowest reference leecher" : "your peer", worst,
-		    sw.t.npieces, env->test->timeout_s);
+		result_fail(env->res, "%s had %u of %u pieces right, and no more for %ld s (or the "
+		    "test's %d s were up)", sw.student_seeds ? "the slowest reference leecher" :
+		    "your peer", worst, sw.t.npieces, stall / 1000, env->test->timeout_s);
 	else
 		scenario_log(env, "  complete and byte-identical");
 	if (!done && strcmp(labconf_str(env->test, "churn"), "kill_seeds") == 0)

@@ -30,7 +30,9 @@ printf 'PROGS = %s\ninclude submission.mk\n' "$progs" >"$dest/Makefile"
 if [[ -n $mutant ]]; then
 	shopt -s nullglob
 	for p in "$mutant"/*.patch; do
-		patch -s -p1 -d "$dest" <"$p" || { echo "mksub.sh: $p does not apply to $ref" >&2; exit 1; }
+		# --fuzz=3: the context may have moved; the lines the mutant changes must still be there.
+		patch -s -p1 --fuzz=3 --no-backup-if-mismatch -r - -d "$dest" <"$p" ||
+			{ echo "mksub.sh: $p no longer applies to $ref: make the mutant again (handouts/instructors.md)" >&2; exit 1; }
 	done
 	for f in "$mutant"/*.c "$mutant"/*.h; do
 		cp "$f" "$dest/"

@@ -200,7 +200,7 @@ comma_list(const char *words, char *buf, size_t cap)
 	buf[n] = '\0';
 	return buf;
 }
-#define AT_ONCE 3	/* gradings in flight: more would only fight over 2 cores */
+#define AT_ONCE 6	/* gradings in flight: most of a grading is waiting, not computing */
 
 /* Grades every mutant of a lab (copies of template), AT_ONCE at a time, and checks each. */
 static void
