@@ -82,6 +82,7 @@ session_init(struct session *s, const struct session_config *cfg,
 	    cfg->rng_seed) < 0)
 		return -1;
 	s->picker.max_active = budget > 8 ? budget : 8;
+	s->picker.random_first = cfg->random_first;
 	for (uint32_t i = 0; i < meta->piece_count; i++)
 		if (bitfield_get(have, i))
 			picker_piece_verified(&s->picker, i);

@@ -40,6 +40,8 @@ struct session_config {
 	uint64_t download_rate;		/* bytes/s, 0: unlimited */
 	struct choker_config choke;
 	int64_t peer_timeout_ms;	/* drop a peer silent this long */
+	unsigned random_first;		/* pieces picked at random before
+					 * rarest first takes over */
 	uint64_t rng_seed;
 };
 

@@ -1,8 +1,9 @@
 /*
- * test_peer_liar.c — a neighbour that lies: it claims every piece, unchokes
- * at once, and answers every request instantly with junk, while the honest
- * seed is slow.  mt-peer must catch the junk with SHA-1, ban the liar, and
- * still finish with a perfect copy.
+ * test_peer_scripted.c — mt-peer downloading from neighbours this test
+ * plays itself, so that it controls exactly who has what and who answers:
+ * a liar whose blocks fail the SHA-1 check, a neighbour that never answers
+ * (endgame), and neighbours whose bitfields make one piece the rarest.  What
+ * mt-peer asks for, in which order, is read straight off the wire.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -86,7 +87,7 @@ start(struct fixture *x, const char *sub, const char *const *extra)
  * request instantly with junk.  The honest seed is slow.  mt-peer must catch
  * the junk with SHA-1, ban the liar, and still finish with a perfect copy.
  */
-Test(peer_liar, bans_a_peer_whose_blocks_fail_the_hash, .timeout = 60)
+Test(peer_scripted, bans_a_peer_whose_blocks_fail_the_hash, .timeout = 60)
 {
 	struct fixture x;
 	struct proc seed;
@@ -178,7 +179,7 @@ answer(struct mtkit_fake *f, FILE *data, const struct wire_msg *req)
  * last one it is complete, and hangs up on the first seed instead: two
  * seeds have nothing to say to each other).
  */
-Test(peer_liar, endgame_duplicates_requests_and_cancels_them, .timeout = 60)
+Test(peer_scripted, endgame_duplicates_requests_and_cancels_them, .timeout = 60)
 {
 	char dir[64], peer1[32], peer2[32], *data, *torrent, *copy, *log;
 	const char *argv_opts[] = { "--peer", peer1, "--peer", peer2,
@@ -257,4 +258,68 @@ Test(peer_liar, endgame_duplicates_requests_and_cancels_them, .timeout = 60)
 	free(torrent);
 	free(copy);
 	free(log);
+}
+
+/*
+ * Rarest first, seen on the wire.  Three neighbours of an 8-piece torrent:
+ * A has every piece, B all but piece 3, C all but pieces 3 and 5, so piece 3
+ * is held by one neighbour and piece 5 by two.  Only A unchokes.  With
+ * --random-first 0, mt-peer's first request must be for piece 3, its second
+ * for piece 5.
+ */
+Test(peer_scripted, asks_for_the_rarest_piece_first, .timeout = 60)
+{
+	static const uint8_t has[3] = { 0xff, 0xef, 0xeb };
+	char dir[64], peers[3][32], *data, *torrent, *dl;
+	struct mtkit_fake f[3];
+	struct wire_msg m, unchoke = { .type = WIRE_UNCHOKE };
+	int lfd[3], port[3];
+	uint8_t ih[20];
+	struct proc leech;
+
+	mtkit_tmpdir(dir, sizeof(dir), "rarest");
+	data = mtkit_path(dir, "eight.bin");
+	torrent = mtkit_path(dir, "t.torrent");
+	dl = mtkit_path(dir, "dl");
+	mtkit_random_file(data, 8 * 16384, 8);
+	mtkit_make_torrent(torrent, data, 16384, NULL, ih);
+	for (int i = 0; i < 3; i++) {
+		lfd[i] = mtkit_listen(&port[i]);
+		snprintf(peers[i], sizeof(peers[i]), "127.0.0.1:%d", port[i]);
+	}
+	{
+		char *argv[] = { (char *)proc_bin("mt-peer"), "-q", "-b",
+		    "127.0.0.1", "-p", "0", "-o", dl, "--random-first", "0",
+		    "--peer", peers[0], "--peer", peers[1], "--peer", peers[2],
+		    torrent, NULL };
+
+		mtkit_start(&leech, argv);
+	}
+	for (int i = 0; i < 3; i++) {
+		struct wire_msg bf = { .type = WIRE_BITFIELD, .data = &has[i],
+		    .data_len = 1 };
+		char id[21];
+
+		cr_assert_eq(mtkit_accept(&f[i], lfd[i], 8, 5000), 0);
+		mtkit_expect(&f[i], &m, WIRE_HANDSHAKE);
+		snprintf(id, sizeof(id), "-FK0001-neighbour%03d", i);
+		mtkit_send_handshake(&f[i], ih, id);
+		cr_assert_eq(mtkit_send(&f[i], &bf), 0);
+		/* "interested" means it has taken the bitfield in. */
+		mtkit_expect(&f[i], &m, WIRE_INTERESTED);
+	}
+	cr_assert_eq(mtkit_send(&f[0], &unchoke), 0);
+	mtkit_expect(&f[0], &m, WIRE_REQUEST);
+	cr_expect_eq(m.index, 3, "first request for piece %u", m.index);
+	mtkit_expect(&f[0], &m, WIRE_REQUEST);
+	cr_expect_eq(m.index, 5, "second request for piece %u", m.index);
+	proc_kill(&leech);
+	for (int i = 0; i < 3; i++) {
+		mtkit_fake_close(&f[i]);
+		close(lfd[i]);
+	}
+	mtkit_rmdir(dir);
+	free(data);
+	free(torrent);
+	free(dl);
 }
