@@ -6,9 +6,10 @@
  *
  * "Must not beat the bound" has one honest allowance: every peer's token
  * bucket starts full, with 1/20 s of its rate (at least 4 KiB), so a swarm
- * may deliver that much before its clock-rate allows.  BURST_SLACK_S covers
- * it for the rates used here; anything faster is a bug (a cap not applied,
- * or a clock started late).
+ * may deliver that much before its rate allows.  With the rates used here
+ * that is at most (6.4 KiB + 2 x 4 KiB) / 256 KiB/s = 0.056 s (P2P) or
+ * 6.4 KiB / 128 KiB/s = 0.05 s (client-server); BURST_SLACK_S covers it.
+ * Anything faster is a bug: a cap not applied, or a clock started late.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
