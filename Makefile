@@ -10,6 +10,7 @@
 #   make test-handouts  run every runnable block of the handouts; check the coverage table
 #   make interop    our programs against real clients and trackers (slow)
 #   make test-browser   the tracker's page in headless Chromium
+#   make figures    regenerate handouts/figures/ from real swarms (minutes)
 #   make bench      run the benchmarks in bench/ (slow; prints ratios)
 #   make clean
 
@@ -49,6 +50,10 @@ test-handouts: all
 
 test-browser:
 	@$(MAKE) -C mini_torrent test-browser
+
+# handouts/figures/ from real swarms (about 5 minutes).
+figures:
+	@$(MAKE) -C mini_torrent figures
 
 demo: check-tools
 	@$(MAKE) -s --no-print-directory all
