@@ -50,11 +50,30 @@ swarm(char *out, size_t cap, char *err, size_t errcap, const char *const *args)
 	return rc;
 }
 
+/* The test's scratch directory, removed by remove_dir (.fini) even when
+ * an assertion fails half-way. */
+static char dir[64];
+
 static void
-tmpdir(char *buf, size_t cap)
+make_dir(void)
 {
-	snprintf(buf, cap, "/tmp/test-mtswarm.XXXXXX");
-	cr_assert_not_null(mkdtemp(buf));
+	snprintf(dir, sizeof(dir), "/tmp/test-mtswarm.XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void
+remove_dir(void)
+{
+	static const char *const names[] = { "out.csv", "d.csv", "d.svg" };
+	char p[128];
+
+	if (dir[0] == '\0')
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		unlink(p);
+	}
+	rmdir(dir);
 }
 
 /* Reads a whole (small) file into a static buffer. */
@@ -103,18 +122,6 @@ read_rows(const char *path, struct row *rows, size_t cap)
 		line = strchr(line + 1, '\n');
 	}
 	return n;
-}
-
-static void
-remove_tree(const char *dir, const char *const *names)
-{
-	char p[256];
-
-	for (; *names != NULL; names++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, *names);
-		unlink(p);
-	}
-	rmdir(dir);
 }
 
 Test(mtswarm, prints_both_bounds_term_by_term)
@@ -178,13 +185,13 @@ Test(mtswarm, prints_help_and_exits_zero)
 static void
 small_run(const char *mode, const char *const *rates, double want_bound)
 {
-	char dir[64], csv[96], out[8192], err[8192];
+	char csv[96], out[8192], err[8192];
 	const char *args[24] = { "run", "--mode", mode, "-N", "2", "-F", "64K",
 	    "--csv", csv, "-q" };
 	size_t n = 10;
 	struct row row;
 
-	tmpdir(dir, sizeof(dir));
+	make_dir();
 	snprintf(csv, sizeof(csv), "%s/out.csv", dir);
 	for (; *rates != NULL; rates++)
 		args[n++] = *rates;
@@ -202,32 +209,33 @@ small_run(const char *mode, const char *const *rates, double want_bound)
 	    row.bound);
 	cr_expect(row.slowest < 10 * row.bound + 10, "%s: %.3f s", mode,
 	    row.slowest);
-	remove_tree(dir, (const char *const[]){ "out.csv", NULL });
 }
 
 Test(mtswarm, a_client_server_swarm_is_no_faster_than_nf_over_us,
-    .timeout = 60)
+    .timeout = 60, .fini = remove_dir)
 {
 	/* 2 x 64 KiB through a 128 KiB/s seed: 1 s. */
 	small_run("cs", (const char *const[]){ "--us", "128K", NULL }, 1.0);
 }
 
-Test(mtswarm, a_p2p_swarm_is_no_faster_than_its_bound, .timeout = 60)
+Test(mtswarm, a_p2p_swarm_is_no_faster_than_its_bound, .timeout = 60,
+    .fini = remove_dir)
 {
 	/* max(64/128, 2*64/(128+2*64)) = 0.5 s. */
 	small_run("p2p", (const char *const[]){ "--us", "128K", "--ui", "64K",
 	    NULL }, 0.5);
 }
 
-Test(mtswarm, a_sweep_writes_every_row_and_the_figure, .timeout = 90)
+Test(mtswarm, a_sweep_writes_every_row_and_the_figure, .timeout = 90,
+    .fini = remove_dir)
 {
-	char dir[64], csv[96], svg[96], out[8192], err[8192];
+	char csv[96], svg[96], out[8192], err[8192];
 	const char *args[] = { "sweep", "--n", "1,3", "-F", "32K", "--us",
 	    "128K", "--ui", "64K", "--csv", csv, "--svg", svg, NULL };
 	struct row rows[8];
 	const char *doc;
 
-	tmpdir(dir, sizeof(dir));
+	make_dir();
 	snprintf(csv, sizeof(csv), "%s/d.csv", dir);
 	snprintf(svg, sizeof(svg), "%s/d.svg", dir);
 	cr_assert_eq(swarm(out, sizeof(out), err, sizeof(err), args), 0, "%s", err);
@@ -249,7 +257,6 @@ Test(mtswarm, a_sweep_writes_every_row_and_the_figure, .timeout = 90)
 	cr_expect_neq(strstr(doc, "client-server measured"), NULL);
 	cr_expect_neq(strstr(doc, "P2P bound"), NULL);
 	cr_expect_neq(strstr(err, "4 runs in"), NULL, "%s", err);
-	remove_tree(dir, (const char *const[]){ "d.csv", "d.svg", NULL });
 }
 
 Test(mtswarm, leaves_no_process_behind_when_interrupted, .timeout = 60)
