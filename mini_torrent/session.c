@@ -191,8 +191,11 @@ add_ban(struct session *s, const struct sockaddr *addr, socklen_t len,
 void
 session_add_self(struct session *s, const struct sockaddr *addr)
 {
+	/* Copy only what the caller has: a sockaddr_in is shorter than storage. */
+	socklen_t len = addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
 	if (!session_banned(s, addr))
-		add_ban(s, addr, sizeof(struct sockaddr_storage), NULL);
+		add_ban(s, addr, len, NULL);
 }
 
 int
