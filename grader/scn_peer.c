@@ -795,11 +795,19 @@ scn_peer_liar(struct scenario_env *env)
 	peer_list(&fk, NULL, &peers);
 	if (start_peer(env, &tor, "student", env->scratch, 0, strbuf_str(&peers)) == NULL)
 		goto out;
-	while (scenario_left(env) > 1000 && (right = pieces_right(&tor, env->scratch, NULL)) < n)
+	for (long progress = sandbox_now_ms(); scenario_left(env) > 1000 &&
+	    sandbox_now_ms() - progress < 10000;) {
+		uint32_t now_right = pieces_right(&tor, env->scratch, NULL);
+
+		if (now_right > right)
+			progress = sandbox_now_ms();
+		if ((right = now_right) == n)
+			break;
 		btfake_run(fk.all, fk.n, sandbox_now_ms() + 250);
+	}
 	if (right < n)
-		result_fail(env->res, "when the test's time was up, %u of %u pieces of your peer's copy "
-		    "were right: a piece must match its SHA-1 before it counts, and a bad one is "
+		result_fail(env->res, "%u of %u pieces of your peer's copy were right, and no more came "
+		    "for 10 s: a piece must match its SHA-1 before it counts, and a bad one is "
 		    "fetched again", right, n);
 out:
 	free_fakes(&fk);
