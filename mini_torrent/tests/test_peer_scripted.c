@@ -302,7 +302,7 @@ Test(peer_scripted, asks_for_the_rarest_piece_first, .timeout = 60)
 
 		cr_assert_eq(mtkit_accept(&f[i], lfd[i], 8, 5000), 0);
 		mtkit_expect(&f[i], &m, WIRE_HANDSHAKE);
-		snprintf(id, sizeof(id), "-FK0001-neighbour%03d", i);
+		snprintf(id, sizeof(id), "-FK0001-neighbour%03u", (unsigned)i % 1000u);
 		mtkit_send_handshake(&f[i], ih, id);
 		cr_assert_eq(mtkit_send(&f[i], &bf), 0);
 		/* "interested" means it has taken the bitfield in. */
