@@ -16,7 +16,8 @@
 #include "proc.h"
 #include "wire.h"
 
-/* A fresh directory under /tmp (removed by mtkit_rmdir). */
+/* A fresh directory under /tmp (removed by mtkit_rmdir, unless MTKIT_KEEP
+ * is set in the environment). */
 void mtkit_tmpdir(char *buf, size_t cap, const char *tag);
 void mtkit_rmdir(const char *dir);
 /* dir/name, in a new malloc'd string the caller frees. */
