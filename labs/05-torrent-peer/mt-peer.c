@@ -145,6 +145,8 @@ usage(FILE *f)
 	    "  --rechoke-interval T    time between rechokes (default 10s)\n"
 	    "  --optimistic-interval T time between optimistic unchoke rotations (default 30s)\n"
 	    "  --snub-time T           no block for this long = snubbing (default 60s)\n"
+	    "  --random-first N        pick pieces at random until N are in, then\n"
+	    "                          rarest first (default 4; 0: rarest from the start)\n"
 	    "  --peer-timeout T        drop a neighbour silent this long (default 180s)\n"
 	    "  --leave-when-done       exit once the download completes\n"
 	    "  --seed-for SECONDS      once complete, seed this long, then exit\n"
@@ -216,7 +218,7 @@ time_arg(const char *s, const char *what)
 enum {
 	OPT_SEED = 256, OPT_PEER, OPT_MAX_PEERS, OPT_NUMWANT, OPT_UP, OPT_DOWN,
 	OPT_SLOTS, OPT_RECHOKE, OPT_OPTIMISTIC, OPT_SNUB, OPT_TIMEOUT,
-	OPT_LEAVE, OPT_SEED_FOR, OPT_LOG, OPT_RNG, OPT_HELP
+	OPT_LEAVE, OPT_SEED_FOR, OPT_LOG, OPT_RNG, OPT_RANDOM_FIRST, OPT_HELP
 };
 
 static const struct option long_opts[] = {
@@ -235,6 +237,7 @@ static const struct option long_opts[] = {
 	{ "seed-for", required_argument, NULL, OPT_SEED_FOR },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "seed-rng", required_argument, NULL, OPT_RNG },
+	{ "random-first", required_argument, NULL, OPT_RANDOM_FIRST },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -251,6 +254,7 @@ set_defaults(struct options *o)
 	o->cfg.max_peers = 50;
 	choker_config_default(&o->cfg.choke);
 	o->cfg.peer_timeout_ms = 180000;
+	o->cfg.random_first = PICKER_RANDOM_FIRST;
 	o->cfg.rng_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 }
 
@@ -292,6 +296,10 @@ set_option(struct options *o, int c, const char *arg)
 		break;
 	case OPT_LOG: o->log = arg; break;
 	case OPT_RNG: o->cfg.rng_seed = number(arg, "--seed-rng", NULL, NULL, UINT64_MAX); break;
+	case OPT_RANDOM_FIRST:
+		o->cfg.random_first = (unsigned)number(arg, "--random-first", NULL,
+		    NULL, 1000000);
+		break;
 	case OPT_HELP: usage(stdout); exit(0);
 	default: usage(stderr); exit(2);
 	}
@@ -1219,6 +1227,7 @@ log_start(struct loop *L)
 	jlog_int(&L->log, "slots", L->o->cfg.choke.slots);
 	jlog_int(&L->log, "rechoke_ms", L->o->cfg.choke.rechoke_ms);
 	jlog_int(&L->log, "optimistic_ms", L->o->cfg.choke.optimistic_ms);
+	jlog_int(&L->log, "random_first", L->o->cfg.random_first);
 	jlog_end(&L->log);
 }
 

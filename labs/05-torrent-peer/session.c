@@ -82,6 +82,7 @@ session_init(struct session *s, const struct session_config *cfg,
 	    cfg->rng_seed) < 0)
 		return -1;
 	s->picker.max_active = budget > 8 ? budget : 8;
+	s->picker.random_first = cfg->random_first;
 	for (uint32_t i = 0; i < meta->piece_count; i++)
 		if (bitfield_get(have, i))
 			picker_piece_verified(&s->picker, i);
@@ -190,17 +191,25 @@ add_ban(struct session *s, const struct sockaddr *addr, socklen_t len,
 void
 session_add_self(struct session *s, const struct sockaddr *addr)
 {
+	/* Copy only what the caller has: a sockaddr_in is shorter than storage. */
+	socklen_t len = addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in);
 	if (!session_banned(s, addr))
-		add_ban(s, addr, sizeof(struct sockaddr_storage), NULL);
+		add_ban(s, addr, len, NULL);
 }
 
 int
 session_knows_addr(const struct session *s, const struct sockaddr *addr)
 {
-	for (size_t i = 0; i < s->npeers; i++)
-		if (s->peers[i]->outgoing &&
-		    same_addr((const struct sockaddr *)&s->peers[i]->addr, addr))
+	for (size_t i = 0; i < s->npeers; i++) {
+		const struct peer *p = s->peers[i];
+
+		if ((p->outgoing &&
+		    same_addr((const struct sockaddr *)&p->addr, addr)) ||
+		    (p->alt_len > 0 &&
+		    same_addr((const struct sockaddr *)&p->alt_addr, addr)))
 			return 1;
+	}
 	return session_banned(s, addr);
 }
 
@@ -578,6 +587,39 @@ on_piece(struct session *s, struct peer *p, const struct wire_msg *m,
 
 /* ---- messages from a peer ---- */
 
+/*
+ * Two connections to the same peer happen when both dial at once.  Each side
+ * must drop the same one, or both die: keep the connection dialled by the
+ * peer with the smaller peer_id.  Returns 1 if p was the one dropped.
+ */
+static int
+keep_one_connection(struct session *s, struct peer *p, const uint8_t id[20])
+{
+	const uint8_t *p_dialer = p->outgoing ? s->peer_id : id;
+
+	for (size_t i = 0; i < s->npeers; i++) {
+		struct peer *q = s->peers[i];
+		const uint8_t *q_dialer = q->outgoing ? s->peer_id : id;
+
+		if (q == p || q->state != PEER_ACTIVE ||
+		    memcmp(q->peer_id, id, 20) != 0)
+			continue;
+		if (q->outgoing == p->outgoing ||
+		    memcmp(p_dialer, q_dialer, 20) > 0) {
+			/* Now we know where the survivor listens: no need
+			 * to dial it again. */
+			if (p->outgoing && !q->outgoing) {
+				q->alt_addr = p->addr;
+				q->alt_len = p->addr_len;
+			}
+			peer_kill(p, "already connected to that peer");
+			return 1;
+		}
+		peer_kill(q, "already connected to that peer");
+	}
+	return 0;
+}
+
 static void
 on_handshake(struct session *s, struct peer *p, const struct wire_msg *m,
     int64_t now)
@@ -596,15 +638,8 @@ on_handshake(struct session *s, struct peer *p, const struct wire_msg *m,
 		peer_kill(p, "banned peer");
 		return;
 	}
-	for (size_t i = 0; i < s->npeers; i++) {
-		struct peer *q = s->peers[i];
-
-		if (q != p && q->state == PEER_ACTIVE &&
-		    memcmp(q->peer_id, m->peer_id, 20) == 0) {
-			peer_kill(p, "already connected to that peer");
-			return;
-		}
-	}
+	if (keep_one_connection(s, p, m->peer_id))
+		return;
 	memcpy(p->peer_id, m->peer_id, 20);
 	for (int i = 0; i < 20; i++)
 		p->client[i] = m->peer_id[i] >= 0x20 && m->peer_id[i] < 0x7f ?

@@ -54,6 +54,10 @@ struct peer {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	char name[64];		/* "ADDR:PORT", for logs */
+	struct sockaddr_storage alt_addr;	/* where it listens, if it dialled
+					 * us and we learnt that by dialling
+					 * it too (alt_len 0: unknown) */
+	socklen_t alt_len;
 	int outgoing;		/* we dialled it */
 	enum peer_state state;
 	int sent_handshake;

@@ -10,6 +10,32 @@
  * accepts, connects, and moves bytes between sockets and those buffers, then
  * calls back in here.  That split keeps this file readable as "the
  * protocol", and lets the loop stay a plain poll() loop.
+ *
+ * With --log, every decision is an event (JSON Lines, see jlog.h); "t" is ms
+ * since start, "peer" is ADDR:PORT as we see it:
+ *
+ *   connect      dir (in|out)                  a TCP connection exists
+ *   handshake    peer_id, dir                  handshakes swapped
+ *   bitfield     pieces                        its bitfield (count of pieces)
+ *   have         piece                         a have it sent (new pieces only)
+ *   interested / not_interested   dir (sent|received)
+ *   choked_by / unchoked_by                    its choke/unchoke to us
+ *   rechoke      seeding, peers[{peer, interested, rate_from, rate_to,
+ *                snubbed, unchoke, optimistic}]      every choker run, with
+ *                the rates (bytes/s, rolling window) that drove it
+ *   choke / unchoke   optimistic, reason (rate|optimistic|free slot),
+ *                rate_from, rate_to           what we sent, when it changed
+ *   pick         piece, avail, min_avail, mode (random|rarest), have
+ *                                              a new piece started: its
+ *                availability and the lowest among what the peer offered
+ *   piece        piece, ok (1|0), have         a piece verified or failed
+ *   snubbed                                    our requests went unanswered
+ *   ban          reason                        bad data: never again
+ *   complete     downloaded, wasted, hash_fails
+ *   disconnect   reason, downloaded, uploaded  block bytes both ways
+ * and from mt-peer.c: start (settings), announce (event, peers, interval,
+ * min_interval, complete, incomplete, warning), announce_failed (event,
+ * reason), exit (complete, downloaded, uploaded).
  */
 #ifndef SESSION_H
 #define SESSION_H
@@ -40,6 +66,8 @@ struct session_config {
 	uint64_t download_rate;		/* bytes/s, 0: unlimited */
 	struct choker_config choke;
 	int64_t peer_timeout_ms;	/* drop a peer silent this long */
+	unsigned random_first;		/* pieces picked at random before
+					 * rarest first takes over */
 	uint64_t rng_seed;
 };
 
