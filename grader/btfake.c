@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,7 +30,7 @@ btfake_init(struct btfake *f, const char *name, const uint8_t info_hash[20], uin
     uint32_t piece_len, uint64_t total_len, const uint8_t *data)
 {
 	memset(f, 0, sizeof(*f));
-	strncpy(f->name, name, sizeof(f->name) - 1);
+	snprintf(f->name, sizeof(f->name), "%s", name);
 	memcpy(f->info_hash, info_hash, 20);
 	f->npieces = npieces;
 	f->piece_len = piece_len;
@@ -81,11 +82,20 @@ record(struct btfake *f, enum btfake_ev kind, uint32_t piece, long now)
 }
 
 static void
+be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static void
 put32(struct strbuf *sb, uint32_t v)
 {
-	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
-		(unsigned char)(v >> 8), (unsigned char)v };
+	unsigned char b[4];
 
+	be32(b, v);
 	strbuf_append(sb, b, 4);
 }
 
@@ -253,10 +263,8 @@ serve(struct btfake *f, long now)
 	memmove(&f->queue[0], &f->queue[1], (f->nqueue - 1) * sizeof(*f->queue));
 	f->nqueue--;
 	off = (uint64_t)r.index * f->piece_len + r.begin;
-	memcpy(hdr, (unsigned char[4]){ (unsigned char)(r.index >> 24), (unsigned char)(r.index >> 16),
-	    (unsigned char)(r.index >> 8), (unsigned char)r.index }, 4);
-	memcpy(hdr + 4, (unsigned char[4]){ (unsigned char)(r.begin >> 24), (unsigned char)(r.begin >> 16),
-	    (unsigned char)(r.begin >> 8), (unsigned char)r.begin }, 4);
+	be32(hdr, r.index);
+	be32(hdr + 4, r.begin);
 	put32(&f->out, 9 + r.length);
 	strbuf_append(&f->out, "\x07", 1);
 	strbuf_append(&f->out, hdr, 8);

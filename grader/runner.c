@@ -156,10 +156,17 @@ finish(struct runner_job *job, const struct isolate_spare *spare, int timed_out)
 		    "it was stopped", job->timeout_s, RUNNER_GRACE_MS / 1000);
 	else if (result_decode(res, job->msg.data ? job->msg.data : "", job->msg.len) == -1)
 		result_error(res, "the test worker died (status %d) before reporting", status);
-	/* The worker is gone: whatever it could not kill is ours to kill now. */
-	if (sandbox_cleanup(isolate_uid_for(job->pid), spare, 3000, &left) > 0) {
-		result_error(res, "%s", strbuf_str(&left));
-		res->leftovers++;
+	/* The worker is gone.  If it did not report a clean end, whatever it could
+	 * not kill is ours to find and kill now; if it did, its uids are killed
+	 * once more anyway (cheap), without searching /proc again. */
+	if (timed_out || res->status == RESULT_ERROR || res->leftovers > 0) {
+		if (sandbox_cleanup(isolate_uid_for(job->pid), spare, 3000, &left) > 0) {
+			result_error(res, "%s", strbuf_str(&left));
+			res->leftovers++;
+		}
+	} else {
+		isolate_kill_uid(isolate_uid_for(job->pid));
+		isolate_kill_uid(isolate_ref_uid(isolate_uid_for(job->pid)));
 	}
 	res->duration_ms = sandbox_now_ms() - job->start_ms;
 	job->pid = 0;

@@ -524,6 +524,31 @@ sandbox_spawn(const struct sandbox_spec *spec)
 	return p;
 }
 
+/*
+ * As root with a uid of the test's own and no other child to spare (a test
+ * worker), everything of the test is a descendant running as uid or its
+ * reference uid: kill(-1) from each uid reaches them all, and waitpid()
+ * reporting no child left — the subreaper collects every orphan — proves
+ * none survived, without scanning /proc.  Returns 0, or -1 past the deadline.
+ */
+static int
+cleanup_by_uid(int uid, long until)
+{
+	for (;;) {
+		pid_t r;
+
+		isolate_kill_uid(uid);
+		isolate_kill_uid(isolate_ref_uid(uid));
+		while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (r == -1 && errno == ECHILD)
+			return 0;
+		if (sandbox_now_ms() >= until)
+			return -1;
+		poll(NULL, 0, 5);
+	}
+}
+
 int
 sandbox_cleanup(int uid, const struct isolate_spare *spare, int timeout_ms, struct strbuf *desc)
 {
@@ -540,6 +565,8 @@ sandbox_cleanup(int uid, const struct isolate_spare *spare, int timeout_ms, stru
 		sandbox_free(p);
 		free(p);
 	}
+	if (uid != -1 && spare == NULL && cleanup_by_uid(uid, until) == 0)
+		return 0;
 	for (;;) {
 		isolate_kill_uid(uid);
 		isolate_kill_uid(isolate_ref_uid(uid));

@@ -694,14 +694,22 @@ add_titfortat_fakes(struct scenario_env *env, struct fakes *fk, const struct tor
 	char *gaps = strdup(labconf_str(env->test, "upload_gaps_ms")), name[32];
 	int i = 0;
 
+	if (gaps == NULL)
+		return -1;
 	for (char *w = strtok(gaps, " "); w != NULL; w = strtok(NULL, " ")) {
 		struct btfake *f;
+		char *end;
+		long gap = strtol(w, &end, 10);
 
 		snprintf(name, sizeof(name), "up%d", ++i);
+		if (*end != '\0' || gap < 0 || gap > 60000) {
+			result_error(env->res, "lab.conf: upload_gaps_ms: '%s' is not milliseconds", w);
+			break;
+		}
 		if ((f = add_fake(fk, tor, name, lacks)) == NULL)
 			break;
 		f->unchoke = f->interested = 1;
-		f->serve_gap_ms = strtol(w, NULL, 10);
+		f->serve_gap_ms = gap;
 		strbuf_printf(&env->res->sent, "%s%s sends a 16 KiB piece every %s ms", i > 1 ? "; " : "",
 		    name, w);
 	}
