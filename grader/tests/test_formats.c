@@ -1,0 +1,125 @@
+/*
+ * test_formats.c — the grader's faces: every report format well formed
+ * (JSON that parses, TAP, Autolab's last line), the command line's errors and
+ * exit statuses, and a submission that does not build.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/harness.h"
+
+#define OUT_CAP (1 << 20)
+
+static char *scratch;	/* this test's directory, removed by done() */
+
+/* Lab 1's reference as a submission, in a directory of the test's own. */
+static char *
+submission(const char *tag)
+{
+	static char path[600];
+
+	cr_assert_not_null(scratch = harness_tempdir());
+	snprintf(path, sizeof(path), "%s/%s", scratch, tag);
+	cr_assert_eq(harness_mksub("../udp_uppercase", "udp_server udp_client", path, NULL, NULL), 0);
+	return path;
+}
+
+static void
+done(void)
+{
+	if (scratch != NULL)
+		harness_rmtree(scratch);
+	free(scratch);
+	scratch = NULL;
+}
+
+static int
+grade(char *const args[], char *out)
+{
+	return harness_grade(args, NULL, out, OUT_CAP, 300000);
+}
+
+Test(formats, json_and_gradescope_parse_and_carry_every_test, .timeout = 600)
+{
+	char *sub = submission("s"), *out = malloc(OUT_CAP), path[700];
+	static const char *const fmts[] = { "json", "gradescope" };
+
+	for (int i = 0; i < 2; i++) {
+		char *args[] = { "01-udp-uppercase", "--submission", sub, "--only",
+			"client_usage,server_usage,client_uses_reference_server", "--format",
+			(char *)fmts[i], "-o", path, "-v", NULL };
+
+		snprintf(path, sizeof(path), "%s.%s", sub, fmts[i]);
+		cr_assert_eq(grade(args, out), 0);
+		cr_expect_eq(harness_sh("python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); "
+		    "t=r[\"tests\"]; assert len(t)==3, t; assert r[\"score\"]==20, r[\"score\"]' \"$1\"",
+		    path), 0, "%s is not the JSON it should be", fmts[i]);
+	}
+	free(out);
+	done();
+}
+
+Test(formats, tap_and_autolab, .timeout = 600)
+{
+	char *sub = submission("s"), *out = malloc(OUT_CAP), *last;
+	char *tap[] = { "01", "--submission", sub, "--only", "client_usage,server_usage", "--format",
+		"tap", NULL };
+	char *autolab[] = { "01", "--submission", sub, "--only", "client_usage", "--format",
+		"autolab", NULL };
+
+	cr_assert_eq(grade(tap, out), 0);
+	cr_expect(strncmp(out, "TAP version 13\n1..2\nok 1 - client_usage # 5/5 points\n", 52) == 0,
+	    "%s", out);
+	cr_assert_eq(grade(autolab, out), 0);
+	out[strlen(out) - 1] = '\0';
+	last = strrchr(out, '\n');
+	cr_expect_str_eq(last ? last + 1 : out, "{\"scores\": {\"client_usage\": 5}}");
+	free(out);
+	done();
+}
+
+Test(formats, a_build_that_fails_skips_every_test_with_the_reason, .timeout = 600)
+{
+	char *sub = submission("broken"), *out = malloc(OUT_CAP);
+	char *args[] = { "01", "--submission", sub, NULL };
+
+	cr_assert_eq(harness_sh("echo 'this is not C' >> \"$1/udp_server.c\"", sub), 0);
+	cr_assert_eq(grade(args, out), 0, "a failed build is still graded");
+	cr_expect(strstr(out, "[FAIL] build") != NULL, "%s", out);
+	cr_expect(strstr(out, "skipped: the build failed") != NULL, "%s", out);
+	cr_expect(strstr(out, "score: 0/100") != NULL, "%s", out);
+	free(out);
+	done();
+}
+
+Test(formats, the_command_line_says_what_is_wrong, .timeout = 120)
+{
+	static const struct {
+		const char *args[4];
+		int status;
+		const char *says;
+	} cases[] = {
+		{ { NULL }, 2, "which lab?" },
+		{ { "01", "--format", "xml", NULL }, 2, "--format" },
+		{ { "01", "--jobs", "0", NULL }, 2, "--jobs" },
+		{ { "01", "--bogus", NULL }, 2, "unknown option" },
+		{ { "no-such-lab", NULL }, 1, "no lab called" },
+		{ { "0", NULL }, 1, "more than one lab" },
+		{ { "01", "--only", "nope", NULL }, 1, "no test called" },
+		{ { "01", "--submission", "/nonexistent", NULL }, 1, "/nonexistent" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct proc p;
+		int code;
+
+		cr_assert_eq(harness_grade_start(&p, (char *const *)cases[i].args, NULL), 0);
+		code = proc_wait(&p, 60000);
+		cr_expect_eq(code, cases[i].status, "case %zu: status %d", i, code);
+		cr_expect(strstr(proc_stderr(&p), cases[i].says) != NULL, "case %zu: %s", i,
+		    proc_stderr(&p));
+		proc_kill(&p);
+	}
+}
