@@ -105,6 +105,7 @@ struct loop {
 	int progress_drawn;
 	size_t nreaders, nwriters;	/* peers polled for input, output */
 	size_t turn;			/* who goes first this round */
+	int64_t next_dial_ms;		/* next look for neighbours to dial */
 	int64_t leave_at_ms;		/* -1: no planned exit */
 };
 
@@ -557,8 +558,10 @@ connect_more(struct loop *L, int64_t now)
 	struct session *s = &L->s;
 	size_t connecting = count_connecting(s);
 
-	if (session_complete(s) && L->o->leave_when_done)
+	if ((session_complete(s) && L->o->leave_when_done) ||
+	    now < L->next_dial_ms)
 		return;
+	L->next_dial_ms = now + 500;	/* the scan below is not free */
 	while (s->npeers < s->cfg.max_peers && connecting < MAX_CONNECTING) {
 		size_t eligible = 0, pick = 0;
 
@@ -705,6 +708,7 @@ announce_done(struct loop *L, int64_t now)
 	a->min_interval_ms = r.min_interval > 0 ? 1000 * r.min_interval : 0;
 	for (size_t i = 0; i < r.npeers; i++)
 		add_candidate(L, &r.peers[i].addr, r.peers[i].addr_len);
+	L->next_dial_ms = 0;	/* dial the new ones now */
 	jlog_begin(&L->log, now - L->s.start_ms, "announce");
 	jlog_str(&L->log, "event", a->event != NULL ? a->event : "");
 	jlog_int(&L->log, "peers", (int64_t)r.npeers);
@@ -769,6 +773,8 @@ running_low(const struct loop *L, int64_t now)
 	int64_t gap = a->min_interval_ms > 30000 ? a->min_interval_ms : 30000;
 	size_t dialable = 0;
 
+	if (L->s.npeers >= 5 || session_complete(&L->s) || now < a->last_ms + gap)
+		return 0;
 	for (size_t i = 0; i < L->ncands; i++)
 		dialable += L->cands[i].fails < 5 &&
 		    !session_knows_addr(&L->s, (const struct sockaddr *)&L->cands[i].addr);

@@ -331,12 +331,9 @@ piece_buffer(struct session *s, uint32_t piece)
 	if (sp->data != NULL)
 		return 0;
 	/* Reuse a finished piece's buffer: fresh memory costs a page fault
-	 * per 4 KiB.  New ones are aligned, so storage can write them without
-	 * the page cache. */
-	if (s->nspare > 0)
-		mem = s->spare[--s->nspare];
-	else if (posix_memalign(&mem, STORAGE_ALIGN, s->meta->piece_length) != 0)
-		mem = NULL;
+	 * per 4 KiB. */
+	mem = s->nspare > 0 ? s->spare[--s->nspare] :
+	    malloc(s->meta->piece_length);
 	sp->data = mem;
 	sp->from = calloc(picker_block_count(&s->picker, piece),
 	    sizeof(*sp->from));
@@ -1008,10 +1005,15 @@ check_peer(struct session *s, struct peer *p, int64_t now)
 int64_t
 session_tick(struct session *s, int64_t now)
 {
-	for (size_t i = 0; i < s->npeers; i++)
-		check_peer(s, s->peers[i], now);
+	/* The loop calls this after every event; per-peer deadlines only
+	 * need a resolution of a fraction of a second. */
+	if (now >= s->next_check_ms) {
+		for (size_t i = 0; i < s->npeers; i++)
+			check_peer(s, s->peers[i], now);
+		s->next_check_ms = now + SESSION_CHECK_MS;
+	}
 	if (choker_due(&s->choker, now))
 		rechoke(s, now);
-	return s->choker.next_rechoke < now + 1000 ?
-	    s->choker.next_rechoke : now + 1000;
+	return s->choker.next_rechoke < s->next_check_ms ?
+	    s->choker.next_rechoke : s->next_check_ms;
 }

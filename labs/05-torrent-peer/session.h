@@ -54,6 +54,7 @@
 #include "storage.h"
 
 #define SESSION_HANDSHAKE_MS 20000	/* to finish the handshake */
+#define SESSION_CHECK_MS 250		/* per-peer timers, this often */
 #define SESSION_KEEPALIVE_MS 90000	/* send a keep-alive when idle this long */
 #define SESSION_BAN_STRIKES 2		/* bad pieces before a peer is banned */
 #define SESSION_MAX_ABUSES 16		/* bogus requests before we hang up */
@@ -107,6 +108,7 @@ struct session {
 	uint64_t wasted;		/* block bytes we could not use */
 	uint64_t hash_fails;
 	int64_t start_ms;
+	int64_t next_check_ms;		/* next per-peer timer pass */
 	int64_t complete_ms;		/* when the last piece verified, or -1 */
 	int just_completed;		/* set once; the loop announces it */
 	int fatal;			/* a disk write failed */

@@ -23,14 +23,9 @@
 #include "bitfield.h"
 #include "metainfo.h"
 
-/* Buffers aligned to this (and whole multiples of it) are written without
- * the page cache when possible. */
-#define STORAGE_ALIGN 4096
-
 struct storage {
 	const struct metainfo *meta;	/* not owned; outlives the storage */
 	int *fds;			/* one per meta->files[i] */
-	int *dfds;			/* O_DIRECT ones, -1 where unavailable */
 	int readonly;
 	int had_data;			/* some file existed and was not empty */
 };

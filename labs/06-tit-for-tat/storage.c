@@ -1,15 +1,6 @@
 /*
  * storage.c — pread/pwrite across a torrent's files (see storage.h).
- *
- * Writes of whole, aligned 4 KiB blocks go through a second descriptor
- * opened with O_DIRECT when the file system allows it: a downloaded piece is
- * written once and rarely read back soon, and copying it into fresh page
- * cache pages costs more than the network and the hash together on some
- * machines (virtual ones especially).  Everything else (reads, the unaligned
- * ends of files, systems without O_DIRECT) uses the ordinary descriptor, and
- * the kernel keeps the two views of the file coherent.
  */
-#define _GNU_SOURCE		/* O_DIRECT is Linux's */
 #include "storage.h"
 
 #include <errno.h>
@@ -58,17 +49,6 @@ file_path(char *buf, size_t cap, const struct metainfo *m, const char *dir,
 	return 0;
 }
 
-/* A second, O_DIRECT descriptor for file i's aligned writes, or -1. */
-static int
-open_direct(const struct metainfo *m, const char *dir, size_t i)
-{
-	char path[PATH_MAX];
-
-	if (file_path(path, sizeof(path), m, dir, i) < 0)
-		return -1;
-	return open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
-}
-
 /* Opens file i; sets *had_data when it existed with some bytes in it. */
 static int
 open_one(const struct metainfo *m, const char *dir, size_t i, int readonly,
@@ -109,15 +89,10 @@ storage_open(struct storage *s, const struct metainfo *m, const char *dir,
 	memset(s, 0, sizeof(*s));
 	s->meta = m;
 	s->readonly = readonly;
-	s->fds = malloc((m->file_count + 1) * sizeof(*s->fds));
-	s->dfds = malloc((m->file_count + 1) * sizeof(*s->dfds));
-	if (s->fds == NULL || s->dfds == NULL) {
-		free(s->fds);
-		free(s->dfds);
+	if ((s->fds = malloc((m->file_count + 1) * sizeof(*s->fds))) == NULL)
 		return -1;
-	}
 	for (size_t i = 0; i < m->file_count; i++)
-		s->fds[i] = s->dfds[i] = -1;
+		s->fds[i] = -1;
 	for (size_t i = 0; i < m->file_count; i++) {
 		if ((s->fds[i] = open_one(m, dir, i, readonly,
 		    &s->had_data)) < 0) {
@@ -129,8 +104,6 @@ storage_open(struct storage *s, const struct metainfo *m, const char *dir,
 			errno = e;
 			return -1;
 		}
-		if (!readonly)
-			s->dfds[i] = open_direct(m, dir, i);
 	}
 	return 0;
 }
@@ -142,15 +115,11 @@ storage_close(struct storage *s)
 
 	if (s->fds == NULL)
 		return 0;
-	for (size_t i = 0; i < s->meta->file_count; i++) {
+	for (size_t i = 0; i < s->meta->file_count; i++)
 		if (s->fds[i] >= 0 && close(s->fds[i]) < 0)
 			rc = -1;
-		if (s->dfds[i] >= 0 && close(s->dfds[i]) < 0)
-			rc = -1;
-	}
 	free(s->fds);
-	free(s->dfds);
-	s->fds = s->dfds = NULL;
+	s->fds = NULL;
 	return rc;
 }
 
@@ -182,15 +151,6 @@ io_all(int fd, int writing, uint8_t *buf, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Can this write of n bytes at off in file i bypass the page cache? */
-static int
-direct_ok(const struct storage *s, size_t i, const uint8_t *buf, size_t n,
-    uint64_t off)
-{
-	return s->dfds[i] >= 0 && off % STORAGE_ALIGN == 0 &&
-	    n % STORAGE_ALIGN == 0 && (uintptr_t)buf % STORAGE_ALIGN == 0;
-}
-
 /* The span [off, off + len) of the stream, file by file. */
 static int
 span_io(struct storage *s, uint64_t off, uint8_t *buf, size_t len,
@@ -211,15 +171,8 @@ span_io(struct storage *s, uint64_t off, uint8_t *buf, size_t len,
 		if (f->length == 0 || within >= f->length)
 			continue;
 		n = f->length - within < len ? (size_t)(f->length - within) : len;
-		if (writing && direct_ok(s, i, buf, n, within)) {
-			if (io_all(s->dfds[i], 1, buf, n, within) == 0)
-				goto next;
-			close(s->dfds[i]);	/* refused after all: stop trying */
-			s->dfds[i] = -1;
-		}
 		if (io_all(s->fds[i], writing, buf, n, within) < 0)
 			return -1;
-next:
 		buf += n;
 		off += n;
 		len -= n;
