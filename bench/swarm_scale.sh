@@ -24,6 +24,11 @@ export BIN_DIR=${BIN_DIR:-$mt}
 make -s -C "$mt" mt-peer mt-tracker mt-mktorrent mt-info >/dev/null
 # start/stop under timeout, wait_line, the work dir and its cleanup.
 source "$mt/interop/peer_lib.bash"
+# Private copies of our programs: a rebuild during the run must not change
+# (or, mid-link, break) what is measured.
+mkdir -p "$work/bin"
+cp "$BIN_DIR"/mt-peer "$BIN_DIR"/mt-tracker "$BIN_DIR"/mt-mktorrent "$BIN_DIR"/mt-info "$work/bin/"
+BIN_DIR=$work/bin
 
 SIZES=${SIZES:-32 64 128 256}
 FILE_BYTES=${FILE_BYTES:-4194304}
@@ -44,22 +49,30 @@ echo "swarm of mt-peers: $FILE_BYTES bytes in $PIECE pieces; sizes: $SIZES; $(np
 random_file "$work/seed/s.bin" "$FILE_BYTES"
 
 addr() { echo "127.1.$(($1 / 250)).$(($1 % 250 + 1))"; }
-# kid NAME: pid of the program under NAME's timeout.
-kid() { pgrep -P "${PID[$1]}" | head -1; }
-hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# done_count N: leechers whose stderr says the download is complete.
-done_count() {
-  local i c=0
-  for ((i = 0; i < $1; i++)); do
-    grep -q "download complete" "$work/l$i.err" 2>/dev/null && c=$((c + 1))
-  done
-  echo "$c"
+# kids NAME...: pids of the programs under those names' timeouts.
+kids() {
+  local n ps=()
+  for n in "$@"; do ps+=("${PID[$n]}"); done
+  pgrep -d ' ' -P "$(IFS=,; echo "${ps[*]}")" || true
 }
+# hwm_kb PID...: peak resident memory of each, one per line (KiB).
+hwm_kb() {
+  local p
+  for p in "$@"; do awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null; done
+}
+# cpu_s PID...: user + system seconds they used, in total.
+cpu_s() {
+  local p
+  for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done |
+    awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 } END { printf "%.0f", t / hz }'
+}
+# done_count: leechers whose stderr says the download is complete.
+done_count() { grep -l "download complete" "$work"/l*.err 2>/dev/null | wc -l; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # run_size N: one swarm; prints its result line, returns 1 if it failed.
 run_size() {
-  local n=$1 i t0 first= last= c k kb hwms=() cpu=0 bad=0
+  local n=$1 i t0 first= last= c names=() lk sk tk med max cpu bad=0
   stop "${!PID[@]}"
   rm -f "$work"/l*.err "$work"/l*.out "$work"/*.jsonl
   rm -rf "$work"/dl
@@ -73,42 +86,37 @@ run_size() {
     mkdir -p "$work/dl/$i"
     start "l$i" $((DEADLINE + 120)) "$BIN_DIR/mt-peer" -b "$(addr "$i")" -p 0 \
       -o "$work/dl/$i" ${peer_opts[@]+"${peer_opts[@]}"} "$work/s.torrent"
+    names+=("l$i")
   done
   # Poll the leechers' stderr once a second: n waiters would cost more than
   # the peers themselves.
   while :; do
-    c=$(done_count "$n")
+    c=$(done_count)
     [ -z "$first" ] && ((c > 0)) && first=$((SECONDS - t0))
     ((c == n)) && { last=$((SECONDS - t0)); break; }
     ((SECONDS - t0 < DEADLINE)) || break
     sleep 1
   done
-  for ((i = 0; i < n; i++)); do
-    k=$(kid "l$i")
-    if [ -n "$k" ]; then
-      kb=$(hwm_kb "$k"); hwms+=("$kb")
-      cpu=$(awk -v a="$cpu" -v b="$(cpu_s "$k")" 'BEGIN { print a + b }')
-    fi
-  done
-  k=$(kid seed)
-  local seed_kb=$(hwm_kb "$k") tracker_kb=$(hwm_kb "$(kid tracker)")
-  cpu=$(awk -v a="$cpu" -v b="$(cpu_s "$k")" 'BEGIN { print a + b }')
+  lk=$(kids "${names[@]}")
+  med=$(hwm_kb $lk | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] + 0 }')
+  max=$(hwm_kb $lk | sort -n | tail -1)
+  sk=$(kids seed) tk=$(kids tracker)
+  cpu=$(cpu_s $lk $sk)
+  sk=$(hwm_kb $sk) tk=$(hwm_kb $tk)
+  c=$(done_count)
   stop "${!PID[@]}"
   for ((i = 0; i < n; i++)); do
     cmp -s "$work/seed/s.bin" "$work/dl/$i/s.bin" || bad=$((bad + 1))
   done
-  local med max
-  med=$(printf '%s\n' "${hwms[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-  max=$(printf '%s\n' "${hwms[@]}" | sort -n | tail -1)
-  printf '%5d  %6s  %6s  %9s  %8s  %10s  %10s  %7.0f  %s\n' "$n" "${first:--}" "${last:--}" \
-    "$(done_count "$n")/$n" "$bad" "$((med / 1024)).$(( (med % 1024) * 10 / 1024 ))" \
-    "$((max / 1024)).$(( (max % 1024) * 10 / 1024 ))" "$cpu" \
-    "seed $((seed_kb / 1024)) MiB, tracker $((tracker_kb / 1024)) MiB"
+  printf '%5d  %6s  %6s  %9s  %6s  %10s  %8s  %6s  %s\n' "$n" "${first:--}" "${last:--}" \
+    "$c/$n" "$bad" "$(mib "$med")" "$(mib "${max:-0}")" "$cpu" \
+    "seed $(mib "${sk:-0}"), tracker $(mib "${tk:-0}")"
   [ -n "$last" ] && ((bad == 0))
 }
 
-printf '%5s  %6s  %6s  %9s  %8s  %10s  %10s  %7s  %s\n' peers "first" "last" complete \
-  "differ" "MiB median" "MiB max" "CPU s" "(per leecher: peak resident memory)"
+echo "times in seconds since the leechers started; memory: peak resident (VmHWM) per leecher"
+printf '%5s  %6s  %6s  %9s  %6s  %10s  %8s  %6s  %s\n' peers first last complete \
+  differ "MiB median" "MiB max" "CPU s" "MiB peak"
 largest=0
 for n in $SIZES; do
   if run_size "$n"; then largest=$n; else break; fi

@@ -12,7 +12,8 @@
 #   aria2c     -> aria2c      (--file-allocation=none, as the others write
 #                              sparse files)
 #   ctorrent   -> ctorrent
-#   libtorrent -> libtorrent  (python3-libtorrent, interop/lt_seed.py)
+#   libtorrent -> libtorrent  (python3-libtorrent through interop/lt_tcp.py:
+#                              TCP, as the others; uTP crawls on loopback)
 #   socat -b 131072 from the file into a TCP connection into a file: the
 #   ceiling, the same bytes through one loopback connection.
 #
@@ -20,8 +21,10 @@
 # ROUNDS times (default 3, alternating); the best time counts, since on a
 # shared machine other load only ever slows a run down.  Printed: MB/s
 # (10^6 bytes/s) per pair and round, the CPU seconds of seed and leecher in
-# the best round, and the ratios mt-peer / best real client (goal >= 3) and
-# mt-peer / socat (goal >= 0.5).
+# the best round and the MB moved per CPU second (on a busy machine the
+# steadier measure of cost), and the ratios mt-peer / best real client (goal
+# >= 3) and mt-peer / socat (goal >= 0.5).  socat does nothing but move the
+# bytes, so socat / best real client bounds what the first ratio can be.
 #
 # The data lives on /dev/shm when it has room for the file and one copy (so
 # that disk speed is not what is measured), else in /tmp; the script checks
@@ -35,6 +38,11 @@ make -s -C "$mt" mt-peer mt-tracker mt-mktorrent mt-info >/dev/null
 # Helpers shared with the interop tests: start/stop under timeout, waits on
 # log lines with deadlines, the real clients' seed starters.
 source "$mt/interop/peer_lib.bash"
+# Private copies of our programs: a rebuild during the run must not change
+# (or, mid-link, break) what is measured.
+mkdir -p "$work/bin"
+cp "$BIN_DIR"/mt-peer "$BIN_DIR"/mt-tracker "$BIN_DIR"/mt-mktorrent "$BIN_DIR"/mt-info "$work/bin/"
+BIN_DIR=$work/bin
 need aria2c aria2
 need ctorrent ctorrent
 need socat socat
@@ -118,12 +126,16 @@ leech_ct() {
     -s "$1/bulk.bin" "$T"
   DONE="$work/ct-leech.out|Download complete"
 }
+# libtorrent over TCP only (interop/lt_tcp.py): two libtorrents would
+# otherwise talk uTP, which is built to yield and crawls over loopback.
 seed_lt() {
-  lt_seed lt-seed "$T" "$data/seed" 127.0.0.67
+  start lt-seed 600 "$PY" "$mt/interop/lt_tcp.py" "$T" "$data/seed" 127.0.0.67
+  when_ready lt-seed "$work/lt-seed.out" "listening on" "the libtorrent seed"
   ready lt-seed
 }
-leech_lt() {
-  start lt-leech 600 "$PY" "$mt/interop/lt_seed.py" "$T" "$1" 127.0.0.68 --leech
+leech_lt() {	# it exits once complete: /usr/bin/time keeps its CPU seconds
+  start lt-leech 600 /usr/bin/time -o "$work/leech.cpu" -f '%U %S' \
+    "$PY" "$mt/interop/lt_tcp.py" "$T" "$1" 127.0.0.68 --leech
   DONE="$work/lt-leech.out|complete"
 }
 # socat: the "seed" is the receiving end (it listens and writes the copy),
@@ -165,6 +177,7 @@ run() {
     t1=$(now)
     R_LCPU=$(cpu_of "$p-leech")
     c1=$(cpu_of "$p-seed")
+    if [ "$p" = lt ]; then finished lt-leech; R_LCPU=$(cpu_file "$work/leech.cpu"); fi
   else
     finished socat-seed
     t1=$(now)
@@ -193,14 +206,22 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 mbs() { awk -v s="$SIZE" -v t="$1" 'BEGIN { printf "%.0f", s / t / 1e6 }'; }
+# per_cpu "SEED LEECH": MB moved per CPU second of both ends (- if unknown)
+per_cpu() {
+  awk -v s="$SIZE" -v c="$1" 'BEGIN { split(c, a, " ");
+    if (c ~ /\?/ || a[1] + a[2] <= 0) print "-"; else printf "%.0f", s / (a[1] + a[2]) / 1e6 }'
+}
 declare -A LABEL=([mt]="mt-peer -> mt-peer" [aria2]="aria2c -> aria2c"
   [ct]="ctorrent -> ctorrent" [lt]="libtorrent -> libtorrent" [socat]="socat -b 131072 pipe")
 echo
-printf '%-26s %9s %8s   %-18s %s\n' pair "best MB/s" "seconds" "CPU s seed/leech" "MB/s per round"
+echo "MB/s: wall clock, best of $ROUNDS; CPU s: seed / leecher in that round; MB/CPU-s: bytes"
+echo "moved per CPU second of both ends (what a process costs, whatever else runs)."
+printf '%-26s %9s %8s   %-16s %9s   %s\n' pair "best MB/s" seconds "CPU s seed/leech" "MB/CPU-s" \
+  "MB/s per round"
 for p in $PAIRS; do
   read -r scpu lcpu <<< "${BEST_CPU[$p]}"
-  printf '%-26s %9s %8s   %-18s %s\n' "${LABEL[$p]}" "$(mbs "${BEST[$p]}")" "${BEST[$p]}" \
-    "$scpu / $lcpu" "${ALL[$p]# }"
+  printf '%-26s %9s %8s   %-16s %9s   %s\n' "${LABEL[$p]}" "$(mbs "${BEST[$p]}")" "${BEST[$p]}" \
+    "$scpu / $lcpu" "$(per_cpu "${BEST_CPU[$p]}")" "${ALL[$p]# }"
 done
 if [ -n "${BEST[mt]:-}" ]; then
   best_real= best_name=
@@ -218,5 +239,9 @@ if [ -n "${BEST[mt]:-}" ]; then
   if [ -n "${BEST[socat]:-}" ]; then
     printf 'mt-peer / socat pipe: %.2f   (goal >= 0.5)\n' \
       "$(awk -v a="${BEST[socat]}" -v b="${BEST[mt]}" 'BEGIN { print a / b }')"
+    if [ -n "$best_real" ]; then
+      printf 'socat pipe / best real client: %.2fx   (no peer can beat the bare pipe: this bounds the first ratio)\n' \
+        "$(awk -v a="$best_real" -v b="${BEST[socat]}" 'BEGIN { print a / b }')"
+    fi
   fi
 fi
