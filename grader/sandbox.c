@@ -131,6 +131,33 @@ exec_result(int report)
 	return 0;
 }
 
+/* Keeps our ends of the child's pipes (non-blocking, close-on-exec) and lists it. */
+static void
+adopt(struct sandbox_proc *p, int pp[3][2], int stdin_pipe)
+{
+	close(pp[0][0]);
+	close(pp[1][1]);
+	close(pp[2][1]);
+	p->in_fd = pp[0][1];
+	p->out_fd = pp[1][0];
+	p->err_fd = pp[2][0];
+	if (!stdin_pipe) {
+		close(p->in_fd);
+		p->in_fd = -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		int fd = i == 0 ? p->in_fd : i == 1 ? p->out_fd : p->err_fd;
+
+		if (fd != -1) {
+			fcntl(fd, F_SETFL, O_NONBLOCK);
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	p->next = live;
+	live = p;
+}
+
 int
 sandbox_start(struct sandbox_proc *p, const struct sandbox_spec *s)
 {
@@ -166,26 +193,7 @@ sandbox_start(struct sandbox_proc *p, const struct sandbox_spec *s)
 		return -1;
 	}
 	close(rep[0]);
-	close(pp[0][0]);
-	close(pp[1][1]);
-	close(pp[2][1]);
-	p->in_fd = pp[0][1];
-	p->out_fd = pp[1][0];
-	p->err_fd = pp[2][0];
-	if (!s->stdin_pipe) {
-		close(p->in_fd);
-		p->in_fd = -1;
-	} else {
-		fcntl(p->in_fd, F_SETFL, O_NONBLOCK);
-		fcntl(p->in_fd, F_SETFD, FD_CLOEXEC);
-	}
-	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
-	fcntl(p->out_fd, F_SETFD, FD_CLOEXEC);
-	fcntl(p->err_fd, F_SETFD, FD_CLOEXEC);
-	signal(SIGPIPE, SIG_IGN);
-	p->next = live;
-	live = p;
+	adopt(p, pp, s->stdin_pipe);
 	return 0;
 error_rep:
 	saved = errno;
