@@ -46,6 +46,7 @@ BIN_DIR=$work/bin
 need aria2c aria2
 need ctorrent ctorrent
 need socat socat
+need /usr/bin/time time
 need_libtorrent
 
 READY_SECONDS=180	# seeds check 1 GiB before they serve; the machine may be busy

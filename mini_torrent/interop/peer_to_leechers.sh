@@ -34,7 +34,8 @@ done
 # Transmission first: the seed must find it in the tracker's answer.
 h=$(hash_mtinfo "$work/tr.torrent")
 tr_leech tr-leech "$work/tr.torrent" "$work/tr.dl"
-wait_line "$work/tracker.err" "Transmission*${h:0:8}" 60 >/dev/null ||
+# (it says "stopped" first, then "started": wait for the second)
+wait_line "$work/tracker.err" "Transmission*${h:0:8} started" 60 >/dev/null ||
   die "transmission-cli never announced: $(tail -3 "$work/tr-leech.err")"
 say "ok   Transmission announced (it will wait to be dialled)"
 
