@@ -46,6 +46,7 @@
 #define TRACKER_RESP_MAX (1u << 20)
 #define PROGRESS_TTY_MS 500
 #define PROGRESS_PLAIN_MS 5000
+#define SENDING_HOLD_MS 250	/* a half-sent block keeps the upload turn this long */
 
 struct options {
 	const char *torrent, *dir, *bind, *log;
@@ -103,8 +104,10 @@ struct loop {
 	int64_t next_progress_ms;
 	int tty;
 	int progress_drawn;
-	size_t nreaders, nwriters;	/* peers polled for input, output */
+	size_t nreaders;		/* peers polled for input */
 	size_t turn;			/* who goes first this round */
+	uint64_t sending_id;		/* rate-limited: the peer whose block is half sent */
+	int64_t sending_ms;		/* ... and when it last sent */
 	int64_t next_dial_ms;		/* next look for neighbours to dial */
 	int64_t leave_at_ms;		/* -1: no planned exit */
 };
@@ -561,7 +564,9 @@ connect_more(struct loop *L, int64_t now)
 	if ((session_complete(s) && L->o->leave_when_done) ||
 	    now < L->next_dial_ms)
 		return;
-	L->next_dial_ms = now + 500;	/* the scan below is not free */
+	/* The scan below is not free: twice a second, unless it stopped only
+	 * because MAX_CONNECTING dials were in flight (a swarm joining). */
+	L->next_dial_ms = now + (connecting < MAX_CONNECTING ? 500 : 20);
 	while (s->npeers < s->cfg.max_peers && connecting < MAX_CONNECTING) {
 		size_t eligible = 0, pick = 0;
 
@@ -579,8 +584,8 @@ connect_more(struct loop *L, int64_t now)
 		/* Back off: a neighbour we lose is not redialled at once. */
 		L->cands[pick].next_try_ms = now + 5000 * (1 + L->cands[pick].fails);
 		L->cands[pick].fails++;
-		if (dial(L, &L->cands[pick], now) == 0)
-			connecting++;
+		if (dial(L, &L->cands[pick], now) == 0 && ++connecting == MAX_CONNECTING)
+			L->next_dial_ms = now + 20;
 	}
 }
 
@@ -875,7 +880,17 @@ peer_read(struct loop *L, struct peer *p, int64_t now)
 	session_received(&L->s, p, (size_t)n, now);
 }
 
-/* send() from p's output buffer, within the upload budget. */
+/*
+ * send() from p's output buffer, within the upload budget.
+ *
+ * Under an upload limit, a block that has started to leave is finished
+ * before any other neighbour's: the tokens go to one block at a time, at the
+ * full rate, rather than a slice to every neighbour so that all their blocks
+ * arrive late and together.  A neighbour gets its first block sooner, and can
+ * pass it on sooner (in a swarm that starts empty, this is most of the
+ * difference).  The turn passes on if that neighbour's socket is full, or
+ * it has sent nothing for SENDING_HOLD_MS.
+ */
 static void
 peer_write(struct loop *L, struct peer *p, int64_t now)
 {
@@ -883,22 +898,29 @@ peer_write(struct loop *L, struct peer *p, int64_t now)
 	uint64_t budget;
 	ssize_t n;
 
+	if (L->s.cfg.upload_rate > 0 && L->sending_id != 0 && L->sending_id != p->id &&
+	    now - L->sending_ms < SENDING_HOLD_MS)
+		return;
 	session_serve(&L->s, p, now);
 	len = peer_out_pending(p);
-	budget = fair_share(&L->s.up_limit, now, L->nwriters);
+	budget = ratelimit_available(&L->s.up_limit, now);
 	if (len > budget)
 		len = (size_t)budget;
 	if (len == 0 || p->state == PEER_DEAD)
 		return;
 	n = send(p->fd, p->out.data + p->out.start, len, MSG_NOSIGNAL);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		L->sending_id = 0;
 		return;
+	}
 	if (n < 0) {
 		peer_kill(p, strerror(errno));
 		return;
 	}
 	ratelimit_take(&L->s.up_limit, now, (uint64_t)n);
 	session_sent(&L->s, p, (size_t)n, now);
+	L->sending_id = peer_out_pending(p) > 0 && (size_t)n == len ? p->id : 0;
+	L->sending_ms = now;
 }
 
 /* Our connect() finished, one way or the other. */
@@ -1042,7 +1064,7 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 	int down_ok = ratelimit_available(&s->down_limit, now) > 0;
 
 	ps->n = 0;
-	L->nreaders = L->nwriters = 0;
+	L->nreaders = 0;
 	pollset_add(ps, L->lfd, POLLIN, SLOT_LISTEN, NULL);
 	if (L->ann.fd >= 0)
 		pollset_add(ps, L->ann.fd, L->ann.connected &&
@@ -1064,7 +1086,6 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 				ev |= POLLOUT;
 		}
 		L->nreaders += (ev & POLLIN) != 0;
-		L->nwriters += (ev & POLLOUT) != 0;
 		pollset_add(ps, p->fd, ev, SLOT_PEER, p);
 	}
 	if (!up_ok && now + ratelimit_wait_ms(&s->up_limit, 4096) < deadline)

@@ -280,7 +280,7 @@ picker_next(struct picker *p, const struct bitfield *has, int idle,
 			return 1;
 		}
 	}
-	if (picker_endgame(p))
+	if (idle && picker_endgame(p))
 		return pick_duplicate(p, has, asked, ctx, out);
 	return 0;
 }

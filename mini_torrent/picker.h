@@ -12,10 +12,12 @@
  *      fewer than random_first pieces (a rare piece is slow to get, and the
  *      first pieces matter most because they are what we can trade), then
  *      rarest first, choosing at random among the equally rare;
- *   3. endgame: when every missing block has been requested, ask again for
- *      blocks already requested from other peers (the caller cancels the
+ *   3. endgame: when every missing block has been requested, a peer with
+ *      nothing outstanding (idle) asks again for a block already requested
+ *      from others, the one with the fewest requests (the caller cancels the
  *      duplicates when one copy arrives), so one slow peer cannot hold up the
- *      last piece.
+ *      last piece.  Only an idle peer: every duplicate that arrives second
+ *      is upload capacity the swarm wasted.
  *
  * It never sees a socket or a peer: the caller passes the peer's bitfield and
  * a predicate "did this peer already ask for that block?".  Randomness comes
@@ -85,7 +87,8 @@ void picker_remove_peer(struct picker *p, const struct bitfield *has);
 /*
  * Chooses the next block to request from a peer that has `has`.  idle says the
  * peer has no request outstanding (it may then start a piece beyond the soft
- * cap, so a peer is never starved by pieces only others can finish).  asked
+ * cap, so a peer is never starved by pieces only others can finish, and in
+ * endgame it may duplicate another peer's request).  asked
  * may be NULL outside endgame.  Returns 1 and fills *out (counting the request
  * as outstanding), or 0 when there is nothing to ask this peer for.
  */

@@ -382,12 +382,16 @@ log_pick(struct session *s, struct peer *p, uint32_t piece, int64_t now)
 	jlog_end(s->log);
 }
 
-/* How many requests to keep outstanding: about a second's worth of blocks
- * at p's current rate, so a fast peer is never idle waiting for us. */
+/*
+ * How many requests to keep outstanding: two blocks, plus about a second's
+ * worth at p's current rate, so a fast peer is never idle waiting for us.
+ * No more than that: a request promised to a slow peer is a block no faster
+ * peer may fetch, and at the end it has to be asked for twice (endgame).
+ */
 static size_t
 request_depth(const struct session *s, struct peer *p, int64_t now)
 {
-	uint64_t d = 8 + rate_get(&p->down, now) / BLK;
+	uint64_t d = 2 + rate_get(&p->down, now) / BLK;
 
 	if (p->snubbed)
 		return 1;

@@ -172,12 +172,12 @@ answer(struct mtkit_fake *f, FILE *data, const struct wire_msg *req)
 }
 
 /*
- * Endgame.  Two fake seeds of a 4-block torrent: the first takes every
- * request and never answers.  Once all four blocks are requested from it,
- * the second one unchokes: mt-peer must ask it for the same blocks again,
- * and cancel each request at the first seed as the block arrives (after the
- * last one it is complete, and hangs up on the first seed instead: two
- * seeds have nothing to say to each other).
+ * Endgame.  Two fake seeds of a 4-block torrent: the first takes the
+ * requests of a first pipeline and never answers.  Then the second one
+ * unchokes: mt-peer asks it for the other blocks and, once it is idle, for
+ * the first seed's blocks again, and cancels each request at the first seed
+ * as the block arrives (after the last one it is complete, and hangs up on
+ * the first seed instead: two seeds have nothing to say to each other).
  */
 Test(peer_scripted, endgame_duplicates_requests_and_cancels_them, .timeout = 60)
 {
@@ -225,14 +225,17 @@ Test(peer_scripted, endgame_duplicates_requests_and_cancels_them, .timeout = 60)
 		mtkit_expect(&f[i], &m, WIRE_INTERESTED);
 	}
 	cr_assert_eq(mtkit_send(staller, &unchoke), 0);
-	while (asked < 4) {
-		mtkit_expect(staller, &m, WIRE_REQUEST);
-		asked++;
-	}
+	/* The staller gets a first pipeline of requests (two blocks or more:
+	 * its rate is not known yet) and never answers them. */
+	mtkit_expect(staller, &m, WIRE_REQUEST);
+	asked = 1;
+	while (mtkit_recv(staller, &m, 300) == 1)
+		asked += m.type == WIRE_REQUEST;
+	cr_assert_geq(asked, 2, "only %d requests to the staller", asked);
 	cr_assert_eq(mtkit_send(helper, &unchoke), 0);
 	cr_assert_not_null(fp = fopen(data, "rb"));
 	/* The helper answers everything; the staller collects cancels. */
-	while (cancels < 4) {
+	while (cancels < asked) {
 		int r = mtkit_recv(helper, &m, 100);
 
 		if (r == 1 && m.type == WIRE_REQUEST)
@@ -245,7 +248,8 @@ Test(peer_scripted, endgame_duplicates_requests_and_cancels_them, .timeout = 60)
 			break;
 	}
 	fclose(fp);
-	cr_expect_geq(cancels, 3, "the staller saw %d cancels", cancels);
+	cr_expect_geq(cancels, asked - 1, "the staller saw %d cancels of %d requests",
+	    cancels, asked);
 	cr_expect_eq(proc_wait(&leech, 20000), 0, "%s", proc_stderr(&leech));
 	cr_expect(mtkit_same_file(data, copy));
 	proc_kill(&leech);

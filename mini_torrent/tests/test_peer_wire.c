@@ -91,16 +91,22 @@ start_seed(struct fixture *x)
 	start(x, "seed", opts);
 }
 
-/* Dials the seed, swaps handshakes, reads its bitfield. */
+/* Dials the seed as peer_id id, swaps handshakes, reads its bitfield. */
 static void
-greet_seed(struct fixture *x, struct mtkit_fake *f)
+greet_seed_as(struct fixture *x, struct mtkit_fake *f, const char *id)
 {
 	struct wire_msg m;
 
 	cr_assert_eq(mtkit_dial(f, x->port, NPIECES), 0);
-	mtkit_send_handshake(f, x->info_hash, "-FK0001-aaaaaaaaaaaa");
+	mtkit_send_handshake(f, x->info_hash, id);
 	mtkit_expect(f, &m, WIRE_HANDSHAKE);
 	mtkit_expect(f, &m, WIRE_BITFIELD);
+}
+
+static void
+greet_seed(struct fixture *x, struct mtkit_fake *f)
+{
+	greet_seed_as(x, f, "-FK0001-aaaaaaaaaaaa");
 }
 
 Test(peer_wire, dialled_seed_answers_handshake_then_bitfield, .timeout = 30)
@@ -233,17 +239,23 @@ Test(peer_wire, hangs_up_on_another_torrent, .timeout = 30)
 
 /* Handshake, interested, and wait for the unchoke. */
 static void
-get_unchoked(struct fixture *x, struct mtkit_fake *f)
+get_unchoked_as(struct fixture *x, struct mtkit_fake *f, const char *id)
 {
 	static const uint8_t bits[5] = { 0 };
 	struct wire_msg m = { .type = WIRE_BITFIELD, .data = bits,
 	    .data_len = 5 };
 
-	greet_seed(x, f);
+	greet_seed_as(x, f, id);
 	cr_assert_eq(mtkit_send(f, &m), 0);
 	m = (struct wire_msg){ .type = WIRE_INTERESTED };
 	cr_assert_eq(mtkit_send(f, &m), 0);
 	mtkit_expect(f, &m, WIRE_UNCHOKE);
+}
+
+static void
+get_unchoked(struct fixture *x, struct mtkit_fake *f)
+{
+	get_unchoked_as(x, f, "-FK0001-aaaaaaaaaaaa");
 }
 
 /* Sends a request.  Returns 0, or -1 if mt-peer already hung up. */
@@ -287,6 +299,49 @@ Test(peer_wire, serves_blocks_that_match_the_file, .timeout = 30)
 	cr_expect(memcmp(m.data, want, 16384) == 0, "block bytes");
 	fclose(fp);
 	mtkit_fake_close(&f);
+	fixture_free(&x);
+}
+
+/*
+ * Under an upload limit, the seed finishes one block before it starts the
+ * next: two neighbours asking for two blocks each get them one after the
+ * other, each at the full rate — not all four at a quarter of the rate, the
+ * first of them only when half the time has gone.
+ */
+Test(peer_wire, rate_limited_upload_sends_one_block_at_a_time, .timeout = 30)
+{
+	static const char *const opts[] = { "--seed", "--upload-rate", "64K", NULL };
+	struct fixture x;
+	struct mtkit_fake f[2];
+	struct wire_msg m;
+	long t0, first = 0, last = 0;
+	int got = 0;
+
+	fixture_init(&x, "wire-turns", NULL);
+	start(&x, "seed", opts);
+	get_unchoked_as(&x, &f[0], "-FK0001-firstfirstfi");
+	get_unchoked_as(&x, &f[1], "-FK0001-secondsecond");
+	t0 = proc_now_ms();
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(request(&f[i], 1 + i, 0, 16384), 0);
+		cr_assert_eq(request(&f[i], 1 + i, 16384, 16384), 0);
+	}
+	while (got < 4 && proc_now_ms() - t0 < 10000) {
+		for (int i = 0; i < 2; i++) {
+			if (mtkit_recv(&f[i], &m, 5) == 1 && m.type == WIRE_PIECE) {
+				last = proc_now_ms() - t0;
+				first = got++ == 0 ? last : first;
+			}
+		}
+	}
+	cr_assert_eq(got, 4, "%d blocks of 4 arrived", got);
+	/* 16 KiB at 64 KiB/s: a block each 1/4 s, the first one after about a
+	 * quarter of the whole (interleaved, after a half). */
+	cr_expect_lt(first * 100, last * 35, "first block after %ld ms, the last after %ld ms",
+	    first, last);
+	cr_expect_geq(last, 700, "the limit held: 64 KiB in %ld ms", last);
+	mtkit_fake_close(&f[0]);
+	mtkit_fake_close(&f[1]);
 	fixture_free(&x);
 }
 

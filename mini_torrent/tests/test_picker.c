@@ -262,18 +262,19 @@ Test(picker, endgame_duplicates_requests_across_peers_only)
 		pa.begins[pa.n++] = b.begin;
 	}
 	cr_expect(picker_endgame(&p));
-	cr_expect_eq(picker_next(&p, &seed, 0, asked, &pa, &b), 0,
+	cr_expect_eq(picker_next(&p, &seed, 1, asked, &pa, &b), 0,
 	    "never ask the same peer twice for a block");
-	/* Peer B gets duplicates of both. */
-	for (int i = 0; i < 2; i++) {
-		cr_assert_eq(picker_next(&p, &seed, i == 0, asked, &pb, &b), 1);
-		cr_expect_eq(b.duplicate, 1);
-		pb.begins[pb.n++] = b.begin;
-	}
-	cr_expect_eq(picker_next(&p, &seed, 0, asked, &pb, &b), 0);
+	/* Idle peer B gets a duplicate; while it waits for it, nothing more. */
+	cr_assert_eq(picker_next(&p, &seed, 1, asked, &pb, &b), 1);
+	cr_expect_eq(b.duplicate, 1);
+	pb.begins[pb.n++] = b.begin;
+	cr_expect_eq(picker_next(&p, &seed, 0, asked, &pb, &b), 0,
+	    "a busy peer gets no duplicates");
 	/* Block 0 arrives from B: it is not offered again. */
 	cr_expect_eq(picker_block_received(&p, 0, 0), PICKER_BLOCK);
 	cr_expect_eq(picker_block_received(&p, 0, 0), PICKER_USELESS);
+	cr_assert_eq(picker_next(&p, &seed, 1, asked, &pb, &b), 1);
+	cr_expect_eq(b.begin, BLK, "B, idle again, duplicates the other block");
 	cr_expect_eq(picker_block_received(&p, 0, BLK), PICKER_PIECE_DONE);
 	picker_piece_verified(&p, 0);
 	cr_expect(picker_complete(&p));
@@ -292,10 +293,10 @@ Test(picker, endgame_prefers_blocks_with_fewest_requests)
 	cr_assert_eq(picker_init(&p, 3 * BLK, 3 * BLK, 3), 0);
 	for (int i = 0; i < 3; i++)
 		cr_assert_eq(picker_next(&p, &seed, 1, NULL, NULL, &b), 1);
-	/* Duplicate block 0 and block 1; next must be block 2. */
-	cr_assert_eq(picker_next(&p, &seed, 0, asked, &none, &b), 1);
-	cr_assert_eq(picker_next(&p, &seed, 0, asked, &none, &b), 1);
-	cr_assert_eq(picker_next(&p, &seed, 0, asked, &none, &b), 1);
+	/* Idle peers duplicate block 0, then block 1; next must be block 2. */
+	cr_assert_eq(picker_next(&p, &seed, 1, asked, &none, &b), 1);
+	cr_assert_eq(picker_next(&p, &seed, 1, asked, &none, &b), 1);
+	cr_assert_eq(picker_next(&p, &seed, 1, asked, &none, &b), 1);
 	cr_expect_eq(b.begin, 2 * BLK);
 	picker_free(&p);
 	bitfield_free(&seed);
