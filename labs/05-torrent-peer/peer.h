@@ -20,7 +20,9 @@
 #include "rate.h"
 #include "wire.h"
 
-#define PEER_IN_CAP (128u * 1024)	/* recv() buffer (grown for a big bitfield) */
+#define PEER_IN_CAP (1024u * 1024)	/* recv() buffer (grown for a big bitfield);
+					 * big, so a fast neighbour costs few recv()s;
+					 * a slow one never touches most pages */
 #define PEER_MAX_REQS 256		/* our requests outstanding to one peer */
 #define PEER_MAX_QUEUE 1024		/* its requests we queue; more are ignored */
 

@@ -46,6 +46,7 @@
 #define TRACKER_RESP_MAX (1u << 20)
 #define PROGRESS_TTY_MS 500
 #define PROGRESS_PLAIN_MS 5000
+#define LOW_NEIGHBOURS 5	/* fewer: announce early for more */
 #define SENDING_HOLD_MS 250	/* a half-sent block keeps the upload turn this long */
 
 struct options {
@@ -770,23 +771,28 @@ announce_io(struct loop *L, short revents, int64_t now)
 		announce_failed(L, "answer too large", now);
 }
 
-/* Few neighbours and nobody left to dial: worth asking the tracker early. */
+/*
+ * Few neighbours and nobody left to dial: worth asking the tracker early —
+ * but no sooner than the tracker's "min interval" allows (30 s if it gave
+ * none), and not while a failure's back-off runs, or a tracker that refuses
+ * connections would be asked again at once, in a busy loop.
+ */
 static int
 running_low(const struct loop *L, int64_t now)
 {
 	const struct announcer *a = &L->ann;
-	int64_t gap = a->min_interval_ms > 30000 ? a->min_interval_ms : 30000;
+	int64_t gap = a->min_interval_ms > 0 ? a->min_interval_ms : 30000;
 	size_t dialable = 0;
 
-	if (L->s.npeers >= 5 || session_complete(&L->s) || now < a->last_ms + gap)
+	if (gap < 1000)
+		gap = 1000;
+	if (L->s.npeers >= LOW_NEIGHBOURS || session_complete(&L->s) ||
+	    a->failures > 0 || now < a->last_ms + gap)
 		return 0;
 	for (size_t i = 0; i < L->ncands; i++)
 		dialable += L->cands[i].fails < 5 &&
 		    !session_knows_addr(&L->s, (const struct sockaddr *)&L->cands[i].addr);
-	/* After a failure the back-off decides: else a tracker that refuses
-	 * connections is asked again at once, in a busy loop. */
-	return a->failures == 0 && L->s.npeers < 5 && dialable == 0 &&
-	    !session_complete(&L->s) && now >= a->last_ms + gap;
+	return dialable == 0;
 }
 
 /* Starts whatever announce is due: "started" first, "completed" as soon as

@@ -392,6 +392,54 @@ Test(peer_swarm, regular_unchoke_goes_to_the_fastest_uploader, .timeout = 90)
 	swarm_free(&w);
 }
 
+/*
+ * A leecher alone in its swarm (no neighbour, nobody left to dial) asks the
+ * tracker again as soon as the tracker's min interval allows, not after the
+ * regular interval: here 1 s against 600 s.
+ */
+Test(peer_swarm, lonely_leecher_announces_again_early, .timeout = 60)
+{
+	char dir[64], url[64], *data, *torrent, *dl, *log;
+	char *targv[] = { (char *)proc_bin("mt-tracker"), "-b", "127.0.0.1", "-p", "0",
+	    "--interval", "600", "--min-interval", "1", NULL };
+	static const char *const first[] = { "\"ev\":\"announce\"", NULL };
+	struct proc tracker, leech;
+	int tport, n = 0;
+	long t0;
+
+	mtkit_tmpdir(dir, sizeof(dir), "lonely");
+	data = mtkit_path(dir, "data.bin");
+	torrent = mtkit_path(dir, "t.torrent");
+	dl = mtkit_path(dir, "dl");
+	log = mtkit_path(dir, "leech.log");
+	mtkit_random_file(data, 65536, 3);
+	tport = mtkit_start(&tracker, targv);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/announce", tport);
+	mtkit_make_torrent(torrent, data, 16384, url, NULL);
+	{
+		char *argv[] = { (char *)proc_bin("mt-peer"), "-q", "-b", "127.0.0.1", "-p", "0",
+		    "-o", dl, "--log", log, torrent, NULL };
+
+		mtkit_start(&leech, argv);
+	}
+	cr_assert_eq(mtkit_log_wait(log, first, 10000), 0, "no first announce");
+	t0 = proc_now_ms();
+	while (n < 3 && proc_now_ms() - t0 < 10000) {
+		struct timespec tick = { 0, 50 * 1000000 };
+
+		nanosleep(&tick, NULL);	/* polling the log file, not waiting for time */
+		n = mtkit_log_count(log, first);
+	}
+	cr_expect_geq(n, 3, "%d announces in 10 s (interval 600 s, min interval 1 s)", n);
+	proc_kill(&leech);
+	proc_kill(&tracker);
+	mtkit_rmdir(dir);
+	free(data);
+	free(torrent);
+	free(dl);
+	free(log);
+}
+
 /* A multi-file torrent made by mt-mktorrent from a directory: pieces span
  * file boundaries, and an empty file and nested directories come along. */
 Test(peer_swarm, multi_file_torrent_arrives_file_by_file, .timeout = 60)
