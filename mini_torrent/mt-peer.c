@@ -46,6 +46,7 @@
 #define TRACKER_RESP_MAX (1u << 20)
 #define PROGRESS_TTY_MS 500
 #define PROGRESS_PLAIN_MS 5000
+#define RATE_CHUNK 4096	/* under a rate limit, move at least this much */
 #define LOW_NEIGHBOURS 5	/* fewer: announce early for more */
 #define SENDING_HOLD_MS 250	/* a half-sent block keeps the upload turn this long */
 
@@ -887,7 +888,11 @@ peer_read(struct loop *L, struct peer *p, int64_t now)
 }
 
 /*
- * send() from p's output buffer, within the upload budget.
+ * send() from p's output buffer.  The upload limit is for the file's bytes:
+ * out_limited, the bytes up to the end of the last block queued, wait for
+ * tokens; the short messages queued after them (requests, haves, interest)
+ * go as soon as nothing limited is ahead of them — a request held back by
+ * our own upload limit would slow our download.
  *
  * Under an upload limit, a block that has started to leave is finished
  * before any other neighbour's: the tokens go to one block at a time, at the
@@ -897,36 +902,50 @@ peer_read(struct loop *L, struct peer *p, int64_t now)
  * difference).  The turn passes on if that neighbour's socket is full, or
  * it has sent nothing for SENDING_HOLD_MS.
  */
+static int
+has_upload_turn(const struct loop *L, const struct peer *p, int64_t now)
+{
+	return L->s.cfg.upload_rate == 0 || L->sending_id == 0 ||
+	    L->sending_id == p->id || now - L->sending_ms >= SENDING_HOLD_MS;
+}
+
 static void
 peer_write(struct loop *L, struct peer *p, int64_t now)
 {
-	size_t len;
-	uint64_t budget;
+	size_t len, limited;
+	uint64_t budget = 0;
 	ssize_t n;
 
-	if (L->s.cfg.upload_rate > 0 && L->sending_id != 0 && L->sending_id != p->id &&
-	    now - L->sending_ms < SENDING_HOLD_MS)
-		return;
-	session_serve(&L->s, p, now);
+	if (has_upload_turn(L, p, now)) {
+		session_serve(&L->s, p, now);
+		budget = ratelimit_available(&L->s.up_limit, now);
+	}
 	len = peer_out_pending(p);
-	budget = ratelimit_available(&L->s.up_limit, now);
-	if (len > budget)
-		len = (size_t)budget;
+	limited = p->out_limited < len ? p->out_limited : len;
+	if (limited > budget)
+		len = (size_t)budget;	/* and nothing after it */
 	if (len == 0 || p->state == PEER_DEAD)
 		return;
 	n = send(p->fd, p->out.data + p->out.start, len, MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-		L->sending_id = 0;
+		if (L->sending_id == p->id)
+			L->sending_id = 0;
 		return;
 	}
 	if (n < 0) {
 		peer_kill(p, strerror(errno));
 		return;
 	}
-	ratelimit_take(&L->s.up_limit, now, (uint64_t)n);
+	limited = (size_t)n < limited ? (size_t)n : limited;
+	ratelimit_take(&L->s.up_limit, now, (uint64_t)limited);
+	p->out_limited -= limited;
 	session_sent(&L->s, p, (size_t)n, now);
-	L->sending_id = peer_out_pending(p) > 0 && (size_t)n == len ? p->id : 0;
-	L->sending_ms = now;
+	if (p->out_limited > 0 && (size_t)n == len) {
+		L->sending_id = p->id;	/* out of tokens mid-block: keep the turn */
+		L->sending_ms = now;
+	} else if (L->sending_id == p->id) {
+		L->sending_id = 0;
+	}
 }
 
 /* Our connect() finished, one way or the other. */
@@ -974,6 +993,8 @@ reap_peers(struct loop *L, int64_t now)
 			warn("close");
 		if (p->outgoing && strcmp(p->why, "both seeds") == 0)
 			forget_candidate(L, &p->addr);
+		if (p->id == L->sending_id)
+			L->sending_id = 0;	/* the upload turn passes on */
 		session_remove_peer(&L->s, p, now);	/* moves another into i */
 	}
 }
@@ -1066,8 +1087,12 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
     int64_t deadline)
 {
 	struct session *s = &L->s;
-	int up_ok = ratelimit_available(&s->up_limit, now) > 0;
-	int down_ok = ratelimit_available(&s->down_limit, now) > 0;
+	/* Under a limit, wait for a chunk's worth of tokens: a trickle of a
+	 * few bytes per round would be a busy loop of tiny segments. */
+	int up_ok = ratelimit_available(&s->up_limit, now) > 0 &&
+	    ratelimit_wait_ms(&s->up_limit, RATE_CHUNK) == 0;
+	int down_ok = ratelimit_available(&s->down_limit, now) > 0 &&
+	    ratelimit_wait_ms(&s->down_limit, RATE_CHUNK) == 0;
 
 	ps->n = 0;
 	L->nreaders = 0;
@@ -1087,17 +1112,27 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 		else {
 			if (down_ok)
 				ev |= POLLIN;
-			if (up_ok && (peer_out_pending(p) > 0 ||
-			    (peer_list_len(&p->queue) > 0 && !p->am_choking)))
+			/* Free: messages with no block ahead of them.
+			 * Limited: a block queued, or one to queue. */
+			int free_out = peer_out_pending(p) > p->out_limited;
+			int limited = p->out_limited > 0 ||
+			    (peer_list_len(&p->queue) > 0 && !p->am_choking);
+			int turn = has_upload_turn(L, p, now);
+
+			if ((free_out && p->out_limited == 0) ||
+			    (up_ok && limited && turn))
 				ev |= POLLOUT;
+			else if (up_ok && limited && !turn &&
+			    L->sending_ms + SENDING_HOLD_MS < deadline)
+				deadline = L->sending_ms + SENDING_HOLD_MS;	/* its turn may come */
 		}
 		L->nreaders += (ev & POLLIN) != 0;
 		pollset_add(ps, p->fd, ev, SLOT_PEER, p);
 	}
-	if (!up_ok && now + ratelimit_wait_ms(&s->up_limit, 4096) < deadline)
-		deadline = now + ratelimit_wait_ms(&s->up_limit, 4096);
-	if (!down_ok && now + ratelimit_wait_ms(&s->down_limit, 4096) < deadline)
-		deadline = now + ratelimit_wait_ms(&s->down_limit, 4096);
+	if (!up_ok && now + ratelimit_wait_ms(&s->up_limit, RATE_CHUNK) < deadline)
+		deadline = now + ratelimit_wait_ms(&s->up_limit, RATE_CHUNK);
+	if (!down_ok && now + ratelimit_wait_ms(&s->down_limit, RATE_CHUNK) < deadline)
+		deadline = now + ratelimit_wait_ms(&s->down_limit, RATE_CHUNK);
 	if (L->ann.fd >= 0 && L->ann.deadline_ms < deadline)
 		deadline = L->ann.deadline_ms;
 	return deadline <= now ? 0 : (int)(deadline - now);

@@ -383,8 +383,9 @@ log_pick(struct session *s, struct peer *p, uint32_t piece, int64_t now)
 }
 
 /*
- * How many requests to keep outstanding: two blocks, plus about a second's
- * worth at p's current rate, so a fast peer is never idle waiting for us.
+ * How many requests to keep outstanding: two blocks (one to receive, one
+ * waiting at the peer, so it never waits for our next request), plus about
+ * a second's worth at p's current rate, so a fast peer is never idle.
  * No more than that: a request promised to a slow peer is a block no faster
  * peer may fetch, and at the end it has to be asked for twice (endgame).
  */
@@ -863,6 +864,7 @@ session_serve(struct session *s, struct peer *p, int64_t now)
 			return;
 		}
 		peer_out_commit(p, WIRE_PIECE_HDR + r.length);
+		p->out_limited = peer_out_pending(p);
 		rate_add(&p->up, now, r.length);
 		rate_add(&s->up_rate, now, r.length);
 		p->uploaded += r.length;

@@ -9,7 +9,7 @@ ratelimit_init(struct ratelimit *rl, uint64_t rate, uint64_t burst,
 {
 	rl->rate = rate;
 	rl->burst = burst > 0 ? burst : 1;
-	rl->milli = rl->burst * 1000;
+	rl->milli = 0;	/* empty: from the start, no more than rate bytes per second */
 	rl->last_ms = now;
 }
 

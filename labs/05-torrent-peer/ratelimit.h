@@ -21,7 +21,8 @@ struct ratelimit {
 	int64_t last_ms;	/* time of the last refill */
 };
 
-/* A bucket for rate bytes/s (0: no limit), burst bytes, full at now. */
+/* A bucket for rate bytes/s (0: no limit), burst bytes, empty at now: by
+ * any time t, at most rate * (t - now) bytes have been granted. */
 void ratelimit_init(struct ratelimit *rl, uint64_t rate, uint64_t burst,
     int64_t now);
 

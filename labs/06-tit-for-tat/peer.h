@@ -67,6 +67,9 @@ struct peer {
 	char client[21];	/* its peer_id, printable */
 	struct wire_parser parser;
 	struct peer_buf in, out;
+	size_t out_limited;	/* first bytes of out, to the end of the last
+				 * block queued: these wait for upload tokens
+				 * (the messages after them do not) */
 	struct bitfield has;	/* pieces it has */
 	int am_choking, am_interested;		/* our side */
 	int peer_choking, peer_interested;	/* its side */

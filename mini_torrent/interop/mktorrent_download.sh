@@ -54,7 +54,8 @@ run_case() { # NAME CONTENT PIECE_LENGTH
 
   h=$(hash_mtinfo "$t")
   transmission_leech "$name-tr" "$t"
-  wait_line "$work/tracker.err" "Transmission*${h:0:8}" 30 >/dev/null ||
+  # (it may say "stopped" first, then "started": wait for the second)
+  wait_line "$work/tracker.err" "Transmission*${h:0:8} started" 60 >/dev/null ||
     die "transmission-cli never announced: $(tail -3 "$work/$name-tr.err")"
 
   mkdir -p "$work/$name.seed"

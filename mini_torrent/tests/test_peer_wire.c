@@ -345,6 +345,33 @@ Test(peer_wire, rate_limited_upload_sends_one_block_at_a_time, .timeout = 30)
 	fixture_free(&x);
 }
 
+/*
+ * The upload limit is for the file's bytes: while a slow upload of blocks
+ * to one neighbour goes on, another neighbour's handshake, bitfield and
+ * unchoke are not kept waiting for tokens.
+ */
+Test(peer_wire, upload_limit_does_not_hold_back_other_messages, .timeout = 30)
+{
+	static const char *const opts[] = { "--seed", "--upload-rate", "16K", NULL };
+	struct fixture x;
+	struct mtkit_fake busy, late;
+	long t0, took;
+
+	fixture_init(&x, "wire-control", NULL);
+	start(&x, "seed", opts);
+	get_unchoked_as(&x, &busy, "-FK0001-busybusybusy");
+	for (uint32_t b = 0; b < 4; b++)	/* 64 KiB: four seconds at 16 KiB/s */
+		cr_assert_eq(request(&busy, 1 + b / 2, b % 2 * 16384, 16384), 0);
+	cr_assert_eq(mtkit_anything(&busy, 3000), 1, "the seed sends nothing");
+	t0 = proc_now_ms();
+	get_unchoked_as(&x, &late, "-FK0001-latelatelate");
+	took = proc_now_ms() - t0;
+	cr_expect_lt(took, 500, "handshake to unchoke took %ld ms behind a 16 KiB/s upload", took);
+	mtkit_fake_close(&busy);
+	mtkit_fake_close(&late);
+	fixture_free(&x);
+}
+
 Test(peer_wire, ignores_oversized_requests_and_drops_abusers, .timeout = 30)
 {
 	struct fixture x;

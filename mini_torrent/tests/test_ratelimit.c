@@ -58,10 +58,12 @@ Test(ratelimit, says_how_long_to_wait)
 	struct ratelimit rl;
 
 	ratelimit_init(&rl, 1000, 1000, 0);	/* 1 byte per ms */
-	cr_expect_eq(ratelimit_take(&rl, 0, 5000), 1000, "a full bucket");
-	cr_expect_eq(ratelimit_take(&rl, 0, 1), 0);
+	cr_expect_eq(ratelimit_take(&rl, 0, 1), 0, "a new bucket is empty");
+	cr_expect_eq(ratelimit_wait_ms(&rl, 300), 300);
+	cr_expect_eq(ratelimit_take(&rl, 5000, 5000), 1000, "a full bucket");
+	cr_expect_eq(ratelimit_take(&rl, 5000, 1), 0);
 	cr_expect_eq(ratelimit_wait_ms(&rl, 100), 100);
-	cr_expect_eq(ratelimit_take(&rl, 100, 5000), 100);
+	cr_expect_eq(ratelimit_take(&rl, 5100, 5000), 100);
 	cr_expect_eq(ratelimit_take(&rl, 100000, 5000), 1000,
 	    "an idle bucket fills up to its burst, no more");
 }
@@ -71,8 +73,9 @@ Test(ratelimit, clock_going_backwards_grants_nothing_extra)
 	struct ratelimit rl;
 
 	ratelimit_init(&rl, 1000, 1000, 500);
-	cr_expect_eq(ratelimit_take(&rl, 500, 1000), 1000);
+	cr_expect_eq(ratelimit_take(&rl, 1500, 1000), 1000);
 	cr_expect_eq(ratelimit_take(&rl, 0, 1000), 0);
+	cr_expect_eq(ratelimit_take(&rl, 1500, 1000), 0);
 }
 
 Test(rate, measures_bytes_per_second_over_the_window)
