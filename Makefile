@@ -10,13 +10,15 @@
 #   make test-handouts  run every runnable block of the handouts; check the coverage table
 #   make interop    our programs against real clients and trackers (slow)
 #   make test-browser   the tracker's page in headless Chromium
+#   make test-grader-slow   the grader's slow tier (peer-lab mutants, 20 gradings, Gradescope zip)
+#   make gradescope LAB=01-udp-uppercase   the Gradescope autograder zip of a lab
 #   make figures    regenerate handouts/figures/ from real swarms (minutes)
 #   make bench      run the benchmarks in bench/ (slow; prints ratios)
 #   make clean
 
 DIRS := $(foreach d,udp_uppercase tcp_uppercase mux_demux mini_torrent grader,$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all test demo fuzz interop starters test-labs test-handouts test-browser figures clean bench check-copies check-tools $(DIRS)
+.PHONY: all test demo fuzz interop starters test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools $(DIRS)
 
 all: $(DIRS)
 
@@ -53,6 +55,15 @@ test-handouts: all
 
 test-browser:
 	@$(MAKE) -C mini_torrent test-browser
+
+# The grader's slow tier: the peer labs' mutants on whole labs, lab 1 graded
+# 20 times, and the Gradescope zip unpacked, set up and run (CI runs it).
+test-grader-slow:
+	@$(MAKE) -C grader test-slow
+
+# The Gradescope autograder zip of one lab: make gradescope LAB=01-udp-uppercase
+gradescope:
+	@$(MAKE) -C grader gradescope LAB=$(LAB)
 
 # handouts/figures/ from real swarms (about 5 minutes).
 figures:
