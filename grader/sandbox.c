@@ -409,11 +409,32 @@ sandbox_read_all(struct sandbox_proc *p, int timeout_ms)
 	return 0;
 }
 
+/*
+ * Reads what an exited process left in its pipes. Its exit can be seen
+ * before its last words are read (an error message written just before
+ * exit(1)); everything it wrote is in the pipe by then, so no waiting.
+ */
+static void
+drain_rest(struct sandbox_proc *p)
+{
+	size_t before;
+
+	do {
+		before = p->out_total + p->err_total;
+		if (p->out_fd != -1)
+			drain(p, 0);
+		if (p->err_fd != -1)
+			drain(p, 1);
+	} while (p->out_total + p->err_total != before);
+}
+
 int
 sandbox_exited(struct sandbox_proc *p)
 {
-	if (!p->exited && p->pid > 0 && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
+	if (!p->exited && p->pid > 0 && waitpid(p->pid, &p->status, WNOHANG) == p->pid) {
 		p->exited = 1;
+		drain_rest(p);
+	}
 	return p->exited;
 }
 
@@ -499,8 +520,7 @@ sandbox_stop(struct sandbox_proc *p)
 		kill(-p->pid, SIGKILL);	/* what it left in its group */
 	}
 	/* Keep what is already in the pipes: it is part of the evidence. */
-	drain(p, 0);
-	drain(p, 1);
+	drain_rest(p);
 	close_fds(p);
 	unlist(p);
 }

@@ -46,6 +46,23 @@ Test(sandbox, runs_a_program_and_reads_its_lines, .timeout = 30)
 	cr_expect_eq(sandbox_cleanup(-1, NULL, 3000, NULL), 0);
 }
 
+/*
+ * A client that writes its error and exits at once: the exit must not be
+ * seen without the message. waitid(WNOWAIT) waits for the exit without
+ * reaping or reading, the order that lost the message before.
+ */
+Test(sandbox, a_wait_keeps_the_last_words_of_a_process, .timeout = 30)
+{
+	struct sandbox_proc *p = sh("echo out; echo connection refused >&2; exit 1", -1);
+	siginfo_t info;
+
+	cr_assert_eq(waitid(P_PID, (id_t)p->pid, &info, WEXITED | WNOWAIT), 0);
+	cr_expect_eq(sandbox_wait(p, 5000), 1);
+	cr_expect_str_eq(strbuf_str(&p->err), "connection refused\n");
+	cr_expect_str_eq(strbuf_str(&p->out), "out\n");
+	cr_expect_eq(sandbox_cleanup(-1, NULL, 3000, NULL), 0);
+}
+
 Test(sandbox, reports_a_failed_exec_at_once, .timeout = 30)
 {
 	char *argv[] = { "/nonexistent/prog", NULL };
