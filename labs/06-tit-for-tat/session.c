@@ -227,7 +227,7 @@ ban_peer(struct session *s, struct peer *p, const char *why, int64_t now)
 /* ---- sending ---- */
 
 static void
-send_simple(struct session *s, struct peer *p, enum wire_type t)
+send_simple(struct peer *p, enum wire_type t)
 {
 	struct wire_msg m = { .type = t };
 
@@ -267,7 +267,7 @@ set_choke(struct session *s, struct peer *p, int choke, int optimistic,
 	if (p->am_choking == choke)
 		return;
 	p->am_choking = choke;
-	send_simple(s, p, choke ? WIRE_CHOKE : WIRE_UNCHOKE);
+	send_simple(p, choke ? WIRE_CHOKE : WIRE_UNCHOKE);
 	if (choke)
 		peer_list_clear(&p->queue);	/* BEP 3: choking drops them */
 	log_peer(s, now, choke ? "choke" : "unchoke", p);
@@ -288,7 +288,7 @@ update_interest(struct session *s, struct peer *p, int64_t now)
 	if (want == p->am_interested || p->state != PEER_ACTIVE)
 		return;
 	p->am_interested = want;
-	send_simple(s, p, want ? WIRE_INTERESTED : WIRE_NOT_INTERESTED);
+	send_simple(p, want ? WIRE_INTERESTED : WIRE_NOT_INTERESTED);
 	log_peer(s, now, want ? "interested" : "not_interested", p);
 	jlog_str(s->log, "dir", "sent");
 	jlog_end(s->log);
@@ -390,7 +390,7 @@ log_pick(struct session *s, struct peer *p, uint32_t piece, int64_t now)
  * peer may fetch, and at the end it has to be asked for twice (endgame).
  */
 static size_t
-request_depth(const struct session *s, struct peer *p, int64_t now)
+request_depth(struct peer *p, int64_t now)
 {
 	uint64_t d = 2 + rate_get(&p->down, now) / BLK;
 
@@ -408,7 +408,7 @@ fill_requests(struct session *s, struct peer *p, int64_t now)
 
 	if (p->state != PEER_ACTIVE || p->peer_choking || !p->am_interested)
 		return;
-	depth = request_depth(s, p, now);
+	depth = request_depth(p, now);
 	while (peer_list_len(&p->reqs) < depth) {
 		int fresh;
 
@@ -995,7 +995,7 @@ check_peer(struct session *s, struct peer *p, int64_t now)
 	}
 	if (now - p->last_send_ms >= SESSION_KEEPALIVE_MS &&
 	    peer_out_pending(p) == 0) {
-		send_simple(s, p, WIRE_KEEPALIVE);
+		send_simple(p, WIRE_KEEPALIVE);
 		p->last_send_ms = now;
 	}
 	if (peer_list_len(&p->reqs) > 0 && !p->snubbed &&
