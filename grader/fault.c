@@ -50,7 +50,7 @@ apply_rule(const struct fault_rule *r, struct fault_decision *d)
 		break;
 	case FAULT_DUP:
 		d->copies = 2;
-		d->delay_ms[1] = d->delay_ms[0] + 1;
+		d->delay_ms[1] = d->delay_ms[0];
 		d->what = "duplicated (rule)";
 		break;
 	case FAULT_DELAY:
@@ -98,8 +98,12 @@ fault_decide(struct fault_state *st, enum fault_dir dir, size_t len, struct faul
 			d->what = "held back (reorder)";
 		}
 		if (dup) {
+			/* The copy leaves right behind the original, before the
+			 * reply to anything the receiver sends next: a client
+			 * that takes the next datagram as its answer meets it
+			 * every time, however the machine schedules us. */
 			d->copies = 2;
-			d->delay_ms[1] = d->delay_ms[0] + 1 + jitter / 2;
+			d->delay_ms[1] = d->delay_ms[0];
 			d->what = "duplicated";
 		}
 		if (corrupt && len > 0) {

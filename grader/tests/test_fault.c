@@ -111,6 +111,34 @@ Test(fault, rates_come_out_near_what_was_asked)
 	cr_expect(duped > 550 && duped < 850, "%d duplicated", duped);
 }
 
+/*
+ * A duplicate leaves with its original, never a moment later: a later copy
+ * could lose the race with the next reply, and a client that takes any
+ * datagram as its answer would then pass the duplicates test by luck.
+ */
+Test(fault, a_duplicate_is_due_with_its_original)
+{
+	struct fault_config c;
+	static struct fault_decision d[2000];
+	int duped = 0;
+
+	fault_config_init(&c);
+	c.dup = 50;
+	c.delay_ms = 20;
+	c.jitter_ms = 30;
+	fault_parse_rule("to-server:1:dup", &c.rules[0]);
+	c.nrules = 1;
+	run(&c, FAULT_TO_SERVER, 2000, d);
+	for (int i = 0; i < 2000; i++) {
+		if (d[i].copies != 2)
+			continue;
+		duped++;
+		cr_expect_eq(d[i].delay_ms[1], d[i].delay_ms[0], "datagram %d: copy due %ld ms, "
+		    "original %ld ms", i + 1, d[i].delay_ms[1], d[i].delay_ms[0]);
+	}
+	cr_expect_gt(duped, 500);
+}
+
 Test(fault, never_drops_more_than_max_burst_in_a_row)
 {
 	struct fault_config c;
