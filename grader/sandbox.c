@@ -421,10 +421,8 @@ drain_rest(struct sandbox_proc *p)
 
 	do {
 		before = p->out_total + p->err_total;
-		if (p->out_fd != -1)
-			drain(p, 0);
-		if (p->err_fd != -1)
-			drain(p, 1);
+		drain(p, 0);	/* a closed stream is left alone */
+		drain(p, 1);
 	} while (p->out_total + p->err_total != before);
 }
 
