@@ -61,6 +61,10 @@ apply_rule(const struct fault_rule *r, struct fault_decision *d)
 		d->corrupt = 1;
 		d->what = "corrupted (rule)";
 		break;
+	case FAULT_HOLD:
+		d->until = r->until;
+		d->what = "held (rule)";
+		break;
 	case FAULT_PASS:
 		d->what = "passed (rule)";
 		break;
@@ -151,7 +155,7 @@ parse_ulong(const char *s, size_t n, unsigned long max, unsigned long *out)
 int
 fault_parse_rule(const char *text, struct fault_rule *r)
 {
-	static const char *const kinds[] = { "pass", "drop", "dup", "delay", "corrupt" };
+	static const char *const kinds[] = { "pass", "drop", "dup", "delay", "corrupt", "hold" };
 	const char *c1 = strchr(text, ':'), *c2, *c3;
 	unsigned long v;
 	size_t klen;
@@ -179,12 +183,16 @@ fault_parse_rule(const char *text, struct fault_rule *r)
 	}
 	if (!found)
 		return -1;
-	if ((r->kind == FAULT_DELAY) != (c3 != NULL))
+	if ((r->kind == FAULT_DELAY || r->kind == FAULT_HOLD) != (c3 != NULL))
 		return -1;
-	if (c3 != NULL) {
+	if (r->kind == FAULT_DELAY) {
 		if (parse_ulong(c3 + 1, strlen(c3 + 1), 600000, &v) == -1)
 			return -1;
 		r->delay_ms = (long)v;
+	} else if (r->kind == FAULT_HOLD) {
+		if (parse_ulong(c3 + 1, strlen(c3 + 1), 1000000000UL, &v) == -1 || v == 0)
+			return -1;
+		r->until = v;
 	}
 	return 0;
 }

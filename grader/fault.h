@@ -7,8 +7,9 @@
  * from a seeded random source per direction, and every datagram consumes the
  * same number of random draws whatever happens to it, so the fate of the k-th
  * datagram in a direction depends only on the seed and k: a run replays.
- * Explicit rules ("the 3rd datagram to the client is delayed 400 ms")
- * override chance, for tests that need one exact situation.
+ * Explicit rules ("the 3rd datagram to the client is delayed 400 ms", "the
+ * 1st reply is held until the 3rd request arrives") override chance, for
+ * tests that need one exact situation.
  */
 #ifndef FAULT_H
 #define FAULT_H
@@ -20,7 +21,7 @@
 
 enum fault_dir { FAULT_TO_SERVER, FAULT_TO_CLIENT, FAULT_NDIRS };
 
-enum fault_kind { FAULT_PASS, FAULT_DROP, FAULT_DUP, FAULT_DELAY, FAULT_CORRUPT };
+enum fault_kind { FAULT_PASS, FAULT_DROP, FAULT_DUP, FAULT_DELAY, FAULT_CORRUPT, FAULT_HOLD };
 
 #define FAULT_MAX_RULES 32
 
@@ -29,6 +30,7 @@ struct fault_rule {
 	unsigned long index;	/* 1 = the first datagram in that direction */
 	enum fault_kind kind;
 	long delay_ms;		/* FAULT_DELAY */
+	unsigned long until;	/* FAULT_HOLD: the datagram the other way that frees it */
 };
 
 struct fault_config {
@@ -48,6 +50,13 @@ struct fault_decision {
 	int corrupt;		/* flip one byte of the first copy */
 	size_t corrupt_at;	/* which byte (< the datagram's length) */
 	unsigned char corrupt_xor;	/* never 0 */
+	/*
+	 * Held (rule): not sent until the until-th datagram in the other
+	 * direction arrives, and then just before that one is passed on.  An
+	 * event, not a time, so the order it stages does not depend on how the
+	 * machine schedules anyone.  0 = not held.
+	 */
+	unsigned long until;
 	const char *what;	/* "passed", "dropped", "duplicated", ... */
 };
 
@@ -68,8 +77,9 @@ void fault_decide(struct fault_state *st, enum fault_dir dir, size_t len,
     struct fault_decision *d);
 
 /*
- * Parses "DIR:N:ACTION[:MS]" — DIR to-server or to-client, N from 1, ACTION
- * pass, drop, dup, corrupt or delay (which needs MS).  Returns 0, or -1.
+ * Parses "DIR:N:ACTION[:ARG]" — DIR to-server or to-client, N from 1, ACTION
+ * pass, drop, dup, corrupt, delay:MS, or hold:K (held until the K-th datagram
+ * in the other direction).  Returns 0, or -1.
  */
 int fault_parse_rule(const char *text, struct fault_rule *r);
 

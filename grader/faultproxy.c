@@ -32,7 +32,7 @@ usage(FILE *f)
 	fputs("usage: faultproxy udp|tcp --to HOST:PORT [-b ADDR] [-p PORT] [--seed N] [-v]\n"
 	    "  udp: [--drop PCT] [--dup PCT] [--reorder PCT] [--reorder-ms MS]\n"
 	    "       [--delay MS] [--jitter MS] [--corrupt PCT] [--max-burst N]\n"
-	    "       [--only to-server|to-client] [--rule DIR:N:ACTION[:MS]]...\n"
+	    "       [--only to-server|to-client] [--rule DIR:N:ACTION[:ARG]]...\n"
 	    "  tcp: [--chunk BYTES] [--chunk-delay MS]\n"
 	    "Relays between clients and the server at --to, injecting faults.\n"
 	    "  -b ADDR, -p PORT  where to listen (default 127.0.0.1, port 0 = any)\n"
@@ -42,9 +42,11 @@ usage(FILE *f)
 	    "  --reorder-ms MS   how long a reordered datagram is held back (default 100)\n"
 	    "  --max-burst N     never drop more than N datagrams in a row\n"
 	    "  --only DIR        apply chance to one direction only\n"
-	    "  --rule DIR:N:ACTION[:MS]  the Nth datagram in DIR (to-server or to-client)\n"
+	    "  --rule DIR:N:ACTION[:ARG]  the Nth datagram in DIR (to-server or to-client)\n"
 	    "                    is passed, dropped (drop), duplicated (dup), corrupted,\n"
-	    "                    or delayed MS (delay:MS), whatever chance says\n"
+	    "                    delayed MS (delay:MS), or held until the Kth datagram\n"
+	    "                    the other way arrives and sent just before it (hold:K),\n"
+	    "                    whatever chance says\n"
 	    "  --chunk BYTES     TCP: write at most BYTES at a time (default 1)\n"
 	    "  --chunk-delay MS  TCP: pause MS between pieces (default 1)\n"
 	    "  -v                one line on stderr per decision\n"
@@ -108,7 +110,7 @@ option(struct args *a, const char *opt, const char *v)
 		if (f->nrules == FAULT_MAX_RULES)
 			errx(2, "--rule: at most %d rules", FAULT_MAX_RULES);
 		if (fault_parse_rule(v, &f->rules[f->nrules++]) == -1)
-			errx(2, "--rule: '%s' is not DIR:N:ACTION[:MS] (see --help)", v);
+			errx(2, "--rule: '%s' is not DIR:N:ACTION[:ARG] (see --help)", v);
 	} else
 		return -1;
 	return 0;

@@ -6,7 +6,8 @@
  * back to the client that asked — to the very port it asked from, which is
  * how a client that uses a fresh socket per request escapes stale replies.
  * Every datagram, either way, goes through fault_decide(); what survives waits
- * in a small queue until it is due.  One poll() loop, no threads.
+ * in a small queue until it is due, or, when a rule holds it, until the
+ * datagram it waits for arrives the other way.  One poll() loop, no threads.
  */
 #include "proxy.h"
 
@@ -32,6 +33,8 @@ struct assoc {
 
 struct pending {
 	long due_ms;
+	unsigned long until;	/* held: until datagram #until in direction until_dir */
+	enum fault_dir until_dir;
 	int fd;			/* send on this socket ... */
 	int to_client;		/* ... with sendto(client) or send() */
 	struct sockaddr_storage to;
@@ -101,6 +104,8 @@ enqueue(struct udp_proxy *p, const struct fault_decision *d, int fd, int to_clie
 		if (c == 0 && d->corrupt)
 			q->data[d->corrupt_at] ^= d->corrupt_xor;
 		q->due_ms = now_ms() + d->delay_ms[c];
+		q->until_dir = to_client ? FAULT_TO_SERVER : FAULT_TO_CLIENT;
+		q->until = d->until > p->fs.count[q->until_dir] ? d->until : 0;
 		q->fd = fd;
 		q->to_client = to_client;
 		if (to != NULL)
@@ -108,6 +113,35 @@ enqueue(struct udp_proxy *p, const struct fault_decision *d, int fd, int to_clie
 		q->tolen = tolen;
 		q->len = len;
 		p->nq++;
+	}
+}
+
+/* Sends queued datagram i and takes it off the queue. */
+static void
+send_one(struct udp_proxy *p, size_t i)
+{
+	struct pending *q = &p->q[i];
+
+	if (q->to_client)
+		sendto(q->fd, q->data, q->len, 0, (struct sockaddr *)&q->to, q->tolen);
+	else
+		send(q->fd, q->data, q->len, 0);
+	free(q->data);
+	memmove(q, q + 1, (p->nq - i - 1) * sizeof(*q));
+	p->nq--;
+}
+
+/* Sends, oldest first, what was held for datagram #n in direction dir. */
+static void
+release_held(struct udp_proxy *p, enum fault_dir dir, unsigned long n)
+{
+	size_t i = 0;
+
+	while (i < p->nq) {
+		if (p->q[i].until != 0 && p->q[i].until_dir == dir && p->q[i].until <= n)
+			send_one(p, i);
+		else
+			i++;
 	}
 }
 
@@ -120,6 +154,8 @@ relay(struct udp_proxy *p, enum fault_dir dir, struct assoc *a, size_t len)
 	if (p->o->verbose)
 		fprintf(stderr, "faultproxy: %s #%lu (%zu bytes): %s\n", fault_dir_name(dir),
 		    p->fs.count[dir], len, d.what);
+	/* What was held for this datagram leaves before it. */
+	release_held(p, dir, p->fs.count[dir]);
 	if (dir == FAULT_TO_SERVER)
 		enqueue(p, &d, a->fd, 0, NULL, 0, len);
 	else
@@ -166,19 +202,15 @@ send_due(struct udp_proxy *p)
 	while (i < p->nq) {
 		struct pending *q = &p->q[i];
 
-		if (q->due_ms > now) {
+		if (q->until != 0) {
+			i++;
+		} else if (q->due_ms > now) {
 			if (next == -1 || q->due_ms - now < next)
 				next = q->due_ms - now;
 			i++;
-			continue;
+		} else {
+			send_one(p, i);
 		}
-		if (q->to_client)
-			sendto(q->fd, q->data, q->len, 0, (struct sockaddr *)&q->to, q->tolen);
-		else
-			send(q->fd, q->data, q->len, 0);
-		free(q->data);
-		memmove(q, q + 1, (p->nq - i - 1) * sizeof(*q));
-		p->nq--;
 	}
 	return (int)next;
 }

@@ -21,11 +21,15 @@ Test(fault, parses_rules_and_rejects_malformed_ones)
 	cr_expect_eq(r.kind, FAULT_DROP);
 	cr_assert_eq(fault_parse_rule("to-server:12:dup", &r), 0);
 	cr_expect_eq(r.kind, FAULT_DUP);
+	cr_assert_eq(fault_parse_rule("to-client:1:hold:3", &r), 0);
+	cr_expect_eq(r.kind, FAULT_HOLD);
+	cr_expect_eq(r.until, 3);
 	static const char *const bad[] = {
 		"", "to-client", "to-client:1", "sideways:1:drop", "to-client:0:drop",
 		"to-client:-1:drop", "to-client:x:drop", "to-client:1:explode", "to-client:1:delay",
 		"to-client:1:drop:5", "to-client:1:delay:abc", "to-client:1:", "to-client::drop",
-		"to-client:1:delay:9999999",
+		"to-client:1:delay:9999999", "to-client:1:hold", "to-client:1:hold:0",
+		"to-client:1:hold:x", "to-client:1:hold:-2",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_expect_eq(fault_parse_rule(bad[i], &r), -1, "accepted '%s'", bad[i]);
@@ -178,6 +182,22 @@ Test(fault, rules_override_chance_and_only_limits_it_to_one_direction)
 	run(&c, FAULT_TO_CLIENT, 2, d);
 	cr_expect_eq(d[0].copies, 2, "the rule duplicates");
 	cr_expect_eq(d[1].copies, 1, "chance applies to-server only");
+	cr_expect_eq(d[1].until, 0, "only a hold rule holds");
+}
+
+Test(fault, a_hold_rule_names_the_datagram_that_frees_it)
+{
+	struct fault_config c;
+	struct fault_decision d[2];
+
+	fault_config_init(&c);
+	fault_parse_rule("to-client:2:hold:3", &c.rules[0]);
+	c.nrules = 1;
+	run(&c, FAULT_TO_CLIENT, 2, d);
+	cr_expect_eq(d[0].until, 0);
+	cr_expect_eq(d[1].copies, 1);
+	cr_expect_eq(d[1].until, 3);
+	cr_expect_eq(d[1].delay_ms[0], 0);
 }
 
 Test(fault, corruption_flips_one_byte_inside_the_datagram)

@@ -1,6 +1,6 @@
 /*
  * test_faultproxy.c — the proxy program between sockets of the test's own:
- * rules drop, duplicate and delay exactly the datagrams they name, replies
+ * rules drop, duplicate, delay and hold exactly the datagrams they name, replies
  * find the client that asked, and TCP arrives in 1-byte pieces with
  * half-closes passed through.
  */
@@ -111,6 +111,42 @@ Test(faultproxy, a_delay_rule_holds_a_reply_back, .timeout = 30)
 	sendto(srv, "X", 1, 0, (struct sockaddr *)&from, flen);
 	cr_expect_eq(recv_within(cli, buf, sizeof(buf), 5000), 1);
 	cr_expect_geq(proc_now_ms() - t0, 380);
+	proc_kill(&p);
+}
+
+/* Receives one datagram on fd within 5 s and checks it is the one-byte want. */
+static void
+expect_next(int fd, char want, const char *why)
+{
+	char buf[64];
+
+	cr_assert_eq(recv_within(fd, buf, sizeof(buf), 5000), 1, "%s: nothing came", why);
+	cr_expect_eq(buf[0], want, "%s: got '%c', not '%c'", why, buf[0], want);
+}
+
+Test(faultproxy, a_hold_rule_frees_a_reply_just_before_the_request_it_waits_for, .timeout = 30)
+{
+	int sport, srv = bound(SOCK_DGRAM, &sport);
+	char *opts[] = { "--rule", "to-client:1:hold:3", NULL };
+	struct proc p;
+	int port = start_proxy(&p, "udp", sport, opts), cli = connected(SOCK_DGRAM, port);
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	char buf[64];
+
+	send(cli, "a", 1, 0);
+	cr_assert_eq(recvfrom(srv, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen), 1);
+	sendto(srv, "A", 1, 0, (struct sockaddr *)&from, flen);
+	send(cli, "b", 1, 0);
+	cr_assert_eq(recv(srv, buf, sizeof(buf), 0), 1);
+	sendto(srv, "B", 1, 0, (struct sockaddr *)&from, flen);
+	expect_next(cli, 'B', "the 2nd reply overtakes the held 1st");
+	send(cli, "c", 1, 0);
+	expect_next(cli, 'A', "the 3rd request frees the 1st reply");
+	cr_assert_eq(recv(srv, buf, sizeof(buf), 0), 1);
+	cr_expect_eq(buf[0], 'c');
+	sendto(srv, "C", 1, 0, (struct sockaddr *)&from, flen);
+	expect_next(cli, 'C', "and the 3rd reply comes after it");
 	proc_kill(&p);
 }
 
