@@ -152,8 +152,9 @@ relay(struct udp_proxy *p, enum fault_dir dir, struct assoc *a, size_t len)
 
 	fault_decide(&p->fs, dir, len, &d);
 	if (p->o->verbose)
-		fprintf(stderr, "faultproxy: %s #%lu (%zu bytes): %s\n", fault_dir_name(dir),
-		    p->fs.count[dir], len, d.what);
+		fprintf(stderr, "faultproxy: %s #%lu (%zu bytes): %s%s%.0lu\n", fault_dir_name(dir),
+		    p->fs.count[dir], len, d.what, d.until ? ", until the other way's #" : "",
+		    d.until);
 	/* What was held for this datagram leaves before it. */
 	release_held(p, dir, p->fs.count[dir]);
 	if (dir == FAULT_TO_SERVER)

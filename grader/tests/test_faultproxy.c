@@ -150,6 +150,25 @@ Test(faultproxy, a_hold_rule_frees_a_reply_just_before_the_request_it_waits_for,
 	proc_kill(&p);
 }
 
+Test(faultproxy, a_hold_rule_whose_datagram_came_already_holds_nothing, .timeout = 30)
+{
+	int sport, srv = bound(SOCK_DGRAM, &sport);
+	char *opts[] = { "--rule", "to-client:2:hold:1", NULL };
+	struct proc p;
+	int port = start_proxy(&p, "udp", sport, opts), cli = connected(SOCK_DGRAM, port);
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	char buf[64];
+
+	send(cli, "a", 1, 0);
+	cr_assert_eq(recvfrom(srv, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen), 1);
+	sendto(srv, "A", 1, 0, (struct sockaddr *)&from, flen);
+	expect_next(cli, 'A', "the 1st reply passes");
+	sendto(srv, "B", 1, 0, (struct sockaddr *)&from, flen);
+	expect_next(cli, 'B', "the 2nd waits for request 1, which came already");
+	proc_kill(&p);
+}
+
 Test(faultproxy, each_client_gets_its_own_replies, .timeout = 30)
 {
 	int sport, srv = bound(SOCK_DGRAM, &sport);
