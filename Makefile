@@ -6,7 +6,10 @@
 #   make SAN=1 test the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       run every fuzz harness for FUZZ_SECONDS (default 20)
 #   make starters   regenerate labs/*/ from the references' SOLUTION markers
-#   make test-labs  the starters are up to date, build cleanly, and grade as they should
+#   make test-labs  the starters are up to date, build cleanly, and grade as they should;
+#                   every bundle works outside the kit and leaks no answer
+#   make bundle LAB=05-torrent-peer   dist/05-torrent-peer.tar.gz, what a class receives
+#   make bundles    every lab's bundle
 #   make test-handouts  run every runnable block of the handouts; check the coverage table
 #   make interop    our programs against real clients and trackers (slow)
 #   make test-browser   the tracker's page in headless Chromium
@@ -18,7 +21,7 @@
 
 DIRS := $(foreach d,udp_uppercase tcp_uppercase mux_demux mini_torrent grader,$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all test demo fuzz interop starters test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools $(DIRS)
+.PHONY: all test demo fuzz interop starters bundle bundles test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools $(DIRS)
 
 all: $(DIRS)
 
@@ -39,6 +42,7 @@ check-tools:
 test: check-tools check-copies all
 	@set -e; for d in $(DIRS); do $(MAKE) -C $$d test; done
 	@bash labs/mkstarters.sh --check
+	@$(MAKE) -C labs/tests test
 	@echo "make test: all passed (the slower tiers: make test-labs test-handouts interop)"
 
 # The lab workspaces, and the handouts' grader tables (made from each lab.conf).
@@ -46,6 +50,14 @@ starters:
 	@bash labs/mkstarters.sh
 	@$(MAKE) -s -C grader
 	@bash handouts/grader-tables.sh
+
+# A lab as a class receives it (handouts/instructors.md): dist/LAB.tar.gz.
+bundle: all
+	@test -n "$(LAB)" || { echo "make bundle LAB=<lab>, e.g. LAB=05-torrent-peer (or make bundles)" >&2; exit 2; }
+	@bash labs/mkbundle.sh $(LAB)
+
+bundles: all
+	@bash labs/mkbundle.sh $$(sed -n 's/^\[\([^]]*\)\].*/\1/p' labs/manifest.txt)
 
 test-labs: all
 	@bash labs/test-labs.sh
@@ -92,3 +104,5 @@ check-copies:
 
 clean:
 	@for d in $(DIRS); do $(MAKE) -C $$d clean; done
+	@$(MAKE) -C labs/tests clean
+	rm -rf dist

@@ -3,21 +3,24 @@
 #
 # Every lab is described in labs/manifest.txt: which reference files it takes and
 # what happens to each (see the manifest's header).  For each lab this writes
-# labs/<lab>/: the files, with the SOLUTION blocks a student writes replaced by
-# TODO hints and stubs (labs/markers.awk); a Makefile that stands alone (a
-# student may copy the directory anywhere); and a .gitignore.  The lab's
-# README.md is written by hand and lab.conf belongs to the grader: this script
-# never touches either.
+# labs/<lab>/: the files the student writes, with their SOLUTION blocks replaced
+# by TODO hints and stubs (labs/markers.awk); a Makefile that reads the given
+# files where they live (in a bundle, labs/mkbundle.sh puts them beside it); and
+# a .gitignore.  The lab's README.md, lab.conf and given/ (stand-ins for a later
+# lab's module) are written by hand: this script never touches them.
 #
 # The output depends only on the references and the manifest (no dates, no
 # paths of this machine), so CI can regenerate and compare: --check fails when
-# the committed starters differ from what this script makes.
+# the committed starters differ from what this script makes.  It also refuses
+# a manifest that gives a lab a file whose SOLUTION blocks that lab or a later
+# one strips: that would hand out an answer.
 #
-# usage: labs/mkstarters.sh [--check | --solved DIR] [--manifest FILE] [--out DIR] [LAB...]
+# usage: labs/mkstarters.sh [--check | --solved DIR | --list] [--manifest FILE] [--out DIR] [LAB...]
 #   (no option)   regenerate labs/<lab>/ for every lab (or the LABs named)
 #   --check       regenerate into a scratch directory and compare with labs/
 #   --solved DIR  write the workspaces into DIR/<lab>/ with every SOLUTION block
 #                 kept as it is: the reference code back in its marked places
+#   --list        print what each lab is made of: ACTION<TAB>PATH a line
 #   --manifest F  read F instead of labs/manifest.txt (the generator's own tests)
 #   --out DIR     write or check DIR/<lab>/ instead of labs/<lab>/ (same)
 set -euo pipefail
@@ -31,12 +34,13 @@ mode=write
 solved_dir=
 
 die() { echo "$prog: $*" >&2; exit 1; }
-usage() { echo "usage: $prog [--check | --solved DIR] [--manifest FILE] [--out DIR] [LAB...]"; }
+usage() { echo "usage: $prog [--check | --solved DIR | --list] [--manifest FILE] [--out DIR] [LAB...]"; }
 
 while (($#)); do
 	case $1 in
 	--help) usage; exit 0 ;;
 	--check) mode=check; shift ;;
+	--list) mode=list; shift ;;
 	--solved) [[ $# -ge 2 ]] || { usage >&2; exit 2; }
 		mode=solved; solved_dir=$2; shift 2 ;;
 	--manifest) [[ $# -ge 2 ]] || { usage >&2; exit 2; }
@@ -55,25 +59,29 @@ trap 'rm -rf "$stage"' EXIT
 
 # --- writing one lab into the stage ---------------------------------------
 
-# lab_makefile LAB TITLE PROGS LIBS REFS: the standalone Makefile of a workspace.
+# lab_makefile LAB TITLE PROGS LIBS YOURS GIVEN DIRS REFS: a workspace's Makefile.
 lab_makefile() {
-	local lab=$1 title=$2 progs=$3 libs=$4 refs=$5
+	local lab=$1 title=$2 progs=$3 libs=$4 yours=$5 given=$6 dirs=$7 refs=$8
 	cat <<EOF
 # Makefile — lab $lab: $title.
 #
-# Made by labs/mkstarters.sh; it needs nothing outside this directory to build,
-# so the workspace still builds when you copy it somewhere else.
+# Made by labs/mkstarters.sh.
 #
 #   make            build the programs: $progs
 #   make check      build, then run the grader's visible tests on this directory
 #   make STRICT=1   treat warnings as errors, as the reference code does
 #   make clean
 #
-# <prog>.c holds main() for each program; every other .c file here is a module
-# linked into every program.
+# You write the files in YOURS.  The files in GIVEN are handed to you: in a lab
+# bundle they sit here beside yours; in the whole kit they are read from where
+# they live (vpath below).  When you are graded, the given files are the ones
+# handed out, whatever your copies say: edit only yours.
+# <prog>.c holds main() for each program.
 
 PROGS   := $progs
 LAB     := $lab
+YOURS   := $yours
+GIVEN   := $given
 LDLIBS  :=${libs:+ $libs}
 
 CFLAGS   ?= -O2 -g
@@ -81,20 +89,26 @@ CFLAGS   += -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \\
             -Wmissing-prototypes -Wno-unused-parameter \$(if \$(STRICT),-Werror)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L
 
-# make check runs the kit's grader, which runs your programs against the
-# reference ones (built first, from the kit's $refs).  If you moved this
-# directory out of the kit, say where the kit is: make check KIT=/path/to/socklab
+# The kit: where the given files this directory lacks are read from, and what
+# make check runs (a bundle brings its own grader in .socklab/ and needs no
+# kit).  If you moved this directory out of the kit: make KIT=/path/to/socklab
 KIT     ?= ../..
+ifneq (\$(filter-out \$(wildcard \$(GIVEN)),\$(GIVEN)),)
+FROM    := \$(addprefix \$(KIT)/,$dirs)
+\$(foreach f,\$(GIVEN),\$(eval vpath \$(f) \$(FROM)))
+CPPFLAGS += \$(addprefix -I,\$(FROM))
+endif
 GRADER  ?= \$(KIT)/grader/grade
 REFS    := $refs
 
-MODS    := \$(filter-out \$(PROGS:=.c),\$(wildcard *.c))
-OBJS    := \$(MODS:%.c=build/%.o)
+SRCS    := \$(filter %.c,\$(YOURS) \$(GIVEN))
+HDRS    := \$(filter %.h,\$(YOURS) \$(GIVEN))
+OBJS    := \$(patsubst %.c,build/%.o,\$(filter-out \$(PROGS:=.c),\$(SRCS)))
 
 .PHONY: all check clean
 all: \$(PROGS)
 
-build/%.o: %.c \$(wildcard *.h) | build
+build/%.o: %.c \$(HDRS) | build
 	\$(CC) \$(CPPFLAGS) \$(CFLAGS) -c -o \$@ \$<
 
 \$(PROGS): %: build/%.o \$(OBJS)
@@ -104,40 +118,63 @@ build:
 	mkdir -p \$@
 
 check: all
-	@if [ ! -f '\$(KIT)/grader/Makefile' ]; then \\
-	  echo "make check: no socklab kit at \$(KIT): run make check KIT=/path/to/socklab" >&2; exit 2; fi
-	@for d in grader \$(REFS); do \\
+	@if [ -x .socklab/grader/grade ]; then \\
+	  p=\$\$(uname -sm); [ "\$\$p" = "\$\$(cat .socklab/platform)" ] || { \\
+	    echo "make check: this bundle's grader and reference programs are built for \$\$(cat .socklab/platform), this machine is \$\$p: run make check on such a machine" >&2; exit 2; }; \\
+	  exec .socklab/grader/grade \$(LAB) --kit .socklab --submission . --tests visible; \\
+	fi; \\
+	if [ ! -f '\$(KIT)/grader/Makefile' ]; then \\
+	  echo "make check: no socklab kit at \$(KIT): run make check KIT=/path/to/socklab" >&2; exit 2; fi; \\
+	for d in grader \$(REFS); do \\
 	  MAKEFLAGS= \$(MAKE) -s -C '\$(KIT)'/\$\$d >/dev/null || { echo "make check: could not build \$(KIT)/\$\$d" >&2; exit 2; }; \\
-	done
-	'\$(GRADER)' \$(LAB) --kit '\$(KIT)' --submission . --tests visible
+	done; \\
+	exec '\$(GRADER)' \$(LAB) --kit '\$(KIT)' --submission . --tests visible
 
 clean:
 	rm -rf build \$(PROGS)
 EOF
 }
 
-# stage_lab LAB: writes the stage's copy of one lab from the manifest entries
-# collected for it (globals title, progs, libs, entries).
+# stage_lab LAB: writes the stage's copy of one lab (from lab_title, lab_progs,
+# lab_libs and lab_entries): the files it strips, its Makefile and .gitignore.
+# The files it gives are not copied: the Makefile reads them where they live.
 stage_lab() {
-	local lab=$1 dir=$stage/$1 entry action src only dest awkmode refs
+	local lab=$1 dir=$stage/$1 entry action src only dest awkmode later
+	local yours= given= dirs= refs= title=${lab_title[$1]} progs=${lab_progs[$1]}
 	mkdir -p "$dir"
 	[[ -n $progs ]] || die "$manifest: lab $lab has no 'progs' line"
-	((${#entries[@]})) || die "$manifest: lab $lab takes no files"
-	for entry in "${entries[@]}"; do
-		IFS=$'\t' read -r action src only <<<"$entry"
+	[[ -n ${lab_entries[$lab]} ]] || die "$manifest: lab $lab takes no files"
+	while IFS=$'\t' read -r action src only; do
 		[[ -f $top/$src ]] || die "$manifest: $lab: no such reference file: $src"
 		dest=$(basename "$src")
-		[[ ! -e $dir/$dest ]] || die "$manifest: $lab: two files named $dest"
+		[[ " $yours $given " != *" $dest "* ]] || die "$manifest: $lab: two files named $dest"
 		awkmode=$action
-		[[ $mode == solved && $action != copy ]] && awkmode=keep
-		(cd "$top" && awk -v mode="$awkmode" -v only="$only" -f labs/markers.awk "$src") \
-			>"$dir/$dest" || die "$lab: cannot make $dest from $src (see above)"
-	done
+		[[ $mode == solved && $action == strip ]] && awkmode=keep
+		if [[ $action == strip ]]; then
+			(cd "$top" && awk -v mode="$awkmode" -v only="$only" -f labs/markers.awk "$src") \
+				>"$dir/$dest" || die "$lab: cannot make $dest from $src (see above)"
+			yours+=" $dest"
+			continue
+		fi
+		# A given file must not answer this lab or a later one.
+		for later in ${stripped_in[$src]:-}; do
+			[[ $later < $lab ]] ||
+				die "$manifest: $lab gives $src, which lab $later strips: give a stand-in (see labs/05-torrent-peer/given/)"
+		done
+		(cd "$top" && awk -v mode="$awkmode" -f labs/markers.awk "$src") >/dev/null ||
+			die "$lab: $src: bad markers (see above)"
+		given+=" $dest"
+		dirs+=$'\n'"${src%/*}"
+		[[ $src == labs/* ]] || refs+=$'\n'"${src%%/*}"
+	done <<<"${lab_entries[$lab]}"
 	# The kit directories the lab's files come from: make check builds them.
-	refs=$(for entry in "${entries[@]}"; do
-		src=${entry#*$'\t'}; src=${src%%$'\t'*}; echo "${src%%/*}"
-	done | sort -u | tr '\n' ' ')
-	lab_makefile "$lab" "$title" "$progs" "$libs" "${refs% }" >"$dir/Makefile"
+	for src in $(sed -n 's/^strip\t\([^\t]*\).*/\1/p' <<<"${lab_entries[$lab]}"); do
+		refs+=$'\n'"${src%%/*}"
+	done
+	dirs=$(sort -u <<<"$dirs" | sed '/^$/d' | tr '\n' ' ')
+	refs=$(sort -u <<<"$refs" | sed '/^$/d' | tr '\n' ' ')
+	lab_makefile "$lab" "$title" "$progs" "${lab_libs[$lab]}" "${yours# }" "${given# }" \
+		"${dirs% }" "${refs% }" >"$dir/Makefile"
 	{
 		echo "# Made by labs/mkstarters.sh: what the build leaves here."
 		echo "/build/"
@@ -148,17 +185,9 @@ stage_lab() {
 
 # --- reading the manifest -----------------------------------------------------
 
-labs=()
-lab= title= progs= libs=
-entries=()
-
-finish_lab() {
-	[[ -n $lab ]] || return 0
-	if ((${#wanted[@]} == 0)) || [[ " ${wanted[*]} " == *" $lab "* ]]; then
-		stage_lab "$lab"
-		labs+=("$lab")
-	fi
-}
+declare -A lab_title lab_progs lab_libs lab_entries stripped_in
+all_labs=()
+lab=
 
 lineno=0
 while IFS= read -r line || [[ -n $line ]]; do
@@ -168,30 +197,59 @@ while IFS= read -r line || [[ -n $line ]]; do
 	((${#w[@]})) || continue
 	case ${w[0]} in
 	\[*\])
-		finish_lab
 		lab=${w[0]#[}; lab=${lab%]}
 		[[ $lab =~ ^[0-9][0-9]-[a-z0-9-]+$ ]] || die "$manifest:$lineno: bad lab name '$lab'"
-		title= progs= libs= entries=() ;;
-	title) title=${w[*]:1} ;;
-	progs) progs=${w[*]:1} ;;
-	libs) libs=${w[*]:1} ;;
-	strip | solved | copy)
+		[[ -z ${lab_entries[$lab]+x} ]] || die "$manifest:$lineno: lab $lab listed twice"
+		all_labs+=("$lab")
+		lab_title[$lab]= lab_progs[$lab]= lab_libs[$lab]= lab_entries[$lab]= ;;
+	title | progs | libs)
+		[[ -n $lab ]] || die "$manifest:$lineno: ${w[0]} before the first [lab]"
+		case ${w[0]} in
+		title) lab_title[$lab]=${w[*]:1} ;;
+		progs) lab_progs[$lab]=${w[*]:1} ;;
+		libs) lab_libs[$lab]=${w[*]:1} ;;
+		esac ;;
+	strip)
 		[[ -n $lab ]] || die "$manifest:$lineno: file before the first [lab]"
-		((${#w[@]} >= 2)) || die "$manifest:$lineno: ${w[0]} needs a file"
+		((${#w[@]} >= 2)) || die "$manifest:$lineno: strip needs a file"
 		only=
 		if ((${#w[@]} > 2)); then
 			re='^[[:space:]]*strip[[:space:]]+[^[:space:]]+[[:space:]]+/(.+)/[[:space:]]*$'
-			[[ $line =~ $re ]] || die "$manifest:$lineno: expected '${w[0]} FILE' or 'strip FILE /pattern/'"
+			[[ $line =~ $re ]] || die "$manifest:$lineno: expected 'strip FILE' or 'strip FILE /pattern/'"
 			only=${BASH_REMATCH[1]}
 		fi
-		entries+=("${w[0]}"$'\t'"${w[1]}"$'\t'"$only") ;;
+		stripped_in[${w[1]}]+=" $lab"
+		lab_entries[$lab]+=${lab_entries[$lab]:+$'\n'}"strip"$'\t'"${w[1]}"$'\t'"$only" ;;
+	solved | copy)
+		[[ -n $lab ]] || die "$manifest:$lineno: file before the first [lab]"
+		((${#w[@]} >= 2)) || die "$manifest:$lineno: ${w[0]} needs a file"
+		for f in "${w[@]:1}"; do
+			[[ $f != /* && /$f/ != */../* ]] || die "$manifest:$lineno: $f: a path from the top of the kit, please"
+			lab_entries[$lab]+=${lab_entries[$lab]:+$'\n'}"${w[0]}"$'\t'"$f"$'\t'
+		done ;;
 	*) die "$manifest:$lineno: unknown keyword '${w[0]}'" ;;
 	esac
 done <"$manifest"
-finish_lab
 
 for l in "${wanted[@]}"; do
-	[[ " ${labs[*]} " == *" $l "* ]] || die "no lab '$l' in $manifest"
+	[[ " ${all_labs[*]} " == *" $l "* ]] || die "no lab '$l' in $manifest"
+done
+labs=()
+for l in "${all_labs[@]}"; do
+	if ((${#wanted[@]} == 0)) || [[ " ${wanted[*]} " == *" $l "* ]]; then
+		labs+=("$l")
+	fi
+done
+
+# --list: what each lab is made of, one file a line: ACTION<TAB>PATH.
+if [[ $mode == list ]]; then
+	for l in "${labs[@]}"; do
+		cut -f1,2 <<<"${lab_entries[$l]}"
+	done
+	exit 0
+fi
+for l in "${labs[@]}"; do
+	stage_lab "$l"
 done
 
 # --- delivering the stage -------------------------------------------------

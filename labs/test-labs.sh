@@ -4,13 +4,16 @@
 #
 #   1. the generator's own tests (labs/tests/test-generator.sh);
 #   2. labs/ equals what labs/mkstarters.sh makes now (else: run make starters);
-#   3. for every lab, in a copy moved out of the kit, as a student might:
+#   3. for every lab, the thin workspace (only the student's files: the given
+#      ones are read from the kit), in a copy moved out of the kit, as a
+#      self-learner might (make KIT=...):
 #      - the pristine starter builds with no warning (make STRICT=1);
 #      - once the lab has a lab.conf: its `make check` ends within a minute,
 #        grades, scores less than full marks, and gives hints for the failures;
 #      - with the reference code put back into the marked places
 #        (mkstarters.sh --solved), the workspace builds with no warning and the
-#        grader gives it full marks on every test, hidden ones included.
+#        grader gives it full marks on every test, hidden ones included;
+#   4. every lab's bundle, as a class receives it (labs/tests/test-bundles.sh).
 #
 # usage: labs/test-labs.sh [LAB...]     (the kit's programs must be built)
 set -uo pipefail
@@ -38,7 +41,7 @@ fi
 # builds DIR: make STRICT=1 in DIR, with no warning.  Prints why not.
 builds() {
 	local out
-	if ! out=$(make -C "$1" STRICT=1 2>&1); then
+	if ! out=$(make -C "$1" STRICT=1 KIT="$top" 2>&1); then
 		echo "$out" | tail -n 20
 		return 1
 	fi
@@ -102,6 +105,9 @@ for lab in "${labs[@]}"; do
 		grep -E '^\[(FAIL|ERROR|SKIP)\]' <<<"$out" | head -n 10
 	fi
 done
+
+echo "== the bundles"
+bash labs/tests/test-bundles.sh "${labs[@]}" || fail "bundles"
 
 if ((fails)); then
 	echo "test-labs: $fails failure(s)"

@@ -5,7 +5,10 @@
 #
 # The zip holds setup.sh and run_autograder at its top (what Gradescope runs) and
 # socklab/: the grader's sources, the lab's lab.conf and the sources of the
-# reference programs it names, with the shared build files.  setup.sh builds them
+# reference programs it names, with the shared build files; and what the grader
+# lays over every submission: the lab's section of labs/manifest.txt, its
+# Makefile and its stand-ins (labs/<lab>/given/), so a student's edit of a given
+# file changes nothing.  setup.sh builds them
 # on Gradescope's image; run_autograder grades /autograder/submission and writes
 # /autograder/results/results.json.  Nothing is taken from this machine but
 # sources, so the zip works on any Linux image with a C compiler and make.
@@ -37,7 +40,10 @@ cp "$kit/rules.mk" "$kit/config.mk" "$src/" 2>/dev/null || { mkdir -p "$src"; cp
 sources grader
 for r in $refs; do sources "$r"; done
 mkdir -p "$src/labs/$lab"
-cp "$conf" "$src/labs/$lab/"
+cp "$conf" "$kit/labs/$lab/Makefile" "$src/labs/$lab/"
+[[ ! -d $kit/labs/$lab/given ]] || cp -R "$kit/labs/$lab/given" "$src/labs/$lab/"
+awk -v l="[$lab]" '$1 == l { on = 1 } /^\[/ && $1 != l { on = 0 } on' \
+	"$kit/labs/manifest.txt" >"$src/labs/manifest.txt"
 
 sed -e "s/@REFS@/$refs/" "$here/setup.sh.in" >"$stage/setup.sh"
 sed -e "s/@LAB@/$lab/" "$here/run_autograder.in" >"$stage/run_autograder"

@@ -93,12 +93,41 @@ if bash labs/mkstarters.sh --manifest "$tmp/broken.txt" --out "$tmp/c" >/dev/nul
 	bad "a manifest naming a missing reference is accepted"
 else ok; fi
 
+# A lab takes only the student's files; the given ones stay where they are.
+[[ -f $tmp/a/01-fixture/loud.c && ! -e $tmp/a/01-fixture/loud.h ]] && ok ||
+	bad "01-fixture should hold loud.c (stripped) and not loud.h (given)"
+[[ ! -e $tmp/a/02-fixture-solved/loud.c ]] && ok || bad "02-fixture-solved holds its given loud.c"
+got=$(gen --list 02-fixture-solved 2>&1 | tr '\t\n' ' |')
+want='strip labs/tests/fixture/shout.c|solved labs/tests/fixture/loud.c|copy labs/tests/fixture/loud.h|'
+[[ $got == "$want" ]] && ok || bad "--list printed '$got', expected '$want'"
+
+# A lab may not be given a file that it or a later lab strips: that is an answer.
+printf '[01-a]\ntitle a\nprogs shout\nstrip labs/tests/fixture/shout.c\nsolved labs/tests/fixture/loud.c\ncopy labs/tests/fixture/loud.h\n[02-b]\ntitle b\nprogs shout\nstrip labs/tests/fixture/shout.c\nstrip labs/tests/fixture/loud.c\ncopy labs/tests/fixture/loud.h\n' >"$tmp/forward.txt"
+if err=$(bash labs/mkstarters.sh --manifest "$tmp/forward.txt" --out "$tmp/f" 2>&1); then
+	bad "a lab given a later lab's answer is accepted"
+elif [[ $err == *"01-a gives labs/tests/fixture/loud.c, which lab 02-b strips"* ]]; then ok
+else bad "a lab given a later lab's answer: unclear error: $err"; fi
+printf '[01-a]\ntitle a\nprogs shout\nstrip labs/tests/fixture/shout.c\nsolved labs/tests/fixture/loud.c labs/tests/fixture/loud.h # two at once\n' >"$tmp/two.txt"
+bash labs/mkstarters.sh --manifest "$tmp/two.txt" --out "$tmp/two" >/dev/null 2>&1 &&
+	[[ $(bash labs/mkstarters.sh --manifest "$tmp/two.txt" --list | wc -l) == 3 ]] && ok ||
+	bad "a copy line with two files"
+printf '[01-a]\ntitle a\nprogs shout\nstrip labs/tests/fixture/shout.c\ncopy ../etc/passwd\n' >"$tmp/up.txt"
+if bash labs/mkstarters.sh --manifest "$tmp/up.txt" --out "$tmp/up" >/dev/null 2>&1; then
+	bad "a manifest path going up out of the kit is accepted"; else ok; fi
+
 # The starter builds without a warning and runs (it just does not shout yet);
 # with the reference code back (--solved) it shouts.  Built in a copy far from
-# the kit, as a student who moved the directory would.
+# the kit, as a self-learner who moved the directory would (KIT=), while the
+# directory the given files come from has a build/ of its own (as every
+# reference directory has once built): the workspace still makes its own.
+made_build=
+if [[ ! -e labs/tests/fixture/build ]]; then
+	mkdir labs/tests/fixture/build && made_build=labs/tests/fixture/build
+	trap 'rm -rf "$tmp"; [[ -z $made_build ]] || rmdir "$top/$made_build"' EXIT
+fi
 for l in 01-fixture 02-fixture-solved; do
 	cp -R "$tmp/a/$l" "$tmp/moved-$l"
-	if out=$(make -C "$tmp/moved-$l" STRICT=1 2>&1) && ! grep -qi 'warning' <<<"$out"; then ok
+	if out=$(make -C "$tmp/moved-$l" STRICT=1 KIT="$top" 2>&1) && ! grep -qi 'warning' <<<"$out"; then ok
 	else bad "starter $l does not build cleanly: $out"; fi
 done
 got=$(echo 'hello' | "$tmp/moved-01-fixture/shout")
@@ -106,13 +135,26 @@ got=$(echo 'hello' | "$tmp/moved-01-fixture/shout")
 got=$(echo 'hello' | "$tmp/moved-02-fixture-solved/shout")
 [[ $got == hello ]] && ok || bad "starter 02-fixture-solved printed '$got'"
 gen --solved "$tmp/solved" >/dev/null 2>&1
-for f in shout.c loud.c loud.h; do
+for f in shout.c loud.c; do
 	if cmp -s "$tmp/solved/01-fixture/$f" "labs/tests/fixture/$f"; then ok
 	else bad "--solved $f differs from the reference"; fi
 done
-make -s -C "$tmp/solved/01-fixture" STRICT=1 >/dev/null 2>&1 || bad "solved fixture does not build"
+make -s -C "$tmp/solved/01-fixture" STRICT=1 KIT="$top" >/dev/null 2>&1 || bad "solved fixture does not build"
 got=$(echo 'hello' | "$tmp/solved/01-fixture/shout")
 [[ $got == HELLO ]] && ok || bad "solved fixture printed '$got'"
+
+# With every given file beside it (a bundle, or the grader's copy), the
+# workspace builds from those and needs no kit: a local loud.h that differs
+# from the kit's is the one compiled.
+flat=$tmp/flat/02-fixture-solved
+mkdir -p "$tmp/flat"
+cp -R "$tmp/solved/02-fixture-solved" "$flat"
+make -s -C "$flat" clean >/dev/null
+cp labs/tests/fixture/loud.c "$flat/"
+sed 's/int loud_up(char \*s);/int loud_up(char *s);\n#define LOUD_LOCAL 1/' labs/tests/fixture/loud.h >"$flat/loud.h"
+printf '#ifndef LOUD_LOCAL\n#error the kit header\n#endif\n' >>"$flat/loud.c"
+if make -s -C "$flat" STRICT=1 KIT=/nonexistent >/dev/null 2>&1; then ok
+else bad "a workspace with its given files beside it does not build without the kit"; fi
 
 echo "generator: $passes passed, $fails failed"
 ((fails == 0))

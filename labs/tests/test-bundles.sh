@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# test-bundles.sh — every lab's bundle works for a student far from the kit, and
+# answers nothing it must not.
+#
+# For each lab, labs/mkbundle.sh makes the bundle into a scratch directory; it
+# is unpacked elsewhere and used with a PATH and an environment that know no
+# kit (env -i, PATH=/usr/bin:/bin), as a student would:
+#   - it names no path of this kit;
+#   - leakcheck.sh finds no SOLUTION block of this lab or a later one, and no
+#     hidden test's name;
+#   - `make STRICT=1` builds the starter with no warning;
+#   - `make check` ends in time, scores less than full marks, with hints;
+#   - with the reference code put back in the student's files (mkstarters.sh
+#     --solved), `make check` gives full marks;
+#   - on a machine of another kind, `make check` refuses in one line.
+# And the leak check itself: it must catch a later lab's answer slipped into a
+# bundle, re-indented, and a hidden test's name.
+#
+# usage: labs/tests/test-bundles.sh [LAB...]     (the kit's programs must be built)
+set -uo pipefail
+export LC_ALL=C
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# As root the grader runs the reference programs as a user of their own, who
+# must be able to reach them (as in a student's home directory, usually).
+chmod 755 "$tmp"
+CHECK_SECONDS=${CHECK_SECONDS:-120}
+fails=0
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+ok() { echo "ok   $*"; }
+
+labs=("$@")
+((${#labs[@]})) || mapfile -t labs < <(sed -n 's/^\[\([^]]*\)\].*/\1/p' labs/manifest.txt)
+
+# student DIR CMD...: runs CMD in DIR as a student far from the kit would.
+student() {
+	local dir=$1
+	shift
+	(cd "$dir" && env -i PATH=/usr/bin:/bin HOME="$tmp" LANG=C "$@")
+}
+
+# score_of TEXT: the "score: N/M" of a grader report.
+score_of() { sed -n 's/^score: \([0-9]*\/[0-9]*\)$/\1/p' <<<"$1" | tail -n 1; }
+
+for lab in "${labs[@]}"; do
+	echo "== bundle $lab"
+	start=$(date +%s%N)
+	if ! bash labs/mkbundle.sh --out "$tmp/dist" "$lab" >/dev/null; then
+		fail "$lab: mkbundle.sh"; continue
+	fi
+	made_ms=$((($(date +%s%N) - start) / 1000000))
+	where=$tmp/far/away
+	mkdir -p "$where"
+	tar -C "$where" -xzf "$tmp/dist/$lab.tar.gz" || { fail "$lab: the bundle does not unpack"; continue; }
+	b=$where/$lab
+	ok "$lab: $(du -k "$tmp/dist/$lab.tar.gz" | cut -f1) KiB, made in $made_ms ms"
+
+	if found=$(grep -rlaF -- "$top" "$b"); then
+		fail "$lab: the bundle names the kit's path in: $found"
+	else ok "$lab: names no path of the kit"; fi
+
+	if out=$(bash labs/tests/leakcheck.sh "$b" "$lab" 2>&1); then ok "$lab: ${out##*: }"
+	else fail "$lab: $out"; fi
+
+	if out=$(student "$b" make STRICT=1 2>&1) && ! grep -q 'warning:' <<<"$out"; then
+		ok "$lab: the starter builds with no warning"
+	else fail "$lab: the starter does not build cleanly:"; echo "$out" | tail -n 20; continue; fi
+
+	start=$(date +%s)
+	out=$(student "$b" timeout -k 5 "$CHECK_SECONDS" make -s check 2>&1)
+	rc=$? took=$(($(date +%s) - start)) score=$(score_of "$out")
+	if ((rc == 124 || rc == 137)); then fail "$lab: make check on the starter still running after $CHECK_SECONDS s"
+	elif [[ -z $score ]]; then fail "$lab: make check on the starter printed no score (exit $rc)"; echo "$out" | tail -n 20
+	elif [[ ${score%/*} == "${score#*/}" ]]; then fail "$lab: the starter gets full marks ($score)"
+	elif ! grep -q '^\[FAIL\]' <<<"$out" || ! grep -q 'hint: ' <<<"$out"; then
+		fail "$lab: make check on the starter shows no failed test with a hint"
+	else ok "$lab: make check on the starter: $score in $took s, with hints"; fi
+
+	rm -rf "$tmp/solved"
+	bash labs/mkstarters.sh --solved "$tmp/solved" "$lab" >/dev/null || { fail "$lab: --solved"; continue; }
+	while IFS=$'\t' read -r action src; do
+		[[ $action == strip ]] && cp "$tmp/solved/$lab/$(basename "$src")" "$b/"
+	done < <(bash labs/mkstarters.sh --list "$lab")
+	start=$(date +%s)
+	out=$(student "$b" timeout -k 5 "$CHECK_SECONDS" make -s check 2>&1)
+	took=$(($(date +%s) - start)) score=$(score_of "$out")
+	if [[ -n $score && ${score%/*} == "${score#*/}" && ${score#*/} != 0 ]]; then
+		ok "$lab: the reference code in the bundle: make check gives full marks ($score) in $took s"
+	else
+		fail "$lab: the reference code in the bundle scores ${score:-nothing} in make check"
+		grep -E '^\[(FAIL|ERROR|SKIP)\]|^    ' <<<"$out" | head -n 20
+	fi
+
+	echo "Plan9 mips" >"$b/.socklab/platform"
+	out=$(student "$b" make -s check 2>&1)
+	rc=$?
+	out=$(grep -v '^make: \*\*\*' <<<"$out")	# make's own word on a failed recipe
+	if ((rc == 2)) && [[ $(wc -l <<<"$out") == 1 && $out == *"built for Plan9 mips"* ]]; then
+		ok "$lab: on another kind of machine make check refuses in one line"
+	else fail "$lab: on another kind of machine make check said (exit $rc): $out"; fi
+	rm -rf "$tmp/far"
+done
+
+# The leak check catches what it is for (on lab 5's bundle: lab 6's answer).
+echo "== the leak check catches leaks"
+if [[ " ${labs[*]} " == *" 05-torrent-peer "* ]]; then
+	mkdir -p "$tmp/leak"
+	tar -C "$tmp/leak" -xzf "$tmp/dist/05-torrent-peer.tar.gz"
+	b=$tmp/leak/05-torrent-peer
+	sed 's/^\t/    /; s/  */ /g' mini_torrent/choker.c >"$b/choker.c"
+	if bash labs/tests/leakcheck.sh "$b" 05-torrent-peer >/dev/null 2>&1; then
+		fail "leakcheck misses lab 6's choker, re-indented, in lab 5's bundle"
+	else ok "leakcheck catches lab 6's choker, re-indented, in lab 5's bundle"; fi
+	cp labs/05-torrent-peer/given/choker.c "$b/choker.c"
+	bash labs/tests/leakcheck.sh "$b" 05-torrent-peer >/dev/null 2>&1 || fail "leakcheck: the clean bundle is not clean"
+	hidden=$(awk '/^\[test /{ n = $2; sub(/\]$/, "", n) } /^visibility *= *hidden/ { print n; exit }' \
+		labs/05-torrent-peer/lab.conf)
+	echo "see also $hidden" >>"$b/README.md"
+	if bash labs/tests/leakcheck.sh "$b" 05-torrent-peer >/dev/null 2>&1; then
+		fail "leakcheck misses a hidden test's name"
+	else ok "leakcheck catches a hidden test's name"; fi
+fi
+
+if ((fails)); then
+	echo "test-bundles: $fails failure(s)"
+	exit 1
+fi
+echo "test-bundles: all passed"
