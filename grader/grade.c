@@ -7,10 +7,11 @@
  *   grade LAB --list
  *
  * main() parses options and hands off: one submission is graded by
- * grade_one() (copy, build, tests in order with prerequisites, report); a
- * class is many grade_one() in child processes, --jobs at a time, with a
- * report per student and a CSV gradebook.  Exit status: 0 when it graded,
- * whatever the score; 1 when it could not; 2 for bad usage.
+ * grade_one() (copy, the lab's given files laid over the copy, build, tests
+ * in order with prerequisites, report); a class is many grade_one() in child
+ * processes, --jobs at a time, with a report per student and a CSV gradebook.
+ * Exit status: 0 when it graded, whatever the score; 1 when it could not; 2
+ * for bad usage.
  *
  * _DEFAULT_SOURCE: realpath(3) is XSI, not in plain POSIX.1-2008 base.
  */
@@ -27,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "given.h"
 #include "isolate.h"
 #include "labconf.h"
 #include "report.h"
@@ -49,6 +51,7 @@ struct kit {
 	char tools[PATH_MAX];
 	char **ref_dirs;
 	struct labconf *lab;
+	struct given given;	/* the files the lab gives (labs/manifest.txt) */
 	const char *grade_cmd;
 };
 
@@ -262,6 +265,48 @@ find_lab(const struct options *o, struct kit *k)
 	snprintf(k->conf, sizeof(k->conf), "%s/%s/lab.conf", dir, match);
 }
 
+/*
+ * The name of the lab whose lab.conf k->conf is, if it is a lab of the kit
+ * (kit/labs/NAME/lab.conf), in name; else "" (a lab.conf elsewhere: its
+ * submissions are graded as they are).
+ */
+static void
+kit_lab_name(const struct kit *k, char *name, size_t cap)
+{
+	char conf[PATH_MAX], labs[PATH_MAX], probe[PATH_MAX + 8];
+	const char *rest;
+	size_t n;
+
+	name[0] = '\0';
+	snprintf(probe, sizeof(probe), "%s/labs", k->root);
+	if (realpath(k->conf, conf) == NULL || realpath(probe, labs) == NULL)
+		return;
+	n = strlen(labs);
+	if (strncmp(conf, labs, n) != 0 || conf[n] != '/')
+		return;
+	rest = conf + n + 1;
+	n = strcspn(rest, "/");
+	if (n < cap && strcmp(rest + n, "/lab.conf") == 0)
+		snprintf(name, cap, "%.*s", (int)n, rest);
+}
+
+/* The lab's given files, from the kit's manifest; exits if they are wrong. */
+static void
+load_given(struct kit *k)
+{
+	struct strbuf e;
+	char name[256];
+
+	kit_lab_name(k, name, sizeof(name));
+	strbuf_init(&e);
+	if (name[0] != '\0' && given_load(&k->given, k->root, name, &e) == -1) {
+		fputs(strbuf_str(&e), stderr);
+		errx(1, "%s/labs/manifest.txt: the files lab %s gives are listed wrong or missing "
+		    "(above)", k->root, name);
+	}
+	strbuf_free(&e);
+}
+
 static void
 load_kit(const struct options *o, const char *argv0, struct kit *k)
 {
@@ -277,6 +322,7 @@ load_kit(const struct options *o, const char *argv0, struct kit *k)
 		errx(1, "%s: the lab spec has errors (above)", k->conf);
 	}
 	strbuf_free(&e);
+	load_given(k);
 	while (k->lab->references[n] != NULL)
 		n++;
 	if ((k->ref_dirs = calloc(n + 2, sizeof(char *))) == NULL)
@@ -439,6 +485,23 @@ run_tests(const struct options *o, struct kit *k, struct runner *r, struct repor
 	}
 }
 
+/*
+ * Lays the lab's given files over the submission's copy (r->sub); if it
+ * replaced any, says so in the report's notes.  Returns 0, or -1 with msg.
+ */
+static int
+lay_given(const struct kit *k, const struct runner *r, struct report *rep, struct strbuf *msg)
+{
+	struct strbuf changed;
+	int n;
+
+	strbuf_init(&changed);
+	if ((n = given_overlay(&k->given, r->sub, &changed, msg)) > 0)
+		given_note(&k->given, strbuf_str(&changed), &rep->notes);
+	strbuf_free(&changed);
+	return n == -1 ? -1 : 0;
+}
+
 /* Grades one submission into rep.  Returns 0, or -1 if it could not. */
 static int
 grade_one(const struct options *o, struct kit *k, const char *submission, struct report *rep)
@@ -466,7 +529,8 @@ grade_one(const struct options *o, struct kit *k, const char *submission, struct
 	for (size_t i = 0; i < n; i++)
 		sc.todo += (size_t)rep->ran[i];
 	strbuf_init(&msg);
-	if (runner_prepare(&r, submission, &msg) == -1) {
+	strbuf_init(&rep->notes);
+	if (runner_prepare(&r, submission, &msg) == -1 || lay_given(k, &r, rep, &msg) == -1) {
 		warnx("%s: %s", submission, strbuf_str(&msg));
 		runner_finish(&r);
 		strbuf_free(&msg);
@@ -502,6 +566,7 @@ free_report(struct report *rep)
 	for (size_t i = 0; rep->results && i < rep->lab->ntests; i++)
 		result_free(&rep->results[i]);
 	result_free(&rep->build);
+	strbuf_free(&rep->notes);
 	free(rep->results);
 	free(rep->ran);
 }
@@ -675,6 +740,7 @@ free_kit(struct kit *k)
 		free(k->ref_dirs[i]);
 	free(k->ref_dirs);
 	labconf_free(k->lab);
+	given_free(&k->given);
 }
 
 int

@@ -91,8 +91,11 @@ report_text(const struct report *rep, FILE *f)
 	int score, max;
 
 	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s — %s\nsubmission: %s   seed: %llu\n\n", rep->lab_name, rep->lab->title,
+	strbuf_printf(&sb, "%s — %s\nsubmission: %s   seed: %llu\n", rep->lab_name, rep->lab->title,
 	    rep->submission, (unsigned long long)rep->seed);
+	if (rep->notes.len > 0)
+		field(&sb, "", "note: ", strbuf_str(&rep->notes));
+	strbuf_putc(&sb, '\n');
 	strbuf_printf(&sb, "[%s] build (%.1f s)\n", rep->build.status == RESULT_PASS ? "PASS" : "FAIL",
 	    (double)rep->build.duration_ms / 1000);
 	if (rep->build.message.len > 0)
@@ -170,6 +173,7 @@ report_json(const struct report *rep, FILE *f)
 	JSON_S(f, "lab", rep->lab_name, 1);
 	JSON_S(f, "title", rep->lab->title, 1);
 	JSON_S(f, "submission", rep->submission, 1);
+	JSON_SB(f, "notes", &rep->notes, 1);
 	fprintf(f, "\"seed\": %llu, \"score\": %d, \"max_score\": %d, \"duration_ms\": %ld,\n",
 	    (unsigned long long)rep->seed, score, max, rep->duration_ms);
 	fputs("  \"build\": {", f);
@@ -195,6 +199,7 @@ report_gradescope(const struct report *rep, FILE *f)
 
 	report_score(rep, &score, &max);
 	strbuf_init(&out);
+	strbuf_puts(&out, strbuf_str(&rep->notes));
 	strbuf_printf(&out, "seed %llu; build %s", (unsigned long long)rep->seed,
 	    result_status_name(rep->build.status));
 	if (rep->build.status != RESULT_PASS)
@@ -256,6 +261,12 @@ report_tap(const struct report *rep, FILE *f)
 		feedback(rep, i, "  # ", &fb);
 		fputs(strbuf_str(&fb), f);
 		strbuf_free(&fb);
+	}
+	for (const char *p = strbuf_str(&rep->notes); *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+
+		fprintf(f, "# note: %.*s\n", (int)len, p);
+		p += len + (p[len] == '\n');
 	}
 }
 

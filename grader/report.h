@@ -6,7 +6,10 @@
  *
  * Every failure shows what was sent, what was expected, what came back, the
  * first differing byte, the hint from lab.conf, and the command that replays
- * that one test with the trace (-v).
+ * that one test with the trace (-v).  Notes about the submission as a whole
+ * (it changed files the lab gives, which were put back) come first in text,
+ * in "notes" in JSON, in the top-level output on Gradescope, and as comment
+ * lines at the end of TAP.
  */
 #ifndef REPORT_H
 #define REPORT_H
@@ -28,6 +31,9 @@ struct report {
 	struct result *results;		/* one per test of the lab */
 	int *ran;			/* 1 if the test was selected */
 	long duration_ms;
+	struct strbuf notes;		/* lines for the student about the whole
+					   submission (given files replaced), each
+					   ending in a newline; often empty */
 };
 
 /* Score and maximum over the selected tests. */

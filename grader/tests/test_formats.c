@@ -1,7 +1,8 @@
 /*
  * test_formats.c — the grader's faces: every report format well formed
- * (JSON that parses, TAP, Autolab's last line), the command line's errors and
- * exit statuses, and a submission that does not build.
+ * (JSON that parses, TAP, Autolab's last line) and carrying the note about
+ * given files replaced, the command line's errors and exit statuses, and a
+ * submission that does not build.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -45,17 +46,22 @@ Test(formats, json_and_gradescope_parse_and_carry_every_test, .timeout = 600)
 {
 	char *sub = submission("s"), *out = malloc(OUT_CAP), path[700];
 	static const char *const fmts[] = { "json", "gradescope" };
+	/* Where each says the submission's Makefile (not the lab's) was replaced. */
+	static const char *const notes[] = { "notes", "output" };
 
 	for (int i = 0; i < 2; i++) {
 		char *args[] = { "01-udp-uppercase", "--submission", sub, "--only",
 			"client_usage,server_usage,client_uses_reference_server", "--format",
 			(char *)fmts[i], "-o", path, "-v", NULL };
+		char script[600];
 
 		snprintf(path, sizeof(path), "%s.%s", sub, fmts[i]);
 		cr_assert_eq(grade(args, out), 0);
-		cr_expect_eq(harness_sh("python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); "
-		    "t=r[\"tests\"]; assert len(t)==3, t; assert r[\"score\"]==20, r[\"score\"]' \"$1\"",
-		    path), 0, "%s is not the JSON it should be", fmts[i]);
+		snprintf(script, sizeof(script), "python3 -c 'import json,sys; "
+		    "r=json.load(open(sys.argv[1])); t=r[\"tests\"]; assert len(t)==3, t; "
+		    "assert r[\"score\"]==20, r[\"score\"]; "
+		    "assert \"you had changed Makefile;\" in r[\"%s\"], r' \"$1\"", notes[i]);
+		cr_expect_eq(harness_sh(script, path), 0, "%s is not the JSON it should be", fmts[i]);
 	}
 	free(out);
 	done();
@@ -72,7 +78,9 @@ Test(formats, tap_and_autolab, .timeout = 600)
 	cr_assert_eq(grade(tap, out), 0);
 	cr_expect(strncmp(out, "TAP version 13\n1..2\nok 1 - client_usage # 5/5 points\n", 52) == 0,
 	    "%s", out);
+	cr_expect(strstr(out, "\n# note: graded with the lab's own copies") != NULL, "%s", out);
 	cr_assert_eq(grade(autolab, out), 0);
+	cr_expect(strstr(out, "\nnote: graded with the lab's own copies") != NULL, "%s", out);
 	out[strlen(out) - 1] = '\0';
 	last = strrchr(out, '\n');
 	cr_expect_str_eq(last ? last + 1 : out, "{\"scores\": {\"client_usage\": 5}}");

@@ -2,7 +2,9 @@
  * test_grade.c — the grader graded: each reference, submitted as a student
  * would, scores full marks; each mutant (one bug each, mutants/<lab>/) loses
  * points exactly in the tests that should catch it and keeps them
- * everywhere else; every lab spec of the kit parses.
+ * everywhere else; the files a lab gives are the lab's at grading, whatever
+ * a submission holds (a broken given file costs nothing, a Makefile cannot
+ * build code the student did not write); every lab spec of the kit parses.
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "given.h"
 #include "labconf.h"
 #include "scenario.h"
 #include "tests/harness.h"
@@ -92,17 +95,22 @@ run_finish(struct run *r, struct harness_tap *tap)
 /*
  * Makes the reference submission of lab and builds it with make (from
  * scratch: the submission must build) in dir/template; returns its path.
- * The lab's mutants start from copies of it, so each recompiles one file.
+ * The lab's mutants start from copies of it, so each recompiles one file:
+ * it is built with the lab's own Makefile too, the one the grader lays over
+ * every submission, so those objects are there already.
  */
 static char *
 template_of(const struct lab *l, const char *dir)
 {
-	char *t = malloc(600);
+	char *t = malloc(600), script[300];
 
 	cr_assert_not_null(t);
 	snprintf(t, 600, "%s/template", dir);
 	cr_assert_eq(harness_mksub(l->ref, l->progs, t, NULL, NULL), 0);
 	cr_assert_eq(harness_sh("make -s -C \"$1\" >/dev/null", t), 0, "%s does not build", l->name);
+	snprintf(script, sizeof(script), "make -s -C \"$1\" -f \"$PWD/../labs/%s/Makefile\" "
+	    "KIT=\"$PWD/..\" >/dev/null", l->name);
+	cr_assert_eq(harness_sh(script, t), 0, "%s does not build with its lab's Makefile", l->name);
 	return t;
 }
 
@@ -291,6 +299,215 @@ Test(grade, lab_5_peer_reference_full_marks_and_mutants_caught, .timeout = 900)
 Test(grade, lab_6_tit_for_tat_reference_full_marks_and_mutants_caught, .timeout = 900)
 {
 	lab_graded("06-tit-for-tat");
+}
+
+/* ---- the files a lab gives are the lab's ---- */
+
+#define LAB1 "01-udp-uppercase"
+
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+	char path[700];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	cr_assert_not_null(f = fopen(path, "w"), "%s", path);
+	fputs(text, f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* The TAP report's note line in buf ("" if it has none). */
+static const char *
+note_of(const char *report, char *buf, size_t cap)
+{
+	const char *p = strstr(report, "# note: ");
+
+	snprintf(buf, cap, "%.*s", p ? (int)strcspn(p, "\n") : 0, p ? p : "");
+	return buf;
+}
+
+/*
+ * Makes dir/submission lab 1's starter as a thin workspace: only the files
+ * the student writes (the manifest's strip lines), each with its SOLUTION
+ * blocks stubbed by labs/markers.awk, as make starters does.
+ */
+static void
+starter_into(const char *dir)
+{
+	struct given g;
+	struct strbuf err, script;
+
+	strbuf_init(&err);
+	strbuf_init(&script);
+	cr_assert_eq(given_load(&g, "..", LAB1, &err), 0, "%s", strbuf_str(&err));
+	cr_assert_gt(g.ngaps, 0);
+	strbuf_puts(&script, "set -e; mkdir -p \"$1/submission\"; for f in");
+	for (size_t i = 0; i < g.ngaps; i++)
+		strbuf_printf(&script, " %s", g.gaps[i].path);
+	strbuf_puts(&script, "; do awk -v mode=strip -f ../labs/markers.awk \"../$f\" "
+	    ">\"$1/submission/${f##*/}\"; done");
+	cr_assert_eq(harness_sh(strbuf_str(&script), dir), 0);
+	given_free(&g);
+	strbuf_free(&err);
+	strbuf_free(&script);
+}
+
+/* The cheat: the reference hidden in a subfolder, and a Makefile that builds it. */
+static void
+hide_reference_in(const char *dir)
+{
+	char sub[700];
+
+	cr_assert_eq(harness_sh("mkdir \"$1/submission/hidden\" && "
+	    "cp ../udp_uppercase/*.c ../udp_uppercase/*.h \"$1/submission/hidden/\"", dir), 0);
+	snprintf(sub, sizeof(sub), "%s/submission", dir);
+	put_file(sub, "Makefile", "# builds the reference hidden in hidden/, not the files here\n"
+	    "PROGS = udp_server udp_client\n"
+	    "all: $(PROGS)\n"
+	    "$(PROGS):\n"
+	    "\t$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L -o $@ hidden/$@.c \\\n"
+	    "\t    $(filter-out $(PROGS:%=hidden/%.c),$(wildcard hidden/*.c))\n");
+}
+
+/* Starts grading dir/submission for lab (a name, or a lab.conf's path); run_finish cleans up. */
+static void
+start_in(struct run *r, const char *lab, char *dir)
+{
+	char sub[700];
+	char *args[] = { (char *)lab, "--submission", sub, "--format", "tap", NULL };
+
+	r->dir = dir;
+	snprintf(sub, sizeof(sub), "%s/submission", dir);
+	cr_assert_eq(harness_grade_start(&r->p, args, NULL), 0);
+}
+
+Test(grade, lab_1_a_broken_given_file_and_makefile_are_replaced_and_named, .timeout = 900)
+{
+	const struct lab *l = lab_named(LAB1);
+	char *over = harness_tempdir(), note[1024];
+	struct harness_tap tap;
+	struct run r;
+
+	/* mksub copies a mutant directory's .c files and Makefile over the reference. */
+	cr_assert_not_null(over);
+	put_file(over, "options.c", "this is not C: a given file, broken\n");
+	put_file(over, "Makefile", "all:\n\t@echo this Makefile builds nothing\n");
+	run_start(l, over, NULL, NULL, &r);
+	run_finish(&r, &tap);
+	cr_expect_gt(tap.n, 0);
+	cr_expect_eq(tap.score, tap.max, "the lab's options.c and Makefile were not used:\n%s", r.out);
+	note_of(r.out, note, sizeof(note));
+	cr_expect(strstr(note, "you had changed Makefile, options.c;") != NULL, "%s", r.out);
+	cr_expect(strstr(note, "edit only uppercase.c udp_server.c udp_client.c") != NULL, "%s", note);
+	harness_rmtree(over);
+	free(over);
+	free(r.out);
+}
+
+Test(grade, lab_1_a_makefile_cannot_build_code_hidden_in_a_subfolder, .timeout = 900)
+{
+	struct run cheat, starter, control;
+	struct harness_tap ct, st, kt;
+	char *cd = harness_tempdir(), *sd = harness_tempdir(), *kd = harness_tempdir();
+	char note[1024], conf[700];
+
+	cr_assert(cd && sd && kd);
+	starter_into(sd);
+	starter_into(cd);
+	hide_reference_in(cd);
+	starter_into(kd);
+	hide_reference_in(kd);
+	/* The control: the same cheat graded with a lab.conf outside labs/, so nothing is laid over. */
+	cr_assert_eq(harness_sh("cp ../labs/" LAB1 "/lab.conf \"$1/lab.conf\"", kd), 0);
+	snprintf(conf, sizeof(conf), "%s/lab.conf", kd);
+	start_in(&cheat, LAB1, cd);
+	start_in(&starter, LAB1, sd);
+	start_in(&control, conf, kd);
+	run_finish(&cheat, &ct);
+	run_finish(&starter, &st);
+	run_finish(&control, &kt);
+	cr_expect_eq(kt.score, kt.max, "the cheat does not work even without the overlay:\n%s",
+	    control.out);
+	cr_expect_lt(ct.score, ct.max, "the cheat got full marks:\n%s", cheat.out);
+	cr_expect_eq(ct.score, st.score, "the cheat:\n%s\nthe starter:\n%s", cheat.out, starter.out);
+	cr_assert_eq(ct.n, st.n);
+	for (size_t i = 0; i < ct.n; i++)
+		cr_expect(ct.t[i].ok == st.t[i].ok && ct.t[i].points == st.t[i].points,
+		    "%s: the cheat and the starter differ", ct.t[i].name);
+	cr_expect(strstr(note_of(cheat.out, note, sizeof(note)), "you had changed Makefile;") != NULL,
+	    "%s", cheat.out);
+	cr_expect_str_eq(note_of(starter.out, note, sizeof(note)), "",
+	    "a thin workspace changed nothing");
+	free(cheat.out);
+	free(starter.out);
+	free(control.out);
+}
+
+/* Fails unless name is one of the files lab's students write. */
+static void
+expect_gap(const struct given *g, const char *lab, const char *mutant, const char *name)
+{
+	size_t i = 0;
+
+	while (i < g->ngaps && strcmp(g->gaps[i].name, name) != 0)
+		i++;
+	cr_expect(i < g->ngaps, "mutants/%s/%s changes %s, which the lab gives: the grader lays the "
+	    "lab's copy over it, so the mutant would be undone", lab, mutant, name);
+}
+
+/* What one mutant changes: the files its patches name (+++ b/FILE) and the files it holds. */
+static void
+expect_mutant_gaps(const struct given *g, const char *lab, const char *mutant)
+{
+	char path[700], line[1024];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "mutants/%s/%s", lab, mutant);
+	cr_assert_not_null(d = opendir(path), "%s", path);
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		FILE *f;
+
+		if (strcmp(e->d_name, "Makefile") == 0 || (n > 2 && (strcmp(e->d_name + n - 2, ".c") == 0 ||
+		    strcmp(e->d_name + n - 2, ".h") == 0)))
+			expect_gap(g, lab, mutant, e->d_name);
+		if (n < 6 || strcmp(e->d_name + n - 6, ".patch") != 0)
+			continue;
+		snprintf(path, sizeof(path), "mutants/%s/%s/%s", lab, mutant, e->d_name);
+		cr_assert_not_null(f = fopen(path, "r"), "%s", path);
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strncmp(line, "+++ b/", 6) == 0) {
+				line[6 + strcspn(line + 6, " \t\n")] = '\0';
+				expect_gap(g, lab, mutant, line + 6);
+			}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+Test(grade, every_mutant_changes_only_files_students_write)
+{
+	for (size_t i = 0; i < NLABS; i++) {
+		char path[300];
+		struct given g;
+		struct strbuf err;
+		struct dirent *e;
+		DIR *d;
+
+		strbuf_init(&err);
+		cr_assert_eq(given_load(&g, "..", kit_labs[i].name, &err), 0, "%s", strbuf_str(&err));
+		cr_assert(g.found, "%s has no section in labs/manifest.txt", kit_labs[i].name);
+		snprintf(path, sizeof(path), "mutants/%s", kit_labs[i].name);
+		cr_assert_not_null(d = opendir(path), "%s", path);
+		while ((e = readdir(d)) != NULL)
+			if (e->d_name[0] != '.')
+				expect_mutant_gaps(&g, kit_labs[i].name, e->d_name);
+		closedir(d);
+		given_free(&g);
+		strbuf_free(&err);
+	}
 }
 
 Test(grade, every_scenario_in_the_spec_table_has_a_function)
