@@ -21,7 +21,7 @@
 
 DIRS := $(foreach d,udp_uppercase tcp_uppercase mux_demux mini_torrent grader,$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all test demo fuzz interop starters bundle bundles test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools $(DIRS)
+.PHONY: all test demo fuzz interop starters bundle bundles test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools check-cc $(DIRS)
 
 all: $(DIRS)
 
@@ -81,7 +81,11 @@ gradescope:
 figures:
 	@$(MAKE) -C mini_torrent figures
 
-demo: check-tools
+# The demo needs only a C compiler and make (README's first command).
+check-cc:
+	@command -v $(or $(CC),cc) >/dev/null || { echo "missing: a C compiler — run 'sudo apt-get install build-essential'" >&2; exit 1; }
+
+demo: check-cc
 	@$(MAKE) -s --no-print-directory all
 	@./demo.sh
 
