@@ -127,7 +127,7 @@ This folder is the whole lab: the files you write, the given ones beside them, a
 They are prebuilt for $(uname -sm) ($(ldd --version 2>/dev/null | head -n 1 | sed 's/^ldd //')
 or newer); on another kind of machine \`make check\` says so and stops. \`make\` needs only a
 C compiler and make. \`HANDOUT.md\` is the handout; its links point into the whole kit, which
-your course publishes with each lab's solution after its deadline. Files of earlier labs come
+your course publishes with each lab's solution after its deadline. Any files of earlier labs come
 with their solutions (between \`SOLUTION BEGIN\` and \`SOLUTION END\` comments); \`make check\`
 runs the visible tests only, and your grade includes hidden ones too.
 EOF
