@@ -530,7 +530,7 @@ grade_one(const struct options *o, struct kit *k, const char *submission, struct
 		sc.todo += (size_t)rep->ran[i];
 	strbuf_init(&msg);
 	strbuf_init(&rep->notes);
-	if (runner_prepare(&r, submission, &msg) == -1 || lay_given(k, &r, rep, &msg) == -1) {
+	if (runner_prepare(&r, submission, &rep->notes, &msg) == -1 || lay_given(k, &r, rep, &msg) == -1) {
 		warnx("%s: %s", submission, strbuf_str(&msg));
 		runner_finish(&r);
 		strbuf_free(&msg);

@@ -46,7 +46,7 @@ searchable(const char *path)
 }
 
 int
-runner_prepare(struct runner *r, const char *submission, struct strbuf *err)
+runner_prepare(struct runner *r, const char *submission, struct strbuf *notes, struct strbuf *err)
 {
 	struct tree_limits lim = { .max_files = 20000, .max_bytes = 200u << 20, .max_depth = 32 };
 	const char *tmp = getenv("TMPDIR");
@@ -67,6 +67,7 @@ runner_prepare(struct runner *r, const char *submission, struct strbuf *err)
 		    "set TMPDIR to a directory such as /tmp", r->work);
 		return -1;
 	}
+	(void)notes;
 	snprintf(r->sub, sizeof(r->sub), "%s/submission", r->work);
 	return tree_copy(submission, r->sub, &lim, err);
 }

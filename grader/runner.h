@@ -32,14 +32,17 @@ struct runner {
 	char work[PATH_MAX];		/* a private temporary directory */
 	char sub[PATH_MAX + 64];	/* the submission's copy, in work */
 	int private_net;		/* the last worker got a namespace of its own */
+	const char *const *hide;	/* absolute paths its programs must not see (NULL-ended) */
 };
 
 /*
  * Makes the temporary directory and copies the submission into it (never
- * following symbolic links; .git left out; bounded in size).  Returns 0, or
- * -1 with a message in err.
+ * following symbolic links; .git left out; bounded in size).  What the
+ * student should know about the copy goes to notes as sentences for the
+ * report.  Returns 0, or -1 with a message in err.
  */
-int runner_prepare(struct runner *r, const char *submission, struct strbuf *err);
+int runner_prepare(struct runner *r, const char *submission, struct strbuf *notes,
+    struct strbuf *err);
 
 /* Builds the copy with the lab's build command; res says how it went. */
 void runner_build(struct runner *r, struct result *res);
