@@ -50,6 +50,7 @@ struct child {
 	char addr[16];			/* the 127.0.0.X it binds */
 	char listen[64];		/* ADDR:PORT once it is listening */
 	double complete;		/* seconds since t0, or -1 */
+	int announced;			/* leechers: the tracker has them */
 	char out_part[LINE_MAX_LEN], err_part[LINE_MAX_LEN];
 	size_t out_len, err_len;
 	char tail[TAIL_MAX];		/* last lines of its stderr */
@@ -399,14 +400,45 @@ remember_line(struct child *c, const char *line)
 	c->tail[have + len + 1] = '\0';
 }
 
+/*
+ * The tracker's log line of an announce it accepted ("announce
+ * 127.0.0.3:41234 ... left=65536: 0 peer(s) given") says that peer is now in the peer
+ * lists the tracker hands out.  Returns 1 for such a line, else 0.  The seed must not announce before every
+ * leecher is in: in cs mode a leecher asks for no peers, so one the seed's
+ * list misses would never be served (until the seed's next announce, many
+ * minutes away).
+ */
+static int
+tracker_line(struct run *r, const char *line)
+{
+	static const char announce[] = "announce ";
+	static const char given[] = " peer(s) given";
+	size_t n = strlen(line), ng = sizeof(given) - 1;
+	const char *ip = line + sizeof(announce) - 1, *colon;
+
+	if (strncmp(line, announce, sizeof(announce) - 1) != 0 || n < ng ||
+	    strcmp(line + n - ng, given) != 0 || (colon = strchr(ip, ':')) == NULL)
+		return 0;
+	for (size_t i = 2; i < r->nkids; i++) {
+		struct child *c = &r->kids[i];
+
+		if (strlen(c->addr) == (size_t)(colon - ip) &&
+		    strncmp(c->addr, ip, (size_t)(colon - ip)) == 0)
+			c->announced = 1;
+	}
+	return 1;
+}
+
 /* One whole line from a child: the readiness line on stdout, the
- * completion line on stderr. */
+ * completion line on stderr; the tracker's log of announces. */
 static void
 on_line(struct run *r, struct child *c, int is_err, const char *line,
     int64_t now)
 {
 	static const char listening[] = "listening on ";
 
+	if (c->role == ROLE_TRACKER && is_err && tracker_line(r, line))
+		return;
 	if (!is_err) {
 		if (c->listen[0] == '\0' &&
 		    strncmp(line, listening, sizeof(listening) - 1) == 0)
@@ -655,6 +687,15 @@ leechers_ready(const struct run *r)
 }
 
 static int
+leechers_announced(const struct run *r)
+{
+	for (size_t i = 2; i < r->nkids; i++)
+		if (!r->kids[i].announced)
+			return 0;
+	return 1;
+}
+
+static int
 leechers_complete(const struct run *r)
 {
 	for (size_t i = 2; i < r->nkids; i++)
@@ -769,6 +810,7 @@ start_tracker(struct run *r, struct child *c)
 	struct args a = { .n = 0 };
 
 	arg(&a, "%s/mt-tracker", r->c->bin_dir);
+	arg(&a, "-v");	/* a line per announce: see tracker_line() */
 	arg(&a, "-b");
 	arg(&a, "%s", c->addr);
 	arg(&a, "-p");
@@ -800,7 +842,10 @@ set_up(struct run *r)
 		}
 	/* A loaded machine starts a process in tens of ms: be generous. */
 	deadline = now_ms() + 15000 + 250 * (int64_t)r->n;
-	return wait_for(r, leechers_ready, deadline, "the leechers to listen");
+	if (wait_for(r, leechers_ready, deadline, "the leechers to listen") < 0)
+		return -1;
+	return wait_for(r, leechers_announced, deadline,
+	    "the leechers to announce to the tracker");
 }
 
 /* The seed, and the measurement. */
