@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # test-handouts.sh — what `make test-handouts` runs (the programs must be built):
 #   1. the block runner's own tests, on the fixtures in handouts/tests/;
-#   2. every runnable block of the handouts and walkthroughs (run-blocks.sh);
-#   3. the course-notes coverage table (check-coverage.sh), and that the check
+#   2. check-ports.sh on its fixtures, then on every handout: a command never
+#      reaches a port other than the one its server listens on (or printed);
+#   3. every runnable block of the handouts and walkthroughs (run-blocks.sh);
+#   4. the course-notes coverage table (check-coverage.sh), and that the check
 #      notices a missing row;
-#   4. the "What the grader checks" tables equal the labs' lab.conf
+#   5. the "What the grader checks" tables equal the labs' lab.conf
 #      (grader-tables.sh --check).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +24,16 @@ out=$(bash handouts/run-blocks.sh handouts/tests/fail.md 2>&1)
 if [[ $out != *"0 passed, 6 failed, 0 skipped"* ]]; then
 	echo "FAIL runner: fail.md should give 6 failed:"; echo "$out"; status=1
 fi
+
+echo "== ports: every command reaches the port its server listens on"
+out=$(bash handouts/check-ports.sh handouts/tests/ports-bad.md 2>&1)
+if [[ $(grep -c '^handouts/tests/ports-bad.md:[0-9]*: ' <<<"$out") != 7 ]]; then
+	echo "FAIL check-ports: ports-bad.md should give 7 wrong ports:"; echo "$out"; status=1
+fi
+if ! out=$(bash handouts/check-ports.sh handouts/tests/ports-good.md 2>&1); then
+	echo "FAIL check-ports: ports-good.md should pass:"; echo "$out"; status=1
+fi
+bash handouts/check-ports.sh || status=1
 
 echo "== runnable blocks of the handouts and walkthroughs"
 bash handouts/run-blocks.sh || status=1
