@@ -5,7 +5,7 @@
 #      reaches a port other than the one its server listens on (or printed);
 #   3. every runnable block of the handouts and walkthroughs (run-blocks.sh);
 #   4. the course-notes coverage table (check-coverage.sh), and that the check
-#      notices a missing row;
+#      notices a missing row and a row that names no test without saying why;
 #   5. the "What the grader checks" tables equal the labs' lab.conf
 #      (grader-tables.sh --check).
 set -uo pipefail
@@ -44,6 +44,15 @@ grep -v '^| 42 |' handouts/README.md >"$tmp/README.md"
 if bash handouts/check-coverage.sh "$tmp/README.md" >/dev/null 2>&1; then
 	echo "FAIL check-coverage: a table without the row of line 42 passes"; status=1
 fi
+# A row whose test cell is emptied, or says "taught, not tested" without a
+# reason, or says it while naming a test, must fail.
+for cell in ' ' ' *taught, not tested* ' ' *taught, not tested*: no reason `lab 01: client_gives_up` '; do
+	awk -v cell="$cell" -F'|' 'BEGIN { OFS = "|" } $2 == " 42 " { $5 = cell } 1' \
+		handouts/README.md >"$tmp/README.md"
+	if bash handouts/check-coverage.sh "$tmp/README.md" >/dev/null 2>&1; then
+		echo "FAIL check-coverage: row 42 with the test cell '$cell' passes"; status=1
+	fi
+done
 
 echo "== grader tables"
 bash handouts/grader-tables.sh --check || status=1
