@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # test-handouts.sh — what `make test-handouts` runs (the programs must be built):
 #   1. the block runner's own tests, on the fixtures in handouts/tests/;
-#   2. every runnable block of the handouts and walkthroughs (run-blocks.sh);
-#   3. the course-notes coverage table (check-coverage.sh), and that the check
-#      notices a missing row;
-#   4. the "What the grader checks" tables equal the labs' lab.conf
+#   2. check-ports.sh on its fixtures, then on every handout: a command never
+#      reaches a port other than the one its server listens on (or printed);
+#   3. every runnable block of the handouts and walkthroughs (run-blocks.sh);
+#   4. the course-notes coverage table (check-coverage.sh), and that the check
+#      notices a missing row and a row that names no test without saying why;
+#   5. the "What the grader checks" tables equal the labs' lab.conf
 #      (grader-tables.sh --check).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,16 @@ if [[ $out != *"0 passed, 6 failed, 0 skipped"* ]]; then
 	echo "FAIL runner: fail.md should give 6 failed:"; echo "$out"; status=1
 fi
 
+echo "== ports: every command reaches the port its server listens on"
+out=$(bash handouts/check-ports.sh handouts/tests/ports-bad.md 2>&1)
+if [[ $(grep -c '^handouts/tests/ports-bad.md:[0-9]*: ' <<<"$out") != 7 ]]; then
+	echo "FAIL check-ports: ports-bad.md should give 7 wrong ports:"; echo "$out"; status=1
+fi
+if ! out=$(bash handouts/check-ports.sh handouts/tests/ports-good.md 2>&1); then
+	echo "FAIL check-ports: ports-good.md should pass:"; echo "$out"; status=1
+fi
+bash handouts/check-ports.sh || status=1
+
 echo "== runnable blocks of the handouts and walkthroughs"
 bash handouts/run-blocks.sh || status=1
 
@@ -32,6 +44,15 @@ grep -v '^| 42 |' handouts/README.md >"$tmp/README.md"
 if bash handouts/check-coverage.sh "$tmp/README.md" >/dev/null 2>&1; then
 	echo "FAIL check-coverage: a table without the row of line 42 passes"; status=1
 fi
+# A row whose test cell is emptied, or says "taught, not tested" without a
+# reason, or says it while naming a test, must fail.
+for cell in ' ' ' *taught, not tested* ' ' *taught, not tested*: no reason `lab 01: client_gives_up` '; do
+	awk -v cell="$cell" -F'|' 'BEGIN { OFS = "|" } $2 == " 42 " { $5 = cell } 1' \
+		handouts/README.md >"$tmp/README.md"
+	if bash handouts/check-coverage.sh "$tmp/README.md" >/dev/null 2>&1; then
+		echo "FAIL check-coverage: row 42 with the test cell '$cell' passes"; status=1
+	fi
+done
 
 echo "== grader tables"
 bash handouts/grader-tables.sh --check || status=1

@@ -15,9 +15,10 @@
  * by poll), sending, and each wait for reply bytes.  Refused, timed out and
  * reset connections end the program with one clear line and exit status 1.
  *
- * What a lab-2 student writes is between SOLUTION markers: connect_to(),
- * send_all() and recv_exact().  A server that answers only whole lines (such
- * as a line-buffered tr behind socat) needs lines shorter than CHUNK.
+ * What a lab-2 student writes (marked TODO in the lab's copy of this file,
+ * between SOLUTION markers in the reference): connect_to(), send_all() and
+ * recv_exact().  A server that answers only whole lines (such as a
+ * line-buffered tr behind socat) needs lines shorter than CHUNK.
  */
 #include <err.h>
 #include <errno.h>

@@ -22,9 +22,10 @@
  * --max-clients, or when out of descriptors, the server stops accepting:
  * newcomers wait in the listen queue and are served as soon as a slot frees.
  *
- * What a lab-2 student writes is between SOLUTION markers: the welcoming
- * socket, accept(), the blocking serve loop, and the poll server's
- * per-connection read, transform and write with back-pressure.
+ * What a lab-2 student writes (marked TODO in the lab's copy of this file,
+ * between SOLUTION markers in the reference): the welcoming socket,
+ * accept(), the blocking serve loop, and the poll server's per-connection
+ * read, transform and write with back-pressure.
  */
 #include <err.h>
 #include <errno.h>

@@ -13,9 +13,10 @@
  * of them (the most an IPv4 UDP datagram carries), so netcat, socat and the
  * textbook's Python client talk to this server as they are.
  *
- * main() parses options and hands off.  The parts a lab student writes are
- * between SOLUTION markers: creating and binding the socket, and the receive,
- * convert, send-back step.
+ * main() parses options and hands off.  The parts a lab student writes
+ * (marked TODO in the lab's copy of this file, between SOLUTION markers in
+ * the reference): creating and binding the socket, and the receive, convert,
+ * send-back step.
  */
 #include "addr.h"
 #include "options.h"

@@ -25,7 +25,8 @@
  * client that knows the answer need not ask.
  *
  * main() parses options and hands off.  The part a lab student writes, send,
- * wait and resend, is between SOLUTION markers in exchange().
+ * wait and resend, is the body of exchange() (marked TODO in the lab's copy of
+ * this file, between SOLUTION markers in the reference).
  */
 #include "addr.h"
 #include "deadline.h"
