@@ -10,6 +10,7 @@
 #      - the pristine starter builds with no warning (make STRICT=1);
 #      - once the lab has a lab.conf: its `make check` ends within a minute,
 #        grades, scores less than full marks, and gives hints for the failures;
+#      - graded on every test, hidden ones included, the starter scores 0;
 #      - with the reference code put back into the marked places
 #        (mkstarters.sh --solved), the workspace builds with no warning and the
 #        grader gives it full marks on every test, hidden ones included;
@@ -94,6 +95,18 @@ for lab in "${labs[@]}"; do
 		fail "$lab: make check on the starter shows no failed test with a hint"
 	else
 		ok "$lab: make check on the starter: $score in ${took} s, with hints"
+	fi
+
+	# Every point is for what the student writes: the starter, its gaps
+	# stubs, earns none, hidden tests included (a test of given code is a
+	# sanity check with no points, or requires one of the student's work).
+	out=$(timeout -k 5 300 grader/grade "$lab" --kit "$top" --submission "$work" --tests all 2>&1)
+	score=$(sed -n 's/^score: \([0-9]*\/[0-9]*\)$/\1/p' <<<"$out" | tail -n 1)
+	if [[ -n $score && ${score%/*} == 0 ]]; then
+		ok "$lab: the starter earns no points, hidden tests included ($score)"
+	else
+		fail "$lab: the starter earns ${score:-nothing} with its gaps unfilled"
+		grep -E '^\[PASS\]' <<<"$out" | head -n 10
 	fi
 
 	out=$(timeout -k 5 300 grader/grade "$lab" --kit "$top" --submission "$tmp/solved/$lab" --tests all 2>&1)
