@@ -550,14 +550,18 @@ Test(grade, every_lab_spec_of_the_kit_parses)
 
 /* ---- what a submission is handed in as: built from its sources, unwrapped, unpacked ---- */
 
-/* A grading of lab 1 on a submission path (not dir/submission). */
+/*
+ * Starts grading lab 1 on a submission path (not dir/submission), with TMPDIR
+ * a fresh directory of its own (r->dir, which run_finish removes).
+ */
 static void
-start_path(struct run *r, const char *path, const char *tmpdir)
+start_path(struct run *r, const char *path)
 {
 	char *args[] = { LAB1, "--submission", (char *)path, "--format", "tap", NULL };
 
-	r->dir = NULL;
-	cr_assert_eq(harness_grade_start(&r->p, args, tmpdir), 0);
+	cr_assert_not_null(r->dir = harness_tempdir());
+	cr_assert_eq(harness_sh("chmod 755 \"$1\"", r->dir), 0);
+	cr_assert_eq(harness_grade_start(&r->p, args, r->dir), 0);
 }
 
 /* Waits for a grading that must fail; its exit code, its stderr in err. */
@@ -574,22 +578,6 @@ refused(struct run *r, char *err, size_t cap)
 	return code;
 }
 
-/* Waits for a report of lab 1 (run_finish without the clean-up of a run_start). */
-static void
-report_of(struct run *r, struct harness_tap *tap)
-{
-	char *out = malloc(OUT_CAP);
-	long n;
-
-	cr_assert_not_null(out);
-	n = proc_read_all(&r->p, out, OUT_CAP - 1, GRADE_MS);
-	out[n < 0 ? 0 : n] = '\0';
-	cr_assert_eq(proc_wait(&r->p, 5000), 0, "grade failed: %s", proc_stderr(&r->p));
-	cr_assert_eq(harness_tap_parse(out, tap), 0, "not TAP:\n%s", out);
-	proc_kill(&r->p);
-	r->out = out;
-}
-
 Test(grade, lab_1_committed_binaries_are_ignored_and_named, .timeout = 900)
 {
 	char *d = harness_tempdir(), *t, good[700], bad[700];
@@ -599,23 +587,24 @@ Test(grade, lab_1_committed_binaries_are_ignored_and_named, .timeout = 900)
 	cr_assert_not_null(d);
 	t = template_of(lab_named(LAB1), d);
 	/* Sources that do not compile beside working binaries and objects, all newer. */
-	cr_assert_eq(harness_sh("set -e; cp -a \"$1/template\" \"$1/good\"; cp -a \"$1/template\" \"$1/bad\";"
-	    " for f in uppercase.c udp_server.c udp_client.c; do echo 'this is not C' >\"$1/bad/$f\"; done;"
-	    " touch -d 2000-01-01 \"$1\"/bad/*.c; ls \"$1\"/bad/build/*.o \"$1/bad/udp_server\" >/dev/null", d), 0);
+	cr_assert_eq(harness_sh("set -e; cd \"$1\"; cp -a template good; cp -a template bad;"
+	    " for f in uppercase.c udp_server.c udp_client.c; do echo 'not C' >bad/$f; done;"
+	    " touch -d 2000-01-01 bad/*.c; ls bad/build/*.o bad/udp_server >/dev/null", d), 0);
 	snprintf(good, sizeof(good), "%s/good", d);
 	snprintf(bad, sizeof(bad), "%s/bad", d);
-	start_path(&g, good, NULL);
-	start_path(&b, bad, NULL);
-	report_of(&g, &gt);
-	report_of(&b, &bt);
+	start_path(&g, good);
+	start_path(&b, bad);
+	run_finish(&g, &gt);
+	run_finish(&b, &bt);
 	cr_expect_eq(gt.score, gt.max, "%s", g.out);
 	cr_expect_gt(bt.n, 0);
 	for (size_t i = 0; i < bt.n; i++)
-		cr_expect(!bt.t[i].ok || bt.t[i].skipped, "%s passed with sources that do not compile:\n%s",
-		    bt.t[i].name, b.out);
+		cr_expect(!bt.t[i].ok || bt.t[i].skipped,
+		    "%s passed with sources that do not compile:\n%s", bt.t[i].name, b.out);
 	cr_expect_eq(bt.score, 0, "%s", b.out);
-	cr_expect(strstr(b.out, "# note: left out ") != NULL && strstr(b.out, " files your build makes (") !=
-	    NULL && strstr(b.out, " more): graded what your sources build") != NULL, "%s", b.out);
+	cr_expect(strstr(b.out, "# note: left out ") != NULL &&
+	    strstr(b.out, " files your build makes (") != NULL &&
+	    strstr(b.out, " more): graded what your sources build") != NULL, "%s", b.out);
 	cr_expect(strstr(g.out, "files your build makes (") != NULL, "%s", g.out);
 	harness_rmtree(d);
 	free(d);
@@ -638,10 +627,10 @@ Test(grade, lab_1_zipped_tarred_and_nested_submissions_grade_full_marks, .timeou
 	    " tar -czf ../s.tar.gz .", d), 0);
 	for (int i = 0; i < 3; i++) {
 		snprintf(path[i], sizeof(path[i]), "%s/%s", d, forms[i]);
-		start_path(&r[i], path[i], NULL);
+		start_path(&r[i], path[i]);
 	}
 	for (int i = 0; i < 3; i++) {
-		report_of(&r[i], &tap);
+		run_finish(&r[i], &tap);
 		cr_expect_gt(tap.n, 0);
 		cr_expect_eq(tap.score, tap.max, "%s:\n%s", forms[i], r[i].out);
 		cr_expect(strstr(r[i].out, "# note: your files were in the folder lab1/my files/: graded "
@@ -660,16 +649,16 @@ Test(grade, lab_1_what_cannot_be_graded_says_why_and_leaves_nothing, .timeout = 
 		{ "link", "link is a symbolic link: not followed" },
 		{ "hello.c", "hello.c is a file, not a folder or an archive (.zip" },
 		{ "big", "big.bin is 210 MB; a submission may hold at most 200 MB in all: leave out data files" },
-		{ "bomb.tar.gz", "bomb.tar.gz unpacks to more than 200 MB; a submission may hold at most 200 MB" },
+		{ "bomb.tar.gz", "bomb.tar.gz unpacks to more than 200 MB; a submission may hold at most "
+		    "200 MB" },
 	};
-	char *d = harness_tempdir(), tmp[700], path[700], err[4096];
+	char *d = harness_tempdir(), path[700], err[4096];
 	long start = proc_now_ms();
 	struct run r;
 
 	cr_assert_not_null(d);
-	snprintf(tmp, sizeof(tmp), "%s/tmp", d);
 	/* A bomb: a tar of a 1 GB file of zeros, gzipped as the same 1 MB member repeated. */
-	cr_assert_eq(harness_sh("set -e; cd \"$1\"; mkdir tmp big; chmod 755 . tmp; ln -s /etc link;"
+	cr_assert_eq(harness_sh("set -e; cd \"$1\"; mkdir big; ln -s /etc link;"
 	    " echo 'int main(void) { return 0; }' >hello.c; echo 'int x;' >big/a.c;"
 	    " truncate -s 210M big/big.bin; truncate -s 1G zeros;"
 	    " { tar -cf - zeros 2>/dev/null || true; } | head -c 512 | gzip >bomb.tar.gz;"
@@ -677,11 +666,13 @@ Test(grade, lab_1_what_cannot_be_graded_says_why_and_leaves_nothing, .timeout = 
 	    " rm zeros m.gz", d), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", d, cases[i].name);
-		start_path(&r, path, tmp);
+		start_path(&r, path);
 		cr_expect_neq(refused(&r, err, sizeof(err)), 0, "%s was graded", cases[i].name);
 		cr_expect(strstr(err, cases[i].says) != NULL, "%s: %s", cases[i].name, err);
-		cr_expect_eq(harness_sh("[ -z \"$(ls -A \"$1/tmp\")\" ]", d), 0, "%s left files behind",
+		cr_expect_eq(harness_sh("[ -z \"$(ls -A \"$1\")\" ]", r.dir), 0, "%s left files behind",
 		    cases[i].name);
+		harness_rmtree(r.dir);
+		free(r.dir);
 	}
 	cr_expect_lt(proc_now_ms() - start, 120000);
 	harness_rmtree(d);

@@ -187,7 +187,8 @@ Test(tree, prune_leaves_out_compiled_code_whatever_its_name)
 	    " printf '!<arch>\\nx' >archive; for f in x.o x.obj lib.a x.so x.dylib x.exe sub/deep.o;"
 	    " do echo text >$f; done; echo dwarf >x.dSYM/Contents/Info.plist;"
 	    " echo '#!/bin/sh' >udp_server; echo text >sub/tool; echo 'int x;' >a.c; echo all: >Makefile;"
-	    " echo 'ELF, MZ and !<arch> inside' >README; echo 'int y;' >sub/b.c; echo 'int z;' >sub/tool.c;"
+	    " echo 'ELF, MZ and !<arch> inside' >README; echo 'int y;' >sub/b.c;"
+	    " echo 'int z;' >sub/tool.c;"
 	    " echo '#!/bin/sh' >other_server", d);
 	cr_expect_eq(tree_prune(path_in(d, "t"), products, &removed), 18, "removed:\n%s",
 	    strbuf_str(&removed));
@@ -306,12 +307,19 @@ Test(tree, a_hostile_archive_writes_nothing_outside, .timeout = 60)
 	    " python3 - \"$1\" %s <<'EOF'\n"
 	    "import io, stat, sys, tarfile, zipfile\n"
 	    "d, mark = sys.argv[1], sys.argv[2]\n"
-	    "t = tarfile.open(d + '/evil.tar', 'w'); z = zipfile.ZipFile(d + '/evil.zip', 'w')\n"
-	    "i = tarfile.TarInfo('link'); i.type = tarfile.SYMTYPE; i.linkname = d + '/open'; t.addfile(i)\n"
-	    "zi = zipfile.ZipInfo('link'); zi.create_system = 3; zi.external_attr = (stat.S_IFLNK | 0o777) << 16\n"
+	    "t = tarfile.open(d + '/evil.tar', 'w')\n"
+	    "z = zipfile.ZipFile(d + '/evil.zip', 'w')\n"
+	    "i = tarfile.TarInfo('link')\n"
+	    "i.type, i.linkname = tarfile.SYMTYPE, d + '/open'\n"
+	    "t.addfile(i)\n"
+	    "zi = zipfile.ZipInfo('link')\n"
+	    "zi.create_system, zi.external_attr = 3, (stat.S_IFLNK | 0o777) << 16\n"
 	    "z.writestr(zi, d + '/open')\n"
 	    "for n in ['link/through', '../../dotdot', '/tmp/' + mark, 'in/ok.c']:\n"
-	    "    i = tarfile.TarInfo(n); i.size = 2; t.addfile(i, io.BytesIO(b'x\\n')); z.writestr(n, 'x\\n')\n"
+	    "    i = tarfile.TarInfo(n)\n"
+	    "    i.size = 2\n"
+	    "    t.addfile(i, io.BytesIO(b'x\\n'))\n"
+	    "    z.writestr(n, 'x\\n')\n"
 	    "t.close(); z.close()\n"
 	    "EOF", mark);
 	sh(script, d);
