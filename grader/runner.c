@@ -45,10 +45,89 @@ searchable(const char *path)
 	}
 }
 
+/* The names shown in a note before "and N more". */
+#define RUNNER_NOTE_NAMES 4
+
+/*
+ * Copies (or unpacks) the submission at path into r->sub, never through a
+ * link at path itself.  Returns 0, or -1 with a message in err.
+ */
+static int
+bring_in(struct runner *r, const char *path, struct strbuf *err)
+{
+	struct tree_limits lim = { .max_files = 20000, .max_bytes = 200u << 20, .max_depth = 32 };
+	char p[PATH_MAX];
+	const char *name;
+	size_t n = strlen(path);
+	struct stat st;
+
+	/* "link/" would follow the link: look at the name itself. */
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	snprintf(p, sizeof(p), "%.*s", (int)n, path);
+	name = strrchr(p, '/') && p[1] ? strrchr(p, '/') + 1 : p;
+	if (lstat(p, &st) == -1) {
+		strbuf_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		strbuf_printf(err, "%s is a symbolic link: not followed (hand in the folder itself)",
+		    name);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return tree_copy(p, r->sub, &lim, err);
+	if (S_ISREG(st.st_mode) && tree_is_archive(name))
+		return tree_unpack(p, r->work, r->sub, isolate_uid_for(getpid()), &lim, err);
+	strbuf_printf(err, "%s is %s, not a folder or an archive (.zip, .tar, .tar.gz, .tgz, "
+	    ".tar.bz2, .tar.xz): hand in the folder that holds your Makefile and sources", name,
+	    S_ISREG(st.st_mode) ? "a file" : "a special file");
+	return -1;
+}
+
+/* Says which build products were left out (one path a line in removed). */
+static void
+note_products(int n, const char *removed, struct strbuf *notes)
+{
+	strbuf_printf(notes, "left out %d file%s your build makes (", n, n == 1 ? "" : "s");
+	for (int i = 0; i < n && i < RUNNER_NOTE_NAMES; i++) {
+		size_t len = strcspn(removed, "\n");
+
+		strbuf_printf(notes, "%s%.*s", i == 0 ? "" : i + 1 == n ? " and " : ", ", (int)len,
+		    removed);
+		removed += len + (removed[len] == '\n');
+	}
+	if (n > RUNNER_NOTE_NAMES)
+		strbuf_printf(notes, " and %d more", n - RUNNER_NOTE_NAMES);
+	strbuf_puts(notes, "): graded what your sources build\n");
+}
+
+/* Unwraps the folders the copy came in and removes build products, with notes. */
+static int
+tidy(struct runner *r, struct strbuf *notes, struct strbuf *err)
+{
+	struct strbuf from, removed;
+	int n, rc = 0;
+
+	strbuf_init(&from);
+	strbuf_init(&removed);
+	if ((n = tree_unwrap(r->sub, 3, &from, err)) > 0)
+		strbuf_printf(notes, "your files were in the folder %s: graded from there\n",
+		    strbuf_str(&from));
+	if (n == -1 || (n = tree_prune(r->sub, r->lab->binaries, &removed)) == -1) {
+		if (err->len == 0)
+			strbuf_printf(err, "removing what a build made: %s", strerror(errno));
+		rc = -1;
+	} else if (n > 0)
+		note_products(n, strbuf_str(&removed), notes);
+	strbuf_free(&from);
+	strbuf_free(&removed);
+	return rc;
+}
+
 int
 runner_prepare(struct runner *r, const char *submission, struct strbuf *notes, struct strbuf *err)
 {
-	struct tree_limits lim = { .max_files = 20000, .max_bytes = 200u << 20, .max_depth = 32 };
 	const char *tmp = getenv("TMPDIR");
 
 	snprintf(r->work, sizeof(r->work), "%s/socklab-grade.XXXXXX",
@@ -67,11 +146,13 @@ runner_prepare(struct runner *r, const char *submission, struct strbuf *notes, s
 		    "set TMPDIR to a directory such as /tmp", r->work);
 		return -1;
 	}
-	(void)notes;
 	snprintf(r->sub, sizeof(r->sub), "%s/submission", r->work);
-	return tree_copy(submission, r->sub, &lim, err);
+	if (bring_in(r, submission, err) == -1)
+		return -1;
+	return tidy(r, notes, err);
 }
 
+/* Removes the temporary directory, with whatever a failed copy or unpacking left in it. */
 void
 runner_finish(struct runner *r)
 {

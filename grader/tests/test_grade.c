@@ -547,3 +547,134 @@ Test(grade, every_lab_spec_of_the_kit_parses)
 	closedir(d);
 	cr_expect_geq(n, 2);
 }
+
+/* ---- what a submission is handed in as: built from its sources, unwrapped, unpacked ---- */
+
+/*
+ * Starts grading lab 1 on a submission path (not dir/submission), with TMPDIR
+ * a fresh directory of its own (r->dir, which run_finish removes).
+ */
+static void
+start_path(struct run *r, const char *path)
+{
+	char *args[] = { LAB1, "--submission", (char *)path, "--format", "tap", NULL };
+
+	cr_assert_not_null(r->dir = harness_tempdir());
+	cr_assert_eq(harness_sh("chmod 755 \"$1\"", r->dir), 0);
+	cr_assert_eq(harness_grade_start(&r->p, args, r->dir), 0);
+}
+
+/* Waits for a grading that must fail; its exit code, its stderr in err. */
+static int
+refused(struct run *r, char *err, size_t cap)
+{
+	char out[4096];
+	int code;
+
+	proc_read_all(&r->p, out, sizeof(out) - 1, GRADE_MS);
+	code = proc_wait(&r->p, 5000);
+	snprintf(err, cap, "%s", proc_stderr(&r->p));
+	proc_kill(&r->p);
+	return code;
+}
+
+Test(grade, lab_1_committed_binaries_are_ignored_and_named, .timeout = 900)
+{
+	char *d = harness_tempdir(), *t, good[700], bad[700];
+	struct harness_tap gt, bt;
+	struct run g, b;
+
+	cr_assert_not_null(d);
+	t = template_of(lab_named(LAB1), d);
+	/* Sources that do not compile beside working binaries and objects, all newer. */
+	cr_assert_eq(harness_sh("set -e; cd \"$1\"; cp -a template good; cp -a template bad;"
+	    " for f in uppercase.c udp_server.c udp_client.c; do echo 'not C' >bad/$f; done;"
+	    " touch -d 2000-01-01 bad/*.c; ls bad/build/*.o bad/udp_server >/dev/null", d), 0);
+	snprintf(good, sizeof(good), "%s/good", d);
+	snprintf(bad, sizeof(bad), "%s/bad", d);
+	start_path(&g, good);
+	start_path(&b, bad);
+	run_finish(&g, &gt);
+	run_finish(&b, &bt);
+	cr_expect_eq(gt.score, gt.max, "%s", g.out);
+	cr_expect_gt(bt.n, 0);
+	for (size_t i = 0; i < bt.n; i++)
+		cr_expect(!bt.t[i].ok || bt.t[i].skipped,
+		    "%s passed with sources that do not compile:\n%s", bt.t[i].name, b.out);
+	cr_expect_eq(bt.score, 0, "%s", b.out);
+	cr_expect(strstr(b.out, "# note: left out ") != NULL &&
+	    strstr(b.out, " files your build makes (") != NULL &&
+	    strstr(b.out, " more): graded what your sources build") != NULL, "%s", b.out);
+	cr_expect(strstr(g.out, "files your build makes (") != NULL, "%s", g.out);
+	harness_rmtree(d);
+	free(d);
+	free(t);
+	free(g.out);
+	free(b.out);
+}
+
+Test(grade, lab_1_zipped_tarred_and_nested_submissions_grade_full_marks, .timeout = 900)
+{
+	static const char *const forms[] = { "s.zip", "s.tar.gz", "s" };
+	char *d = harness_tempdir(), path[3][700], inner[700];
+	struct harness_tap tap;
+	struct run r[3];
+
+	cr_assert_not_null(d);
+	snprintf(inner, sizeof(inner), "%s/s/lab1/my files", d);
+	cr_assert_eq(harness_mksub(lab_named(LAB1)->ref, lab_named(LAB1)->progs, inner, NULL, NULL), 0);
+	cr_assert_eq(harness_sh("set -e; cd \"$1/s\"; mkdir __MACOSX; touch .DS_Store; zip -qr ../s.zip .;"
+	    " tar -czf ../s.tar.gz .", d), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/%s", d, forms[i]);
+		start_path(&r[i], path[i]);
+	}
+	for (int i = 0; i < 3; i++) {
+		run_finish(&r[i], &tap);
+		cr_expect_gt(tap.n, 0);
+		cr_expect_eq(tap.score, tap.max, "%s:\n%s", forms[i], r[i].out);
+		cr_expect(strstr(r[i].out, "# note: your files were in the folder lab1/my files/: graded "
+		    "from there\n") != NULL, "%s:\n%s", forms[i], r[i].out);
+		free(r[i].out);
+	}
+	harness_rmtree(d);
+	free(d);
+}
+
+Test(grade, lab_1_what_cannot_be_graded_says_why_and_leaves_nothing, .timeout = 300)
+{
+	static const struct {
+		const char *name, *says;
+	} cases[] = {
+		{ "link", "link is a symbolic link: not followed" },
+		{ "hello.c", "hello.c is a file, not a folder or an archive (.zip" },
+		{ "big", "big.bin is 210 MB; a submission may hold at most 200 MB in all: leave out data files" },
+		{ "bomb.tar.gz", "bomb.tar.gz unpacks to more than 200 MB; a submission may hold at most "
+		    "200 MB" },
+	};
+	char *d = harness_tempdir(), path[700], err[4096];
+	long start = proc_now_ms();
+	struct run r;
+
+	cr_assert_not_null(d);
+	/* A bomb: a tar of a 1 GB file of zeros, gzipped as the same 1 MB member repeated. */
+	cr_assert_eq(harness_sh("set -e; cd \"$1\"; mkdir big; ln -s /etc link;"
+	    " echo 'int main(void) { return 0; }' >hello.c; echo 'int x;' >big/a.c;"
+	    " truncate -s 210M big/big.bin; truncate -s 1G zeros;"
+	    " { tar -cf - zeros 2>/dev/null || true; } | head -c 512 | gzip >bomb.tar.gz;"
+	    " head -c 1M /dev/zero | gzip >m.gz; for i in $(seq 1024); do cat m.gz; done >>bomb.tar.gz;"
+	    " rm zeros m.gz", d), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, cases[i].name);
+		start_path(&r, path);
+		cr_expect_neq(refused(&r, err, sizeof(err)), 0, "%s was graded", cases[i].name);
+		cr_expect(strstr(err, cases[i].says) != NULL, "%s: %s", cases[i].name, err);
+		cr_expect_eq(harness_sh("[ -z \"$(ls -A \"$1\")\" ]", r.dir), 0, "%s left files behind",
+		    cases[i].name);
+		harness_rmtree(r.dir);
+		free(r.dir);
+	}
+	cr_expect_lt(proc_now_ms() - start, 120000);
+	harness_rmtree(d);
+	free(d);
+}
