@@ -9,9 +9,12 @@
  * main() parses options and hands off: one submission is graded by
  * grade_one() (copy, the lab's given files laid over the copy, build, tests
  * in order with prerequisites, report); a class is many grade_one() in child
- * processes, --jobs at a time, with a report per student and a CSV gradebook.
+ * processes, --jobs at a time, with a report per student and a CSV gradebook:
+ * every entry of the class directory gets both, the ones it cannot grade
+ * (a link, an archive that will not unpack, a worker that died) with the
+ * reason and 0 points.  Class mode needs root (check_user()).
  * Exit status: 0 when it graded, whatever the score; 1 when it could not; 2
- * for bad usage.
+ * for bad usage (and --class without root).
  *
  * _DEFAULT_SOURCE: realpath(3) is XSI, not in plain POSIX.1-2008 base.
  */
@@ -19,6 +22,7 @@
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,6 +39,7 @@
 #include "runner.h"
 #include "sandbox.h"
 #include "scenario.h"
+#include "tree.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_GRADESCOPE, FMT_TAP, FMT_AUTOLAB };
 
@@ -53,7 +58,20 @@ struct kit {
 	struct labconf *lab;
 	struct given given;	/* the files the lab gives (labs/manifest.txt) */
 	const char *grade_cmd;
+	char *hide[4];		/* class mode: the class, output and gradebook
+				   directories, absolute (NULL-ended) */
 };
+
+/* strdup(3) that exits when memory runs out. */
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		err(1, "strdup");
+	return d;
+}
 
 static void
 usage(FILE *f)
@@ -77,7 +95,8 @@ usage(FILE *f)
 	    "  -v               show the trace: every command run, ports, stderr\n"
 	    "  --kit DIR        the kit (labs/ and the reference programs); also SOCKLAB_KIT\n"
 	    "  --refs DIR       look for reference binaries in DIR first; also SOCKLAB_REFS\n"
-	    "  --class DIR      grade every subdirectory of DIR; --jobs N at a time (default 1)\n"
+	    "  --class DIR      grade every entry of DIR (a folder or archive per student;\n"
+	    "                   needs root); --jobs N at a time (default 1)\n"
 	    "  --csv FILE       the class gradebook (default OUTDIR/gradebook.csv)\n"
 	    "  --parallel N     run up to N tests of a submission at once (default: the\n"
 	    "                   lab's `parallel`, 4 unless it says otherwise)\n"
@@ -328,14 +347,14 @@ load_kit(const struct options *o, const char *argv0, struct kit *k)
 	if ((k->ref_dirs = calloc(n + 2, sizeof(char *))) == NULL)
 		err(1, "calloc");
 	if (refs != NULL && *refs != '\0')
-		k->ref_dirs[i++] = strdup(refs);
+		k->ref_dirs[i++] = xstrdup(refs);
 	for (size_t j = 0; j < n; j++) {
 		char path[PATH_MAX * 2];
 
 		snprintf(path, sizeof(path), "%s/%s", k->root, k->lab->references[j]);
 		if (!is_dir(path))
 			errx(1, "the reference programs are not at %s: is the kit complete?", path);
-		k->ref_dirs[i++] = strdup(path);
+		k->ref_dirs[i++] = xstrdup(path);
 	}
 }
 
@@ -502,50 +521,109 @@ lay_given(const struct kit *k, const struct runner *r, struct report *rep, struc
 	return n == -1 ? -1 : 0;
 }
 
-/* Grades one submission into rep.  Returns 0, or -1 if it could not. */
-static int
-grade_one(const struct options *o, struct kit *k, const char *submission, struct report *rep)
+/* Sets rep up for submission: the selected tests chosen, nothing run yet. */
+static void
+report_start(const struct options *o, const struct kit *k, const char *submission,
+    struct report *rep)
 {
-	struct runner r = { .lab = k->lab, .ref_dirs = k->ref_dirs, .tools_dir = k->tools };
-	size_t n = k->lab->ntests;
-	long start = sandbox_now_ms();
-	struct strbuf msg;
-	struct sched sc = { .limit = o->parallel ? (size_t)o->parallel : (size_t)k->lab->parallel };
+	size_t n = k->lab->ntests + 1;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->lab = k->lab;
 	rep->lab_name = o->lab;
 	rep->submission = submission;
 	rep->grade_cmd = k->grade_cmd;
-	rep->seed = r.seed = o->seed_set ? o->seed : k->lab->seed;
+	rep->seed = o->seed_set ? o->seed : k->lab->seed;
 	rep->verbose = o->verbose;
 	rep->results = calloc(n, sizeof(*rep->results));
 	rep->ran = calloc(n, sizeof(*rep->ran));
-	sc.state = calloc(n, sizeof(*sc.state));
-	if (rep->results == NULL || rep->ran == NULL || sc.state == NULL)
+	if (rep->results == NULL || rep->ran == NULL)
 		err(1, "calloc");
 	result_init(&rep->build);
-	select_tests(o, k, rep);
-	for (size_t i = 0; i < n; i++)
-		sc.todo += (size_t)rep->ran[i];
-	strbuf_init(&msg);
 	strbuf_init(&rep->notes);
+	select_tests(o, k, rep);
+}
+
+/* Marks rep as not graded at all: the build an error that says why, every test skipped. */
+static void
+ungraded(struct report *rep, const char *why)
+{
+	rep->build.status = RESULT_ERROR;
+	strbuf_reset(&rep->build.message);
+	strbuf_printf(&rep->build.message, "could not be graded: %s", why);
+	for (size_t i = 0; i < rep->lab->ntests; i++) {
+		if (!rep->ran[i])
+			continue;
+		rep->results[i].status = RESULT_SKIP;
+		rep->results[i].points = 0;
+		strbuf_reset(&rep->results[i].message);
+		strbuf_puts(&rep->results[i].message, "skipped: the submission could not be graded");
+	}
+}
+
+/*
+ * Adds path, made absolute, to the NULL-ended list v (room for cap entries
+ * and the NULL), unless it is there already or does not exist.
+ */
+static void
+hide_add(char **v, size_t cap, const char *path)
+{
+	char *abs = realpath(path, NULL);
+	size_t i = 0;
+
+	if (abs == NULL && errno == ENOMEM)
+		err(1, "realpath");
+	while (abs != NULL && i < cap && v[i] != NULL && strcmp(v[i], abs) != 0)
+		i++;
+	if (abs != NULL && i < cap && v[i] == NULL)
+		v[i] = abs;
+	else
+		free(abs);
+}
+
+/*
+ * Grades one submission into rep.  Returns 0, or -1 if it could not be
+ * graded at all: then a warning said why, and so does rep (ungraded()).
+ */
+static int
+grade_one(const struct options *o, struct kit *k, const char *submission, struct report *rep)
+{
+	struct runner r = { .lab = k->lab, .ref_dirs = k->ref_dirs, .tools_dir = k->tools };
+	long start = sandbox_now_ms();
+	struct strbuf msg;
+	struct sched sc = { .limit = o->parallel ? (size_t)o->parallel : (size_t)k->lab->parallel };
+	char *hide[6] = { NULL };
+	int rc = 0;
+
+	report_start(o, k, submission, rep);
+	r.seed = rep->seed;
+	if ((sc.state = calloc(k->lab->ntests + 1, sizeof(*sc.state))) == NULL)
+		err(1, "calloc");
+	for (size_t i = 0; i < k->lab->ntests; i++)
+		sc.todo += (size_t)rep->ran[i];
+	for (size_t i = 0; k->hide[i] != NULL; i++)
+		hide_add(hide, 5, k->hide[i]);
+	hide_add(hide, 5, submission);
+	r.hide = (const char *const *)hide;
+	strbuf_init(&msg);
 	if (runner_prepare(&r, submission, &rep->notes, &msg) == -1 || lay_given(k, &r, rep, &msg) == -1) {
 		warnx("%s: %s", submission, strbuf_str(&msg));
-		runner_finish(&r);
-		strbuf_free(&msg);
-		return -1;
+		ungraded(rep, strbuf_str(&msg));
+		rc = -1;
+	} else {
+		progress(o, "build", 0, sc.todo);
+		runner_build(&r, &rep->build);
+		run_tests(o, k, &r, rep, &sc);
+		if (o->class_dir == NULL && isatty(2))
+			fputs("\r\033[K", stderr);
 	}
-	progress(o, "build", 0, sc.todo);
-	runner_build(&r, &rep->build);
-	run_tests(o, k, &r, rep, &sc);
-	if (o->class_dir == NULL && isatty(2))
-		fputs("\r\033[K", stderr);
 	runner_finish(&r);
 	strbuf_free(&msg);
 	free(sc.state);
+	for (size_t i = 0; hide[i] != NULL; i++)
+		free(hide[i]);
 	rep->duration_ms = sandbox_now_ms() - start;
-	return 0;
+	return rc;
 }
 
 static void
@@ -594,33 +672,55 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The subdirectories of dir, sorted; *n receives the count. */
-static char **
-submissions(const char *dir, size_t *n)
+/* A class run: where its files go, and whom it grades. */
+struct class_run {
+	const char *outdir;
+	char rows[PATH_MAX + 32];	/* a directory of our own for the rows */
+	char scratch[PATH_MAX];		/* the children's TMPDIR: removed at the end,
+					   whatever a dead child left there */
+	struct stat out_st, csv_st;	/* what to leave out of the class */
+	int csv_exists;
+	char **names;			/* every entry of the class directory, sorted */
+	size_t n;
+};
+
+/* True if st is the output directory or the gradebook of the run. */
+static int
+is_ours(const struct class_run *cr, const struct stat *st)
+{
+	return (st->st_dev == cr->out_st.st_dev && st->st_ino == cr->out_st.st_ino) ||
+	    (cr->csv_exists && st->st_dev == cr->csv_st.st_dev && st->st_ino == cr->csv_st.st_ino);
+}
+
+/*
+ * Every entry of the class directory but . and .., the output directory and
+ * the gradebook (if they lie in it), sorted, into cr->names.  Links are not
+ * followed here: class_child() says why they are not graded.
+ */
+static void
+submissions(const char *dir, struct class_run *cr)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	char **v = NULL;
 	size_t cap = 0;
 
-	*n = 0;
 	if (d == NULL)
 		err(1, "%s", dir);
 	while ((e = readdir(d)) != NULL) {
-		char path[PATH_MAX * 2];
+		struct stat st;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (e->d_name[0] == '.' || !is_dir(path))
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (*n == cap && (v = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v))) == NULL)
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && is_ours(cr, &st))
+			continue;
+		if (cr->n == cap &&
+		    (cr->names = realloc(cr->names, (cap = cap ? cap * 2 : 64) * sizeof(char *))) == NULL)
 			err(1, "realloc");
-		if ((v[(*n)++] = strdup(e->d_name)) == NULL)
-			err(1, "strdup");
+		cr->names[cr->n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	if (*n > 0)
-		qsort(v, *n, sizeof(*v), by_name);
-	return v;
+	if (cr->n > 0)
+		qsort(cr->names, cr->n, sizeof(char *), by_name);
 }
 
 static const char *
@@ -631,106 +731,311 @@ extension(enum format fmt)
 	return ext[fmt];
 }
 
-/* In a child: grades one student, writes the report and a gradebook row. */
-static void
-class_child(const struct options *o, struct kit *k, const char *outdir, const char *name,
-    size_t index, size_t total)
+/* Why the class entry at path is not graded (without looking inside), or NULL. */
+static const char *
+entry_problem(const char *path)
 {
-	char sub[PATH_MAX * 2], path[PATH_MAX * 2];
-	struct report rep;
-	FILE *f;
-	int score, max;
+	struct stat st;
 
-	snprintf(sub, sizeof(sub), "%s/%s", o->class_dir, name);
-	if (grade_one(o, k, sub, &rep) == -1)
-		_exit(1);
-	snprintf(path, sizeof(path), "%s/%s.%s", outdir, name, extension(o->format));
-	if ((f = fopen(path, "w")) == NULL)
-		_exit(1);
-	write_report(&rep, o->format, f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/.row-%s", outdir, name);
-	if ((f = fopen(path, "w")) == NULL)
-		_exit(1);
-	report_csv_row(&rep, name, f);
-	fclose(f);
-	report_score(&rep, &score, &max);
-	fprintf(stderr, "[%zu/%zu] %s: %d/%d (%.1f s)\n", index + 1, total, name, score, max,
-	    (double)rep.duration_ms / 1000);
-	_exit(0);
+	if (lstat(path, &st) == -1)
+		return "it could not be read (it went away while the class was graded?)";
+	if (S_ISLNK(st.st_mode))
+		return "it is a symbolic link: the grader does not follow links; put the files "
+		    "there instead";
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return "it is neither a folder nor a file (a device, a FIFO or a socket)";
+	return NULL;
 }
 
-/* Writes the gradebook from the rows the children left. */
-static void
-write_gradebook(const struct options *o, const struct kit *k, const char *outdir, char **names,
-    size_t n)
+/* Opens a new file for writing (not through a link).  Returns it, or NULL. */
+static FILE *
+create(const char *path, int flags, mode_t mode)
 {
-	char path[PATH_MAX * 2], line[65536];
-	FILE *csv, *row;
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, mode);
+	FILE *f;
+
+	if (fd == -1)
+		return NULL;
+	if ((f = fdopen(fd, "w")) == NULL)
+		close(fd);
+	return f;
+}
+
+/* Writes student i's report into the output directory and its row into the rows directory. */
+static int
+class_write(const struct options *o, const struct class_run *cr, size_t i,
+    const struct report *rep)
+{
+	struct strbuf path;
+	FILE *f;
+	int rc = 0;
+
+	strbuf_init(&path);
+	strbuf_printf(&path, "%s/", cr->outdir);
+	report_file_name(cr->names[i], extension(o->format), &path);
+	if ((f = create(strbuf_str(&path), O_TRUNC, 0644)) == NULL)
+		rc = -1;
+	else {
+		write_report(rep, o->format, f);
+		rc = fclose(f) == EOF ? -1 : 0;
+	}
+	if (rc == -1)
+		warn("%s", strbuf_str(&path));
+	strbuf_reset(&path);
+	strbuf_printf(&path, "%s/%zu", cr->rows, i);
+	if ((f = create(strbuf_str(&path), O_EXCL, 0600)) == NULL) {
+		warn("%s", strbuf_str(&path));
+		rc = -1;
+	} else {
+		report_csv_row(rep, cr->names[i], f);
+		if (fclose(f) == EOF)
+			rc = -1;
+	}
+	strbuf_free(&path);
+	return rc;
+}
+
+/* In a child: grades student i, writes the report and a gradebook row, and exits. */
+static void
+class_child(const struct options *o, struct kit *k, const struct class_run *cr, size_t i)
+{
+	char sub[PATH_MAX * 2];
+	const char *problem;
+	struct report rep;
+	int score, max, rc;
+
+	snprintf(sub, sizeof(sub), "%s/%s", o->class_dir, cr->names[i]);
+	if ((problem = entry_problem(sub)) != NULL) {
+		warnx("%s: %s", sub, problem);
+		report_start(o, k, sub, &rep);
+		ungraded(&rep, problem);
+	} else {
+		grade_one(o, k, sub, &rep);
+	}
+	rc = class_write(o, cr, i, &rep);
+	report_score(&rep, &score, &max);
+	fprintf(stderr, "[%zu/%zu] %s: %d/%d (%.1f s)\n", i + 1, cr->n, cr->names[i], score, max,
+	    (double)rep.duration_ms / 1000);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+/*
+ * After student i's child ended with status: if it left no row (it died),
+ * writes its report and row here, saying so.
+ */
+static void
+class_reaped(const struct options *o, struct kit *k, const struct class_run *cr, size_t i,
+    int status)
+{
+	char sub[PATH_MAX * 2], path[PATH_MAX + 64], why[160];
+	struct report rep;
+
+	snprintf(path, sizeof(path), "%s/%zu", cr->rows, i);
+	if (access(path, F_OK) == 0)
+		return;
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "the grader's worker for this student died (status: "
+		    "killed by signal %d, %s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(why, sizeof(why), "the grader's worker for this student died (status: "
+		    "exit status %d)", WEXITSTATUS(status));
+	snprintf(sub, sizeof(sub), "%s/%s", o->class_dir, cr->names[i]);
+	warnx("%s: %s", sub, why);
+	report_start(o, k, sub, &rep);
+	ungraded(&rep, why);
+	class_write(o, cr, i, &rep);
+	free_report(&rep);
+}
+
+/* Copies file at path to f.  Returns 0, or -1 if it cannot be read or is empty. */
+static int
+copy_into(const char *path, FILE *f)
+{
+	char buf[8192];
+	size_t n, total = 0;
+	FILE *in = fopen(path, "re");
+
+	if (in == NULL)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		fwrite(buf, 1, n, f);
+		total += n;
+	}
+	fclose(in);
+	return total > 0 ? 0 : -1;
+}
+
+/* Writes the gradebook from the rows the children left, and removes them. */
+static void
+write_gradebook(const struct options *o, struct kit *k, const struct class_run *cr)
+{
+	char path[PATH_MAX * 2];
+	FILE *csv;
 
 	if (o->csv)
 		snprintf(path, sizeof(path), "%s", o->csv);
 	else
-		snprintf(path, sizeof(path), "%s/gradebook.csv", outdir);
+		snprintf(path, sizeof(path), "%s/gradebook.csv", cr->outdir);
 	if ((csv = fopen(path, "w")) == NULL)
 		err(1, "%s", path);
 	report_csv_header(k->lab, csv);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/.row-%s", outdir, names[i]);
-		if ((row = fopen(path, "r")) != NULL && fgets(line, sizeof(line), row) != NULL)
-			fputs(line, csv);
-		else
-			fprintf(csv, "\"%s\",error%*s\n", names[i], 0, "");
-		if (row != NULL)
-			fclose(row);
+	for (size_t i = 0; i < cr->n; i++) {
+		snprintf(path, sizeof(path), "%s/%zu", cr->rows, i);
+		if (copy_into(path, csv) == -1) {
+			struct report rep;
+
+			report_start(o, k, cr->names[i], &rep);
+			ungraded(&rep, "the grader wrote no row for this student (see its messages)");
+			report_csv_row(&rep, cr->names[i], csv);
+			free_report(&rep);
+		}
 		unlink(path);
 	}
 	if (fclose(csv) == EOF)
 		err(1, "writing the gradebook");
+	if (rmdir(cr->rows) == -1)
+		warn("%s", cr->rows);
+}
+
+/* The directory path is in (cut at its last '/'), into buf. */
+static void
+parent_dir(const char *path, char *buf, size_t cap)
+{
+	char *slash;
+
+	snprintf(buf, cap, "%s", path);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		snprintf(buf, cap, ".");
+	else if (slash == buf)
+		buf[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+/*
+ * Makes the output and rows directories, notes what the class must not list
+ * and what the programs must not see (k->hide).  Exits if one is missing.
+ */
+static void
+class_setup(const struct options *o, struct kit *k, struct class_run *cr)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX];
+
+	if (!is_dir(o->class_dir))
+		errx(1, "--class %s: not a directory", o->class_dir);
+	if (mkdir(cr->outdir, 0755) == -1 && errno != EEXIST)
+		err(1, "%s", cr->outdir);
+	if (stat(cr->outdir, &cr->out_st) == -1 || !S_ISDIR(cr->out_st.st_mode))
+		errx(1, "-o %s: not a directory", cr->outdir);
+	hide_add(k->hide, 3, o->class_dir);
+	hide_add(k->hide, 3, cr->outdir);
+	if (o->csv != NULL) {
+		parent_dir(o->csv, dir, sizeof(dir));
+		if (!is_dir(dir))
+			errx(1, "--csv %s: there is no directory %s", o->csv, dir);
+		cr->csv_exists = stat(o->csv, &cr->csv_st) == 0;
+		hide_add(k->hide, 3, dir);
+	}
+	snprintf(cr->rows, sizeof(cr->rows), "%s/.rows-XXXXXX", cr->outdir);
+	if (mkdtemp(cr->rows) == NULL)
+		err(1, "%s", cr->rows);
+	snprintf(cr->scratch, sizeof(cr->scratch), "%s/socklab-class.XXXXXX",
+	    tmp && *tmp && strlen(tmp) < 150 ? tmp : "/tmp");
+	/* Others may pass through to the students' directories (runner_prepare), not list. */
+	if (mkdtemp(cr->scratch) == NULL || chmod(cr->scratch, 0711) == -1 ||
+	    setenv("TMPDIR", cr->scratch, 1) == -1)
+		err(1, "a temporary directory in %s", tmp && *tmp ? tmp : "/tmp");
+}
+
+/*
+ * Starts the children of a class, --jobs at a time, and reaps them (and any
+ * orphans of theirs reparented to us).  Processes a dead child left behind
+ * are killed; its student gets a row that says it died.
+ */
+static void
+class_loop(const struct options *o, struct kit *k, const struct class_run *cr)
+{
+	pid_t *kids = calloc((size_t)o->jobs, sizeof(*kids));
+	size_t *idx = calloc((size_t)o->jobs, sizeof(*idx)), next = 0, running = 0;
+	struct isolate_spare spare = { .pids = kids, .n = (size_t)o->jobs };
+
+	if (kids == NULL || idx == NULL)
+		err(1, "calloc");
+	while (next < cr->n || running > 0) {
+		pid_t pid;
+		int status;
+
+		for (int slot = 0; slot < o->jobs && next < cr->n; slot++) {
+			if (kids[slot] != 0)
+				continue;
+			fflush(stderr);
+			if ((pid = fork()) == -1)
+				err(1, "fork");
+			if (pid == 0)
+				class_child(o, k, cr, next);
+			kids[slot] = pid;
+			idx[slot] = next++;
+			running++;
+		}
+		if ((pid = waitpid(-1, &status, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int slot = 0; slot < o->jobs; slot++) {
+			if (kids[slot] != pid)
+				continue;
+			kids[slot] = 0;
+			running--;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				isolate_kill_children(&spare);
+			class_reaped(o, k, cr, idx[slot], status);
+		}
+	}
+	isolate_kill_children(NULL);
+	free(kids);
+	free(idx);
 }
 
 static int
 grade_class(const struct options *o, struct kit *k)
 {
-	const char *outdir = o->out ? o->out : "grades";
-	size_t n, next = 0, running = 0;
-	char **names = submissions(o->class_dir, &n);
-	pid_t *kids = calloc((size_t)o->jobs, sizeof(*kids));
+	struct class_run cr = { .outdir = o->out ? o->out : "grades" };
 
-	if (mkdir(outdir, 0755) == -1 && errno != EEXIST)
-		err(1, "%s", outdir);
-	fprintf(stderr, "grading %zu submissions in %s, %d at a time, seed %llu\n", n, o->class_dir,
-	    o->jobs, (unsigned long long)(o->seed_set ? o->seed : k->lab->seed));
-	fflush(stderr);
-	while (next < n || running > 0) {
-		pid_t pid;
-
-		for (int slot = 0; slot < o->jobs && next < n; slot++) {
-			if (kids[slot] != 0)
-				continue;
-			if ((pid = fork()) == -1)
-				err(1, "fork");
-			if (pid == 0)
-				class_child(o, k, outdir, names[next], next, n);
-			kids[slot] = pid;
-			next++;
-			running++;
-		}
-		/* Orphans reparented to us are reaped here too; only our children count. */
-		if ((pid = wait(NULL)) == -1 && errno != EINTR)
-			break;
-		for (int slot = 0; slot < o->jobs; slot++)
-			if (pid > 0 && kids[slot] == pid) {
-				kids[slot] = 0;
-				running--;
-			}
-	}
-	free(kids);
-	write_gradebook(o, k, outdir, names, n);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	class_setup(o, k, &cr);
+	submissions(o->class_dir, &cr);
+	fprintf(stderr, "grading %zu submissions in %s, %d at a time, seed %llu\n", cr.n,
+	    o->class_dir, o->jobs, (unsigned long long)(o->seed_set ? o->seed : k->lab->seed));
+	class_loop(o, k, &cr);
+	if (tree_remove(cr.scratch) == -1)
+		warn("removing %s", cr.scratch);
+	write_gradebook(o, k, &cr);
+	for (size_t i = 0; i < cr.n; i++)
+		free(cr.names[i]);
+	free(cr.names);
 	return 0;
+}
+
+/*
+ * Grading a class needs root: each student's programs must run as a user of
+ * their own, in a private view of the files, or one student's build could
+ * read the others' paths from /proc, change their sources or the gradebook,
+ * and kill(-1) the run.  One submission may be graded as anyone, warned.
+ */
+static void
+check_user(const struct options *o, const char *argv0)
+{
+	if (geteuid() == 0 || o->list)
+		return;
+	if (o->class_dir != NULL)
+		errx(2, "--class needs root: each student's programs must run as a user of their "
+		    "own in a private view of the files, which only root can set up; run as you, one "
+		    "student's programs could read or change the others' submissions, the reports and "
+		    "the gradebook, or stop the whole run.  Run it as root (sudo %s %s --class %s ...), "
+		    "or grade one student at a time with --submission DIR", argv0, o->lab, o->class_dir);
+	warnx("warning: not running as root: the submission's programs run as your own user, "
+	    "with everything you may read, change or kill");
 }
 
 static void
@@ -739,6 +1044,8 @@ free_kit(struct kit *k)
 	for (size_t i = 0; k->ref_dirs && k->ref_dirs[i]; i++)
 		free(k->ref_dirs[i]);
 	free(k->ref_dirs);
+	for (size_t i = 0; k->hide[i] != NULL; i++)
+		free(k->hide[i]);
 	labconf_free(k->lab);
 	given_free(&k->given);
 }
@@ -751,6 +1058,7 @@ main(int argc, char *argv[])
 	int rc = 0;
 
 	parse(argc, argv, &o);
+	check_user(&o, argv[0]);
 	memset(&k, 0, sizeof(k));
 	k.grade_cmd = argv[0];
 	load_kit(&o, argv[0], &k);

@@ -19,13 +19,39 @@ report_score(const struct report *rep, int *score, int *max)
 	}
 }
 
+/* Appends s as one word of a POSIX sh command line: as it is if no character
+ * of it is special to sh, else in single quotes (each ' written '\''). */
+static void
+shell_word(struct strbuf *sb, const char *s)
+{
+	static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_@%+:,./-";
+
+	if (*s != '\0' && s[strspn(s, plain)] == '\0') {
+		strbuf_puts(sb, s);
+		return;
+	}
+	strbuf_putc(sb, '\'');
+	for (; *s != '\0'; s++)
+		if (*s == '\'')
+			strbuf_puts(sb, "'\\''");
+		else
+			strbuf_putc(sb, *s);
+	strbuf_putc(sb, '\'');
+}
+
 void
 report_replay(const struct report *rep, const struct labconf_test *t, struct strbuf *sb)
 {
-	strbuf_printf(sb, "%s %s", rep->grade_cmd, rep->lab_name);
-	if (strcmp(rep->submission, ".") != 0)
-		strbuf_printf(sb, " --submission %s", rep->submission);
-	strbuf_printf(sb, " --only %s", t->name);
+	shell_word(sb, rep->grade_cmd);
+	strbuf_putc(sb, ' ');
+	shell_word(sb, rep->lab_name);
+	if (strcmp(rep->submission, ".") != 0) {
+		strbuf_puts(sb, " --submission ");
+		shell_word(sb, rep->submission);
+	}
+	strbuf_puts(sb, " --only ");
+	shell_word(sb, t->name);
 	if (rep->seed != rep->lab->seed)
 		strbuf_printf(sb, " --seed %llu", (unsigned long long)rep->seed);
 	strbuf_puts(sb, " -v");
@@ -96,11 +122,11 @@ report_text(const struct report *rep, FILE *f)
 	if (rep->notes.len > 0)
 		field(&sb, "", "note: ", strbuf_str(&rep->notes));
 	strbuf_putc(&sb, '\n');
-	strbuf_printf(&sb, "[%s] build (%.1f s)\n", rep->build.status == RESULT_PASS ? "PASS" : "FAIL",
+	strbuf_printf(&sb, "[%s] build (%.1f s)\n", tag(rep->build.status),
 	    (double)rep->build.duration_ms / 1000);
 	if (rep->build.message.len > 0)
 		field(&sb, "    ", "", strbuf_str(&rep->build.message));
-	if (rep->build.status != RESULT_PASS || rep->verbose)
+	if ((rep->build.status != RESULT_PASS && rep->build.got.len > 0) || rep->verbose)
 		field(&sb, "    ", "output: ", strbuf_str(&rep->build.got));
 	for (size_t i = 0; i < rep->lab->ntests; i++) {
 		const struct labconf_test *t = &rep->lab->tests[i];
@@ -121,13 +147,40 @@ report_text(const struct report *rep, FILE *f)
 	strbuf_free(&sb);
 }
 
+/* The length of the UTF-8 character at p, of at most avail bytes (2 to 4), or 0 if none is. */
+static size_t
+utf8_len(const unsigned char *p, size_t avail)
+{
+	size_t n = p[0] > 0xf4 ? 0 : p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+
+	/* No overlong forms, surrogates, or code points past U+10FFFF. */
+	if (n == 0 || n > avail || (p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * Writes key and the n bytes at s as a JSON string: UTF-8 characters as they
+ * are, any other byte as the character of that number (\u00XX), so text in
+ * any language reads right and binary output still shows every byte.
+ */
 static void
 json_str(FILE *f, const char *key, const char *s, size_t n, int comma)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	strbuf_put_json(&sb, s, n);
+	for (size_t i = 0, len; i < n; i += len) {
+		if ((len = utf8_len(p + i, n - i)) > 0)
+			strbuf_append(&sb, p + i, len);
+		else
+			strbuf_put_json(&sb, p + i, len = 1);
+	}
 	fprintf(f, "\"%s\": \"%s\"%s", key, strbuf_str(&sb), comma ? ", " : "");
 	strbuf_free(&sb);
 }
@@ -287,10 +340,23 @@ report_autolab(const struct report *rep, FILE *f)
 	fputs("}}\n", f);
 }
 
+/* Writes s as one CSV field (RFC 4180): in double quotes, each " doubled. */
+static void
+csv_field(const char *s, FILE *f)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 void
 report_csv_header(const struct labconf *lab, FILE *f)
 {
-	fputs("submission,build", f);
+	fputs("submission,build,reason", f);
 	for (size_t i = 0; i < lab->ntests; i++)
 		fprintf(f, ",%s", lab->tests[i].name);
 	fputs(",total,max\n", f);
@@ -299,20 +365,45 @@ report_csv_header(const struct labconf *lab, FILE *f)
 void
 report_csv_row(const struct report *rep, const char *name, FILE *f)
 {
+	static const char *const build[] = { "ok", "failed", "failed", "error" };
 	int score, max;
 
 	report_score(rep, &score, &max);
-	fputc('"', f);
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
-	}
-	fprintf(f, "\",%s", rep->build.status == RESULT_PASS ? "ok" : "failed");
+	csv_field(name, f);
+	fprintf(f, ",%s,", build[rep->build.status <= RESULT_ERROR ? rep->build.status : 1]);
+	if (rep->build.status == RESULT_ERROR)
+		csv_field(strbuf_str(&rep->build.message), f);
 	for (size_t i = 0; i < rep->lab->ntests; i++)
 		if (rep->ran[i])
 			fprintf(f, ",%d", rep->results[i].points);
 		else
 			fputs(",", f);
 	fprintf(f, ",%d,%d\n", score, max);
+}
+
+void
+report_file_name(const char *name, const char *ext, struct strbuf *out)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	uint64_t h = 14695981039346656037u;	/* FNV-1a of the whole name */
+	size_t start = out->len;
+
+	for (const unsigned char *q = p; *q != '\0'; q++)
+		h = (h ^ *q) * 1099511628211u;
+	for (size_t i = 0; p[i] != '\0' && out->len - start < 200; i++) {
+		size_t n = utf8_len(p + i, strlen(name) - i);
+
+		if (n > 0) {
+			strbuf_append(out, p + i, n);
+			i += n - 1;
+		} else if (p[i] < 0x20 || p[i] >= 0x7f || strchr("%/\\", p[i]) != NULL ||
+		    (i == 0 && (p[i] == '.' || p[i] == '-'))) {
+			strbuf_printf(out, "%%%02X", p[i]);
+		} else {
+			strbuf_putc(out, (char)p[i]);
+		}
+	}
+	if (out->len - start >= 200)
+		strbuf_printf(out, "~%016llx", (unsigned long long)h);
+	strbuf_printf(out, ".%s", ext);
 }

@@ -45,9 +45,22 @@ void report_gradescope(const struct report *rep, FILE *f);
 void report_tap(const struct report *rep, FILE *f);
 void report_autolab(const struct report *rep, FILE *f);
 
-/* The gradebook: a header, then one row per submission. */
+/*
+ * The gradebook: a header, then one row per submission (RFC 4180 quoting for
+ * the name and the reason).  Columns: submission, build (ok, failed, or error
+ * when it could not be built or graded at all), reason (the build's message
+ * when it is an error, else empty), the points of each test, total, max.
+ */
 void report_csv_header(const struct labconf *lab, FILE *f);
 void report_csv_row(const struct report *rep, const char *name, FILE *f);
+
+/*
+ * Appends to out a file name for a report on the submission called name,
+ * ending in "." ext: bytes that are not printable ASCII or UTF-8, '%', '/',
+ * '\', and a leading '.' or '-' written %XX; past 200 bytes cut, with a hash of
+ * the whole name.  Different names get different file names.
+ */
+void report_file_name(const char *name, const char *ext, struct strbuf *out);
 
 /* Writes the replay command for test t into sb. */
 void report_replay(const struct report *rep, const struct labconf_test *t, struct strbuf *sb);

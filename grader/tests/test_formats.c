@@ -131,3 +131,94 @@ Test(formats, the_command_line_says_what_is_wrong, .timeout = 120)
 		proc_kill(&p);
 	}
 }
+
+#include <unistd.h>
+
+/* The whole text file at path (malloc), "" if it cannot be read. */
+static char *
+read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, OUT_CAP);
+
+	cr_assert_not_null(buf);
+	if (f != NULL) {
+		fread(buf, 1, OUT_CAP - 1, f);
+		fclose(f);
+	}
+	return buf;
+}
+
+/*
+ * The replay command of a submission whose path has spaces, quotes and
+ * non-ASCII letters is one sh command line: it parses, and it runs that test.
+ */
+Test(formats, replay_commands_are_quoted_for_sh, .timeout = 600)
+{
+	static const char *const names[] = { "Zoë Müller (late)", "it's \"$HOME\" & `id`" };
+	char *out = malloc(OUT_CAP);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *sub = submission(names[i]), json[800];
+		char *args[] = { "01", "--submission", sub, "--only", "client_usage", "--format",
+			"json", "-o", json, NULL };
+
+		snprintf(json, sizeof(json), "%s/report.json", scratch);
+		cr_assert_eq(grade(args, out), 0);
+		cr_expect_eq(harness_sh("r=$(python3 -c 'import json,sys; "
+		    "print(json.load(open(sys.argv[1]))[\"tests\"][0][\"replay\"])' \"$1\") && "
+		    "sh -n -c \"$r\" && sh -c \"$r\" >\"$1.out\" 2>&1 && "
+		    "grep -q '^\\[PASS\\].*client_usage' \"$1.out\"", json), 0,
+		    "%s: the replay command does not run", names[i]);
+		done();
+	}
+	free(out);
+}
+
+/* What the refusal test runs: grade copied where anyone may run it, run as nobody. */
+static const char as_nobody[] =
+    "set -u; d=$1; cp \"$BIN\" \"$d/grade\" && chmod 755 \"$d\" \"$d/grade\" && mkdir \"$d/class\" "
+    "|| exit 99\n"
+    "run() { if [ \"$(id -u)\" = 0 ]; then setpriv --reuid=65534 --regid=65534 --clear-groups "
+    "\"$@\"; else \"$@\"; fi; }\n"
+    "run \"$d/grade\" 01 --class \"$d/class\" -o \"$d/out\" 2>\"$d/class.err\"; echo $? >\"$d/class.rc\"\n"
+    "run \"$d/grade\" 01 --submission \"$d/class\" 2>\"$d/one.err\"; echo $? >\"$d/one.rc\"\n";
+
+/*
+ * Without root, --class is refused (exit 2) with why and what to run, and
+ * nothing is written; one submission is graded with a one-line warning.
+ */
+Test(formats, class_mode_without_root_is_refused_and_says_what_to_run, .timeout = 120)
+{
+	char *dir = harness_tempdir(), path[700], *text;
+
+	cr_assert_not_null(dir);
+	setenv("BIN", proc_bin("grade"), 1);
+	if (proc_bin("grade")[0] != '/') {
+		char cwd[512];
+
+		cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
+		snprintf(path, sizeof(path), "%s/%s", cwd, proc_bin("grade"));
+		setenv("BIN", path, 1);
+	}
+	cr_assert_eq(harness_sh(as_nobody, dir), 0);
+	snprintf(path, sizeof(path), "%s/class.rc", dir);
+	text = read_text(path);
+	cr_expect_str_eq(text, "2\n", "--class without root exits 2");
+	free(text);
+	snprintf(path, sizeof(path), "%s/class.err", dir);
+	text = read_text(path);
+	cr_expect(strstr(text, "--class needs root: each student's programs must run as a user of "
+	    "their own") != NULL && strstr(text, "Run it as root (sudo ") != NULL &&
+	    strstr(text, "--submission DIR") != NULL, "%s", text);
+	free(text);
+	snprintf(path, sizeof(path), "%s/out", dir);
+	cr_expect_neq(access(path, F_OK), 0, "the refused run wrote %s", path);
+	snprintf(path, sizeof(path), "%s/one.err", dir);
+	text = read_text(path);
+	cr_expect(strstr(text, "grade: warning: not running as root: the submission's programs run "
+	    "as your own user") == text && strstr(text, "--class needs root") == NULL, "%s", text);
+	free(text);
+	harness_rmtree(dir);
+	free(dir);
+}

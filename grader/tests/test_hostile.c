@@ -146,3 +146,138 @@ Test(determinism, copies_of_one_submission_get_the_same_score, .timeout = 600)
 	harness_rmtree(dir);
 	free(dir);
 }
+
+/* ---- class mode: every entry of the class gets a row and a report ---- */
+
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Checks a gradebook (python3's csv reader, RFC 4180) against an expected
+ * table (%s) of name<TAB>build<TAB>total<TAB>words of the reason<TAB>report
+ * (\n in a name written \\n), and that each name has its report, for
+ * the class in $1/class graded into $1/class/out and $1/class/book.csv.
+ */
+static const char check_book[] =
+    "python3 - \"$1/class/book.csv\" \"$1/class/out\" <<'PY'\n"
+    "import csv, os, sys\n"
+    "want = [l.split('\\t') for l in r'''%s'''.strip('\\n').split('\\n')]\n"
+    "rows = list(csv.reader(open(sys.argv[1], encoding='utf-8', newline='')))\n"
+    "head, rows = rows[0], {r[0]: r for r in rows[1:]}\n"
+    "assert head[:3] == ['submission', 'build', 'reason'], head\n"
+    "assert sorted(rows) == sorted(w[0].replace('\\\\n', '\\n') for w in want), sorted(rows)\n"
+    "for name, build, total, reason, report in want:\n"
+    "    r = rows[name.replace('\\\\n', '\\n')]\n"
+    "    assert r[1] == build and r[-2] == total and reason in r[2], (name, r)\n"
+    "    text = open(os.path.join(sys.argv[2], report), encoding='utf-8', errors='replace').read()\n"
+    "    assert reason in text and 'score: %%s/' %% total in text, (name, text)\n"
+    "left = sorted(set(os.listdir(sys.argv[2])) - {w[4] for w in want})\n"
+    "assert left == ['gradebook.csv'] or left == [], left\n"
+    "PY\n";
+
+Test(hostile, class_mode_gives_every_entry_a_row_and_a_report, .timeout = 600)
+{
+	char *dir = harness_tempdir(), class[600], out[700], csv[700], sub[700], script[4096];
+	char *args[] = { "tests/hostile-lab.conf", "--class", class, "--jobs", "2", "-o", out,
+		"--csv", csv, NULL };
+	char *text = malloc(OUT_CAP);
+
+	cr_assert_not_null(dir);
+	snprintf(class, sizeof(class), "%s/class", dir);
+	snprintf(out, sizeof(out), "%s/out", class);
+	snprintf(csv, sizeof(csv), "%s/book.csv", class);
+	snprintf(sub, sizeof(sub), "%s/Zoë Müller (late)", class);
+	cr_assert_eq(harness_mksub("../udp_uppercase", "udp_server udp_client", sub, NULL, NULL), 0);
+	cr_assert_eq(harness_sh("cd \"$1\" && cp -a 'Zoë Müller (late)' .dot && "
+	    "mkdir \"$(printf 'q\"uote\\nline')\" && echo hello >notes.txt && ln -s /etc etclink && "
+	    "echo an old gradebook >book.csv", class), 0);
+	cr_assert_eq(harness_grade(args, NULL, text, OUT_CAP, 500000), 0);
+	snprintf(script, sizeof(script), check_book,
+	    "Zoë Müller (late)\tok\t2\t\tZoë Müller (late).txt\n"
+	    ".dot\tok\t2\t\t%2Edot.txt\n"
+	    "q\"uote\\nline\tfailed\t0\t\tq\"uote%0Aline.txt\n"
+	    "etclink\terror\t0\tcould not be graded: it is a symbolic link: the grader does not "
+	    "follow links; put the files there instead\tetclink.txt\n"
+	    "notes.txt\terror\t0\tcould not be graded: \tnotes.txt.txt\n");
+	cr_expect_eq(harness_sh(script, dir), 0, "the gradebook or the reports are wrong");
+	free(text);
+	harness_rmtree(dir);
+	free(dir);
+}
+
+/* A child of pid (the first listed by Linux), or -1. */
+static pid_t
+child_of(pid_t pid)
+{
+	char path[100];
+	FILE *f;
+	long c = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &c) != 1)
+		c = -1;
+	fclose(f);
+	return c > 0 ? (pid_t)c : -1;
+}
+
+/* Waits (up to 30 s) for a child of pid that has a child itself; returns it, or -1. */
+static pid_t
+busy_child_of(pid_t pid)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (long end = proc_now_ms() + 30000; proc_now_ms() < end; nanosleep(&tick, NULL)) {
+		pid_t c = child_of(pid);
+
+		if (c != -1 && child_of(c) != -1)
+			return c;
+	}
+	return -1;
+}
+
+/*
+ * The grader's worker for a student is killed while that student's build
+ * runs: the class run still ends, with a row and a report that say so, and
+ * leaves no process and no file behind.
+ */
+Test(hostile, a_class_worker_that_dies_still_gets_a_row_and_a_report, .timeout = 300)
+{
+	char *dir = harness_tempdir(), class[600], out[700], tmp[700], path[800], *text;
+	char *args[] = { "tests/hostile-build.conf", "--class", class, "-o", out, NULL };
+	static const char said[] = "the grader's worker for this student died (status: killed by "
+	    "signal 9";
+	struct proc p;
+	pid_t worker;
+
+	cr_assert_not_null(dir);
+	snprintf(class, sizeof(class), "%s/class", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", dir);
+	cr_assert_eq(harness_sh("mkdir -p \"$1/class\" \"$1/tmp\" && chmod 755 \"$1\" \"$1/tmp\" && "
+	    "cp -a hostile/buildhang \"$1/class/hang\"", dir), 0);
+	cr_assert_eq(harness_grade_start(&p, args, tmp), 0);
+	cr_assert_eq(proc_wait_stderr(&p, "grading 1 submissions", 30000), 0, "%s", proc_stderr(&p));
+	cr_assert_neq(worker = busy_child_of(p.pid), -1, "no worker started");
+	cr_assert_eq(kill(worker, SIGKILL), 0);
+	text = malloc(OUT_CAP);
+	cr_expect_geq(proc_read_all(&p, text, OUT_CAP - 1, 60000), 0, "the class run did not end");
+	cr_expect_eq(proc_wait(&p, 5000), 0, "%s", proc_stderr(&p));
+	free(text);
+	snprintf(path, sizeof(path), "%s/gradebook.csv", out);
+	text = slurp(path);
+	cr_expect(strstr(text, "\n\"hang\",error,\"could not be graded: ") != NULL &&
+	    strstr(text, said) != NULL, "%s", text);
+	free(text);
+	snprintf(path, sizeof(path), "%s/hang.txt", out);
+	text = slurp(path);
+	cr_expect(strstr(text, said) != NULL && strstr(text, "score: 0/2") != NULL, "%s", text);
+	free(text);
+	cr_expect_eq(harness_left_under(tmp), 0, "processes were left behind");
+	cr_expect_eq(harness_sh("[ -z \"$(ls -A \"$1/tmp\")\" ]", dir), 0, "files left in TMPDIR");
+	proc_kill(&p);
+	harness_rmtree(dir);
+	free(dir);
+}
