@@ -13,8 +13,9 @@
  * every entry of the class directory gets both, the ones it cannot grade
  * (a link, an archive that will not unpack, a worker that died) with the
  * reason and 0 points.  Class mode needs root (check_user()).
- * Exit status: 0 when it graded, whatever the score; 1 when it could not; 2
- * for bad usage (and --class without root).
+ * Exit status: 0 when it graded, whatever the score (with --strict, 3 below
+ * full marks: what `make check` uses); 1 when it could not; 2 for bad usage
+ * (and --class without root).
  *
  * _DEFAULT_SOURCE: realpath(3) is XSI, not in plain POSIX.1-2008 base.
  */
@@ -46,7 +47,7 @@ enum format { FMT_TEXT, FMT_JSON, FMT_GRADESCOPE, FMT_TAP, FMT_AUTOLAB };
 struct options {
 	const char *lab, *submission, *out, *only, *kit, *class_dir, *csv, *refs;
 	enum format format;
-	int visible_only, verbose, list, jobs, seed_set, parallel;
+	int visible_only, verbose, list, jobs, seed_set, parallel, strict;
 	uint64_t seed;
 };
 
@@ -100,10 +101,11 @@ usage(FILE *f)
 	    "  --csv FILE       the class gradebook (default OUTDIR/gradebook.csv)\n"
 	    "  --parallel N     run up to N tests of a submission at once (default: the\n"
 	    "                   lab's `parallel`, 4 unless it says otherwise)\n"
+	    "  --strict         exit 3 when the score is below full marks (make check)\n"
 	    "  --list           list the lab's tests and exit\n"
 	    "  --scenarios      list every scenario and its lab.conf parameters, and exit\n"
-	    "Exit status: 0 when it graded (whatever the score), 1 when it could not, 2 for\n"
-	    "bad usage.\n", f);
+	    "Exit status: 0 when it graded (whatever the score; with --strict, 3 below full\n"
+	    "marks), 1 when it could not, 2 for bad usage.\n", f);
 }
 
 static long
@@ -193,6 +195,8 @@ parse(int argc, char *argv[], struct options *o)
 			o->verbose = 1;
 		} else if (strcmp(argv[i], "--list") == 0) {
 			o->list = 1;
+		} else if (strcmp(argv[i], "--strict") == 0) {
+			o->strict = 1;
 		} else if (strcmp(argv[i], "--scenarios") == 0) {
 			list_scenarios();
 			exit(0);
@@ -654,16 +658,18 @@ grade_single(const struct options *o, struct kit *k)
 {
 	struct report rep;
 	FILE *f = stdout;
+	int score, max;
 
 	if (grade_one(o, k, o->submission, &rep) == -1)
 		return 1;
+	report_score(&rep, &score, &max);
 	if (o->out != NULL && (f = fopen(o->out, "w")) == NULL)
 		err(1, "%s", o->out);
 	write_report(&rep, o->format, f);
 	if (fflush(f) == EOF || (f != stdout && fclose(f) == EOF))
 		err(1, "writing the report");
 	free_report(&rep);
-	return 0;
+	return o->strict && score < max ? 3 : 0;
 }
 
 static int

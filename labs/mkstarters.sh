@@ -69,6 +69,7 @@ lab_makefile() {
 #
 #   make            build the programs: $progs
 #   make check      build, then run the grader's visible tests on this directory
+#                   (it fails below full marks, so a script can tell)
 #   make STRICT=1   treat warnings as errors, as the reference code does
 #   make clean
 #
@@ -121,14 +122,14 @@ check: all
 	@if [ -x .socklab/grader/grade ]; then \\
 	  p=\$\$(uname -sm); [ "\$\$p" = "\$\$(cat .socklab/platform)" ] || { \\
 	    echo "make check: this bundle's grader and reference programs are built for \$\$(cat .socklab/platform), this machine is \$\$p: run make check on such a machine" >&2; exit 2; }; \\
-	  exec .socklab/grader/grade \$(LAB) --kit .socklab --submission . --tests visible; \\
+	  exec .socklab/grader/grade \$(LAB) --kit .socklab --submission . --tests visible --strict; \\
 	fi; \\
 	if [ ! -f '\$(KIT)/grader/Makefile' ]; then \\
 	  echo "make check: no socklab kit at \$(KIT): run make check KIT=/path/to/socklab" >&2; exit 2; fi; \\
 	for d in grader \$(REFS); do \\
 	  MAKEFLAGS= \$(MAKE) -s -C '\$(KIT)'/\$\$d >/dev/null || { echo "make check: could not build \$(KIT)/\$\$d" >&2; exit 2; }; \\
 	done; \\
-	exec '\$(GRADER)' \$(LAB) --kit '\$(KIT)' --submission . --tests visible
+	exec '\$(GRADER)' \$(LAB) --kit '\$(KIT)' --submission . --tests visible --strict
 
 clean:
 	rm -rf build \$(PROGS)

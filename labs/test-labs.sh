@@ -91,6 +91,8 @@ for lab in "${labs[@]}"; do
 		echo "$out" | tail -n 20
 	elif [[ ${score%/*} == "${score#*/}" ]]; then
 		fail "$lab: the pristine starter gets full marks ($score): its tests cannot fail"
+	elif ((rc != 2)); then
+		fail "$lab: make check below full marks exits $rc (make's 2 expected: a script must tell)"
 	elif ! grep -q '^\[FAIL\]' <<<"$out" || ! grep -q 'hint: ' <<<"$out"; then
 		fail "$lab: make check on the starter shows no failed test with a hint"
 	else

@@ -222,3 +222,18 @@ Test(formats, class_mode_without_root_is_refused_and_says_what_to_run, .timeout 
 	harness_rmtree(dir);
 	free(dir);
 }
+
+Test(formats, strict_fails_below_full_marks_only, .timeout = 600)
+{
+	char *sub = submission("strict"), *out = malloc(OUT_CAP);
+	char *args[] = { "01", "--submission", sub, "--only", "client_uses_reference_server",
+		"--strict", NULL };
+
+	cr_expect_eq(grade(args, out), 0, "full marks with --strict: %s", out);
+	cr_assert_eq(harness_sh("echo 'this is not C' >> \"$1/udp_client.c\"", sub), 0);
+	cr_expect_eq(grade(args, out), 3, "below full marks with --strict: %s", out);
+	args[5] = NULL;
+	cr_expect_eq(grade(args, out), 0, "below full marks without --strict: %s", out);
+	free(out);
+	done();
+}

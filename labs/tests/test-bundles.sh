@@ -9,9 +9,9 @@
 #   - leakcheck.sh finds no SOLUTION block of this lab or a later one, and no
 #     hidden test's name;
 #   - `make STRICT=1` builds the starter with no warning;
-#   - `make check` ends in time, scores less than full marks, with hints;
+#   - `make check` ends in time, scores less than full marks, with hints, and fails;
 #   - with the reference code put back in the student's files (mkstarters.sh
-#     --solved), `make check` gives full marks;
+#     --solved), `make check` gives full marks and succeeds;
 #   - on a machine of another kind, `make check` refuses in one line.
 # And the leak check itself: it must catch a later lab's answer slipped into a
 # bundle, re-indented, and a hidden test's name.
@@ -74,6 +74,7 @@ for lab in "${labs[@]}"; do
 	if ((rc == 124 || rc == 137)); then fail "$lab: make check on the starter still running after $CHECK_SECONDS s"
 	elif [[ -z $score ]]; then fail "$lab: make check on the starter printed no score (exit $rc)"; echo "$out" | tail -n 20
 	elif [[ ${score%/*} == "${score#*/}" ]]; then fail "$lab: the starter gets full marks ($score)"
+	elif ((rc != 2)); then fail "$lab: make check below full marks exits $rc (make's 2 expected: a script must tell)"
 	elif ! grep -q '^\[FAIL\]' <<<"$out" || ! grep -q 'hint: ' <<<"$out"; then
 		fail "$lab: make check on the starter shows no failed test with a hint"
 	else ok "$lab: make check on the starter: $score in $took s, with hints"; fi
@@ -85,11 +86,11 @@ for lab in "${labs[@]}"; do
 	done < <(bash labs/mkstarters.sh --list "$lab")
 	start=$(date +%s)
 	out=$(student "$b" timeout -k 5 "$CHECK_SECONDS" make -s check 2>&1)
-	took=$(($(date +%s) - start)) score=$(score_of "$out")
-	if [[ -n $score && ${score%/*} == "${score#*/}" && ${score#*/} != 0 ]]; then
+	rc=$? took=$(($(date +%s) - start)) score=$(score_of "$out")
+	if [[ -n $score && ${score%/*} == "${score#*/}" && ${score#*/} != 0 ]] && ((rc == 0)); then
 		ok "$lab: the reference code in the bundle: make check gives full marks ($score) in $took s"
 	else
-		fail "$lab: the reference code in the bundle scores ${score:-nothing} in make check"
+		fail "$lab: the reference code in the bundle scores ${score:-nothing} in make check (exit $rc)"
 		grep -E '^\[(FAIL|ERROR|SKIP)\]|^    ' <<<"$out" | head -n 20
 	fi
 
