@@ -28,14 +28,25 @@ all: $(DIRS)
 $(DIRS):
 	$(MAKE) -C $@
 
-# Tools the tests need; `make test` stops with one line when one is missing.
+# Tools the tests need.  When one is missing and this user may install
+# (root, or sudo without a password, on Debian), `make test` installs them
+# with .ci/setup --test; otherwise it stops with one line saying what to run.
+TEST_TOOLS_CHECK = missing=; \
+	for t in cc make pkg-config socat nc python3 zip unzip bzip2 xz; do \
+	  command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	pkg-config --exists criterion 2>/dev/null || missing="$$missing libcriterion-dev"
 check-tools:
-	@missing=; \
-	for t in cc make pkg-config; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
-	pkg-config --exists criterion 2>/dev/null || missing="$$missing libcriterion-dev"; \
-	for t in socat nc; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	@$(TEST_TOOLS_CHECK); \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo=no; fi; \
+	  if [ "$$sudo" != no ]; then \
+	    echo "make test: missing$$missing: installing them (.ci/setup --test)"; \
+	    $$sudo bash .ci/setup --test >&2 || exit 1; \
+	    $(TEST_TOOLS_CHECK); \
+	  fi; \
+	fi; \
 	if [ -n "$$missing" ]; then \
-	  echo "missing:$$missing — run 'sudo bash .ci/setup' (or apt-get install build-essential pkg-config libcriterion-dev socat netcat-openbsd)" >&2; \
+	  echo "missing:$$missing — run 'sudo bash .ci/setup --test' (or apt-get install build-essential pkg-config libcriterion-dev socat netcat-openbsd python3 zip unzip bzip2 xz-utils)" >&2; \
 	  exit 1; \
 	fi
 
