@@ -1,5 +1,5 @@
 /*
- * isolate.c — see isolate.h.  Linux: unshare(2), prctl(2), /proc.
+ * isolate.c — see isolate.h.  Linux: unshare(2), mount(2), prctl(2), /proc.
  * _GNU_SOURCE: unshare, CLONE_NEW*, setresuid and struct ifreq are not POSIX.
  */
 #define _GNU_SOURCE
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -103,6 +105,214 @@ isolate_private_net(void)
 	}
 	return loopback_up();
 #else
+	return -1;
+#endif
+}
+
+#ifdef __linux__
+/*
+ * Where a uid with no account could leave files for others (or for later):
+ * the world-writable directories of a usual Linux system.  Symbolic links
+ * (/var/lock -> /run/lock) and missing ones are skipped.
+ */
+static const char *const shared_dirs[] = {
+	"/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/run/shm", NULL
+};
+
+#define ISOLATE_TMPFS "mode=1777,size=64m,nr_inodes=16384"
+#define ISOLATE_HIDDEN "mode=0755,size=64k,nr_inodes=256"
+#define ISOLATE_MAX_MOUNTS 64
+
+enum cover { SHARED, HIDE_DIR, HIDE_FILE };
+
+/* The mounts made so far, to make read-only at the end or undo on failure. */
+struct mountlog {
+	const char *path[ISOLATE_MAX_MOUNTS];
+	enum cover hide[ISOLATE_MAX_MOUNTS];
+	size_t n;
+};
+
+static int
+logged(struct mountlog *m, const char *path, enum cover hide)
+{
+	if (m->n == ISOLATE_MAX_MOUNTS) {
+		umount2(path, MNT_DETACH);
+		errno = ENOSPC;
+		return -1;
+	}
+	m->path[m->n] = path;
+	m->hide[m->n++] = hide;
+	return 0;
+}
+
+static void
+undo(struct mountlog *m)
+{
+	while (m->n > 0)
+		umount2(m->path[--m->n], MNT_DETACH);
+}
+
+/* An empty tmpfs over each existing shared directory.  Returns 0, or -1. */
+static int
+cover_shared(struct mountlog *m)
+{
+	for (const char *const *d = shared_dirs; *d != NULL; d++) {
+		struct stat st;
+
+		if (lstat(*d, &st) == -1 || !S_ISDIR(st.st_mode))
+			continue;
+		if (mount("tmpfs", *d, "tmpfs", MS_NOSUID | MS_NODEV, ISOLATE_TMPFS) == -1 ||
+		    logged(m, *d, SHARED) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* True if path is dir or lies under it. */
+static int
+is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * Covers the hide paths that are (inside == 1) or are not (0) under keep,
+ * never keep itself: a directory by an empty tmpfs, anything else by
+ * /dev/null.  Both are made read-only later.  Returns 0, or -1.
+ */
+static int
+cover_hidden(struct mountlog *m, const char *const *hide, const char *keep, int inside)
+{
+	for (const char *const *h = hide; h != NULL && *h != NULL; h++) {
+		struct stat st;
+		int rc;
+
+		if ((*h)[0] != '/' || is_under(keep, *h) + is_under(*h, keep) == 2 ||
+		    is_under(*h, keep) != inside || stat(*h, &st) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			rc = mount("tmpfs", *h, "tmpfs", MS_NOSUID | MS_NODEV, ISOLATE_HIDDEN);
+		else
+			rc = mount("/dev/null", *h, NULL, MS_BIND, NULL);
+		if (rc == -1 || logged(m, *h, S_ISDIR(st.st_mode) ? HIDE_DIR : HIDE_FILE) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* mkdir -p for keep's path, as root, leaving it searchable.  Returns 0, or -1. */
+static int
+make_path(const char *keep)
+{
+	char p[4096];
+
+	if (snprintf(p, sizeof(p), "%s", keep) >= (int)sizeof(p))
+		return errno = ENAMETOOLONG, -1;
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0711) == -1 && errno != EEXIST)
+			return -1;
+		if ((*s = c) == '\0')
+			return 0;
+	}
+}
+
+/* True if path names the directory open as fd. */
+static int
+same_dir(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return stat(path, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino;
+}
+
+/* Puts keep (open as kfd) back at its path if a cover hid it.  Returns 0, or -1. */
+static int
+restore_keep(struct mountlog *m, const char *keep, int kfd)
+{
+	char src[64];
+
+	if (same_dir(keep, kfd))
+		return 0;
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", kfd);
+	if (make_path(keep) == -1 || mount(src, keep, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+	    logged(m, keep, SHARED) == -1)
+		return -1;
+	return same_dir(keep, kfd) ? 0 : -1;
+}
+
+/* The hidden covers become read-only (/dev/null stays a device).  Returns 0, or -1. */
+static int
+seal_hidden(struct mountlog *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+
+		if (m->hide[i] == HIDE_DIR)
+			flags |= MS_NOSUID | MS_NODEV;
+		if (m->hide[i] != SHARED && mount(NULL, m->path[i], NULL, flags, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A fresh /proc that hides other uids' processes; a fresh mqueue if mounted. */
+static int
+private_proc(struct mountlog *m)
+{
+	struct stat st;
+
+	if (lstat("/dev/mqueue", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0 &&
+	    logged(m, "/dev/mqueue", SHARED) == -1)
+		return -1;
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") == -1)
+		return -1;
+	return logged(m, "/proc", SHARED);
+}
+#endif
+
+int
+isolate_private_files(const char *keep, const char *const *hide)
+{
+#ifdef __linux__
+	struct mountlog m = { .n = 0 };
+	int kfd = -1, saved;
+
+	if (keep == NULL || keep[0] != '/' || geteuid() != 0)
+		return errno = EPERM, -1;
+	/* Private first: with shared propagation the covers would reach the host.
+	 * keep is opened in the new namespace: a bind takes no mount of another. */
+	if (unshare(CLONE_NEWNS | CLONE_NEWIPC) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+	    (kfd = open(keep, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		goto error;
+	if (cover_shared(&m) == -1 || cover_hidden(&m, hide, keep, 0) == -1 ||
+	    restore_keep(&m, keep, kfd) == -1 || cover_hidden(&m, hide, keep, 1) == -1 ||
+	    seal_hidden(&m) == -1 || private_proc(&m) == -1)
+		goto error;
+	close(kfd);
+	return 0;
+error:
+	saved = errno;
+	undo(&m);
+	if (kfd != -1)
+		close(kfd);
+	errno = saved;
+	return -1;
+#else
+	(void)keep;
+	(void)hide;
+	errno = ENOSYS;
 	return -1;
 #endif
 }

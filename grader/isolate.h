@@ -25,6 +25,22 @@ int isolate_subreaper(void);
 int isolate_private_net(void);
 
 /*
+ * Gives the caller (a step's worker) a private view of the files, for itself
+ * and everything it starts, in a new mount and IPC namespace: an empty
+ * tmpfs, bounded in size, over each world-writable directory (/tmp,
+ * /var/tmp, /dev/shm, /run/lock...), so whatever is left there dies with the
+ * namespace; an empty read-only tmpfs over each path of hide (NULL-ended,
+ * absolute; may be NULL; paths that do not exist are skipped; a file is
+ * covered by /dev/null); and /proc mounted again with hidepid=2, so that a
+ * program sees no process of another uid (the caller, root, still sees all).
+ * keep, an absolute directory (the work directory, often under /tmp), stays
+ * visible at its path even when a hidden or covered directory holds it.
+ * Returns 0, or -1 when the system does not allow it (not root, no mount
+ * namespaces): the view is then left as it was.
+ */
+int isolate_private_files(const char *keep, const char *const *hide);
+
+/*
  * The uid that processes of one test run as: a uid no account uses, unique
  * while `owner` (a live pid) lives, so that killing "every process of this
  * uid" can reach nothing else.  -1 when the grader is not root (the process
