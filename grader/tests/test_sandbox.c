@@ -345,7 +345,7 @@ probe_private_view(const char *d, const char *tmpname, FILE *out)
 	const char *hide[] = { hidden[0], hidden[1], hidden[2], NULL };
 	int uid = isolate_uid_for(getpid());
 	char *argv[] = { "/bin/sh", "-c", "cat /proc/1/cmdline >/dev/null 2>&1 && echo seen || "
-		"echo hidden; sleep 30", NULL };
+		"echo hidden; exec sleep 30", NULL };
 	struct sandbox_spec spec = { .argv = argv, .cwd = "/", .uid = uid };
 	struct sandbox_proc *sp;
 	struct strbuf line;
