@@ -119,9 +119,12 @@ static const char *const shared_dirs[] = {
 	"/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/run/shm", NULL
 };
 
-#define ISOLATE_TMPFS "mode=1777,size=64m,nr_inodes=16384"
+/* Memory, not disk, and not charged to the program's limits: kept small (a
+ * build's compiler writes in TMPDIR, the submission's directory). */
+#define ISOLATE_TMPFS "mode=1777,size=16m,nr_inodes=4096"
 #define ISOLATE_HIDDEN "mode=0755,size=64k,nr_inodes=256"
 #define ISOLATE_MAX_MOUNTS 64
+#define ISOLATE_MAX_KEEP 32
 
 enum cover { SHARED, HIDE_DIR, HIDE_FILE };
 
@@ -179,20 +182,31 @@ is_under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* True if path is one of keep (equal == 1), or lies under one (equal == 0). */
+static int
+kept(const char *path, const char *const *keep, int equal)
+{
+	for (const char *const *k = keep; *k != NULL; k++)
+		if (is_under(path, *k) && (!equal || is_under(*k, path)))
+			return 1;
+	return 0;
+}
+
 /*
- * Covers the hide paths that are (inside == 1) or are not (0) under keep,
- * never keep itself: a directory by an empty tmpfs, anything else by
- * /dev/null.  Both are made read-only later.  Returns 0, or -1.
+ * Covers the hide paths that are (inside == 1) or are not (0) under a keep
+ * directory, never a keep directory itself: a directory by an empty tmpfs,
+ * anything else by /dev/null.  Both are made read-only later.  Returns 0,
+ * or -1.
  */
 static int
-cover_hidden(struct mountlog *m, const char *const *hide, const char *keep, int inside)
+cover_hidden(struct mountlog *m, const char *const *hide, const char *const *keep, int inside)
 {
 	for (const char *const *h = hide; h != NULL && *h != NULL; h++) {
 		struct stat st;
 		int rc;
 
-		if ((*h)[0] != '/' || is_under(keep, *h) + is_under(*h, keep) == 2 ||
-		    is_under(*h, keep) != inside || stat(*h, &st) == -1)
+		if ((*h)[0] != '/' || kept(*h, keep, 1) || kept(*h, keep, 0) != inside ||
+		    stat(*h, &st) == -1)
 			continue;
 		if (S_ISDIR(st.st_mode))
 			rc = mount("tmpfs", *h, "tmpfs", MS_NOSUID | MS_NODEV, ISOLATE_HIDDEN);
@@ -235,19 +249,32 @@ same_dir(const char *path, int fd)
 	    a.st_ino == b.st_ino;
 }
 
-/* Puts keep (open as kfd) back at its path if a cover hid it.  Returns 0, or -1. */
+/* Puts each keep directory (open as kfd[i]) back at its path if a cover hid it.  0, or -1. */
 static int
-restore_keep(struct mountlog *m, const char *keep, int kfd)
+restore_keep(struct mountlog *m, const char *const *keep, const int *kfd)
 {
-	char src[64];
+	for (size_t i = 0; keep[i] != NULL; i++) {
+		char src[64];
 
-	if (same_dir(keep, kfd))
-		return 0;
-	snprintf(src, sizeof(src), "/proc/self/fd/%d", kfd);
-	if (make_path(keep) == -1 || mount(src, keep, NULL, MS_BIND | MS_REC, NULL) == -1 ||
-	    logged(m, keep, SHARED) == -1)
-		return -1;
-	return same_dir(keep, kfd) ? 0 : -1;
+		if (same_dir(keep[i], kfd[i]))
+			continue;
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", kfd[i]);
+		if (make_path(keep[i]) == -1 ||
+		    mount(src, keep[i], NULL, MS_BIND | MS_REC, NULL) == -1 ||
+		    logged(m, keep[i], SHARED) == -1 || !same_dir(keep[i], kfd[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* Opens each keep directory into kfd (-1 where not opened).  Returns 0, or -1. */
+static int
+open_keep(const char *const *keep, int *kfd)
+{
+	for (size_t i = 0; keep[i] != NULL; i++)
+		if ((kfd[i] = open(keep[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+			return -1;
+	return 0;
 }
 
 /* The hidden covers become read-only (/dev/null stays a device).  Returns 0, or -1. */
@@ -282,33 +309,37 @@ private_proc(struct mountlog *m)
 #endif
 
 int
-isolate_private_files(const char *keep, const char *const *hide)
+isolate_private_files(const char *const *keep, const char *const *hide)
 {
 #ifdef __linux__
 	struct mountlog m = { .n = 0 };
-	int kfd = -1, saved;
+	int kfd[ISOLATE_MAX_KEEP], rc = -1, saved;
+	size_t nk;
 
-	if (keep == NULL || keep[0] != '/' || geteuid() != 0)
+	for (nk = 0; keep != NULL && keep[nk] != NULL; nk++)
+		if (nk == ISOLATE_MAX_KEEP - 1 || keep[nk][0] != '/')
+			return errno = EINVAL, -1;
+	if (keep == NULL || geteuid() != 0)
 		return errno = EPERM, -1;
+	for (size_t i = 0; i < nk; i++)
+		kfd[i] = -1;
 	/* Private first: with shared propagation the covers would reach the host.
 	 * keep is opened in the new namespace: a bind takes no mount of another. */
 	if (unshare(CLONE_NEWNS | CLONE_NEWIPC) == -1 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
-	    (kfd = open(keep, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
-		goto error;
-	if (cover_shared(&m) == -1 || cover_hidden(&m, hide, keep, 0) == -1 ||
-	    restore_keep(&m, keep, kfd) == -1 || cover_hidden(&m, hide, keep, 1) == -1 ||
-	    seal_hidden(&m) == -1 || private_proc(&m) == -1)
-		goto error;
-	close(kfd);
-	return 0;
-error:
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	if (open_keep(keep, kfd) == 0 && cover_shared(&m) == 0 &&
+	    cover_hidden(&m, hide, keep, 0) == 0 && restore_keep(&m, keep, kfd) == 0 &&
+	    cover_hidden(&m, hide, keep, 1) == 0 && seal_hidden(&m) == 0 && private_proc(&m) == 0)
+		rc = 0;
 	saved = errno;
-	undo(&m);
-	if (kfd != -1)
-		close(kfd);
+	if (rc == -1)
+		undo(&m);
+	for (size_t i = 0; i < nk; i++)
+		if (kfd[i] != -1)
+			close(kfd[i]);
 	errno = saved;
-	return -1;
+	return rc;
 #else
 	(void)keep;
 	(void)hide;

@@ -1,10 +1,10 @@
 /*
  * runner.c — see runner.h.  The worker's life: become subreaper, take a
  * private network and a private view of the files, make the step's scratch
- * directory, run the step, kill
- * and count what is left, write the result, exit.  The grader's side: read
- * the result with a deadline, then kill the worker's uid and any orphan the
- * subreaper collected, and check that nothing survived.
+ * directory, run the step, kill and count what is left, write the result,
+ * exit.  The grader's side: read the result with a deadline, then kill the
+ * worker's uid and any orphan the subreaper collected, and check that
+ * nothing survived.
  */
 #include "runner.h"
 
@@ -81,6 +81,32 @@ runner_finish(struct runner *r)
 	r->work[0] = '\0';
 }
 
+#define RUNNER_MAX_KEEP 31
+
+/*
+ * Where allowed: the worker's own /tmp and the like, no sight of r->hide or
+ * of other uids' processes; what the step needs (the work, reference and
+ * tools directories) stays where it is, even under /tmp.  Else the step runs
+ * in the shared view, its programs' TMPDIR their own scratch directory.
+ */
+static void
+private_files(const struct runner *r)
+{
+	const char *keep[RUNNER_MAX_KEEP + 1];
+	size_t n = 0;
+
+	keep[n++] = r->work;
+	if (r->tools_dir != NULL)
+		keep[n++] = r->tools_dir;
+	for (size_t i = 0; r->ref_dirs != NULL && r->ref_dirs[i] != NULL; i++)
+		if (n < RUNNER_MAX_KEEP)
+			keep[n++] = r->ref_dirs[i];
+		else
+			return;		/* more than the view can keep: the shared view */
+	keep[n] = NULL;
+	isolate_private_files(keep, r->hide);
+}
+
 typedef void (*step_fn)(struct runner *r, const void *arg, int uid, struct result *res);
 
 /* In the worker: runs the step, cleans up, writes the result to fd, exits. */
@@ -95,10 +121,7 @@ worker(struct runner *r, step_fn step, const void *arg, int fd)
 	signal(SIGPIPE, SIG_IGN);
 	isolate_subreaper();
 	r->private_net = isolate_private_net() == 0;
-	/* Where allowed: its own /tmp and the like, no sight of r->hide or of
-	 * other uids' processes.  Else the step runs in the shared view, its
-	 * programs' TMPDIR their own scratch directory. */
-	isolate_private_files(r->work, r->hide);
+	private_files(r);
 	result_init(&res);
 	strbuf_init(&out);
 	strbuf_init(&left);

@@ -696,18 +696,22 @@ exec_meaning(int e)
 	}
 }
 
+/* "on memory (RLIMIT_AS)": which limit could not be set. */
 static const char *
 limit_name(int resource)
 {
-	switch (resource) {
-	case RLIMIT_CPU: return "on CPU time (RLIMIT_CPU)";
-	case RLIMIT_AS: return "on memory (RLIMIT_AS)";
-	case RLIMIT_NOFILE: return "on open files (RLIMIT_NOFILE)";
-	case RLIMIT_FSIZE: return "on file size (RLIMIT_FSIZE)";
-	case RLIMIT_NPROC: return "on processes (RLIMIT_NPROC)";
-	case RLIMIT_CORE: return "on core dumps (RLIMIT_CORE)";
-	default: return "";
-	}
+	static const struct { int resource; const char *name; } names[] = {
+		{ RLIMIT_CPU, "on CPU time (RLIMIT_CPU)" }, { RLIMIT_AS, "on memory (RLIMIT_AS)" },
+		{ RLIMIT_NOFILE, "on open files (RLIMIT_NOFILE)" },
+		{ RLIMIT_FSIZE, "on file size (RLIMIT_FSIZE)" },
+		{ RLIMIT_NPROC, "on processes (RLIMIT_NPROC)" },
+		{ RLIMIT_CORE, "on core dumps (RLIMIT_CORE)" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].resource == resource)
+			return names[i].name;
+	return "";
 }
 
 void

@@ -339,10 +339,11 @@ write_file(const char *path, const char *text)
  * "label=..." line each, on out.
  */
 static void
-probe_private_view(const char *d, const char *tmpname, FILE *out)
+probe_private_view(const char *d, const char *tmpname, const char *tmpkeep, FILE *out)
 {
 	char keep[600], p[700], hidden[3][600];
 	const char *hide[] = { hidden[0], hidden[1], hidden[2], NULL };
+	const char *keeps[] = { keep, tmpkeep, NULL };
 	int uid = isolate_uid_for(getpid());
 	char *argv[] = { "/bin/sh", "-c", "cat /proc/1/cmdline >/dev/null 2>&1 && echo seen || "
 		"echo hidden; exec sleep 30", NULL };
@@ -355,7 +356,9 @@ probe_private_view(const char *d, const char *tmpname, FILE *out)
 	snprintf(hidden[0], sizeof(hidden[0]), "%s/class", d);
 	snprintf(hidden[1], sizeof(hidden[1]), "%s/out", d);
 	snprintf(hidden[2], sizeof(hidden[2]), "%s/single.txt", d);
-	fprintf(out, "rc=%d\n", isolate_private_files(keep, hide));
+	fprintf(out, "rc=%d\n", isolate_private_files(keeps, hide));
+	snprintf(p, sizeof(p), "%s/file", tmpkeep);
+	seen(out, "tmpkeep", p);
 	snprintf(p, sizeof(p), "%s/class/alice/secret", d);
 	seen(out, "classmate", p);
 	snprintf(p, sizeof(p), "%s/file", keep);
@@ -382,6 +385,7 @@ Test(isolate, a_private_view_hides_paths_keeps_the_work_directory_and_leaves_not
     .timeout = 60)
 {
 	char d[512], *abs = d, cwd[400], p[700], tmpname[] = "/tmp/socklab-visible.XXXXXX";
+	char tmpkeep[] = "/tmp/socklab-kept.XXXXXX";
 	char out[4096] = "";
 	int fds[2], status, tfd = mkstemp(tmpname);
 	pid_t pid;
@@ -391,6 +395,10 @@ Test(isolate, a_private_view_hides_paths_keeps_the_work_directory_and_leaves_not
 	isolate_subreaper();
 	cr_assert_neq(tfd, -1);
 	close(tfd);
+	/* Like a bundle's reference programs, unpacked under /tmp. */
+	cr_assert_not_null(mkdtemp(tmpkeep));
+	snprintf(p, sizeof(p), "%s/file", tmpkeep);
+	write_file(p, "refs");
 	/* Not under /tmp, which the view covers anyway: here the hide list is what hides. */
 	cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(d, sizeof(d), "%s/private-view.XXXXXX", cwd);
@@ -403,7 +411,7 @@ Test(isolate, a_private_view_hides_paths_keeps_the_work_directory_and_leaves_not
 		FILE *f = fdopen(fds[1], "w");
 
 		close(fds[0]);
-		probe_private_view(abs, tmpname, f);
+		probe_private_view(abs, tmpname, tmpkeep, f);
 		fclose(f);
 		_exit(0);
 	}
@@ -415,6 +423,7 @@ Test(isolate, a_private_view_hides_paths_keeps_the_work_directory_and_leaves_not
 	cr_expect(strstr(out, "rc=0\n") != NULL, "%s", out);
 	cr_expect(strstr(out, "classmate=ENOENT\n") != NULL, "%s", out);
 	cr_expect(strstr(out, "keep=[kept\n]\n") != NULL, "%s", out);
+	cr_expect(strstr(out, "tmpkeep=[refs]\n") != NULL, "%s", out);
 	cr_expect(strstr(out, "output=ENOENT\n") != NULL, "%s", out);
 	cr_expect(strstr(out, "single=[]\n") != NULL, "%s", out);
 	cr_expect(strstr(out, "mkdir=Read-only file system\n") != NULL, "%s", out);
@@ -429,11 +438,14 @@ Test(isolate, a_private_view_hides_paths_keeps_the_work_directory_and_leaves_not
 	snprintf(p, sizeof(p), "%s/class/alice/secret", abs);
 	cr_expect_eq(access(p, F_OK), 0, "the covers must not reach the grader's own view");
 	unlink(tmpname);
+	harness_rmtree(tmpkeep);
 	harness_rmtree(abs);
 }
 
 Test(isolate, no_private_view_for_a_relative_work_directory, .timeout = 10)
 {
-	cr_expect_eq(isolate_private_files("relative/work", NULL), -1);
+	const char *keep[] = { "relative/work", NULL };
+
+	cr_expect_eq(isolate_private_files(keep, NULL), -1);
 	cr_expect_eq(access("/proc/1/status", F_OK), 0);
 }
