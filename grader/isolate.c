@@ -1,5 +1,5 @@
 /*
- * isolate.c — see isolate.h.  Linux: unshare(2), prctl(2), /proc.
+ * isolate.c — see isolate.h.  Linux: unshare(2), mount(2), prctl(2), /proc.
  * _GNU_SOURCE: unshare, CLONE_NEW*, setresuid and struct ifreq are not POSIX.
  */
 #define _GNU_SOURCE
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -103,6 +105,245 @@ isolate_private_net(void)
 	}
 	return loopback_up();
 #else
+	return -1;
+#endif
+}
+
+#ifdef __linux__
+/*
+ * Where a uid with no account could leave files for others (or for later):
+ * the world-writable directories of a usual Linux system.  Symbolic links
+ * (/var/lock -> /run/lock) and missing ones are skipped.
+ */
+static const char *const shared_dirs[] = {
+	"/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock", "/run/shm", NULL
+};
+
+/* Memory, not disk, and not charged to the program's limits: kept small (a
+ * build's compiler writes in TMPDIR, the submission's directory). */
+#define ISOLATE_TMPFS "mode=1777,size=16m,nr_inodes=4096"
+#define ISOLATE_HIDDEN "mode=0755,size=64k,nr_inodes=256"
+#define ISOLATE_MAX_MOUNTS 64
+#define ISOLATE_MAX_KEEP 32
+
+enum cover { SHARED, HIDE_DIR, HIDE_FILE };
+
+/* The mounts made so far, to make read-only at the end or undo on failure. */
+struct mountlog {
+	const char *path[ISOLATE_MAX_MOUNTS];
+	enum cover hide[ISOLATE_MAX_MOUNTS];
+	size_t n;
+};
+
+static int
+logged(struct mountlog *m, const char *path, enum cover hide)
+{
+	if (m->n == ISOLATE_MAX_MOUNTS) {
+		umount2(path, MNT_DETACH);
+		errno = ENOSPC;
+		return -1;
+	}
+	m->path[m->n] = path;
+	m->hide[m->n++] = hide;
+	return 0;
+}
+
+static void
+undo(struct mountlog *m)
+{
+	while (m->n > 0)
+		umount2(m->path[--m->n], MNT_DETACH);
+}
+
+/* An empty tmpfs over each existing shared directory.  Returns 0, or -1. */
+static int
+cover_shared(struct mountlog *m)
+{
+	for (const char *const *d = shared_dirs; *d != NULL; d++) {
+		struct stat st;
+
+		if (lstat(*d, &st) == -1 || !S_ISDIR(st.st_mode))
+			continue;
+		if (mount("tmpfs", *d, "tmpfs", MS_NOSUID | MS_NODEV, ISOLATE_TMPFS) == -1 ||
+		    logged(m, *d, SHARED) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* True if path is dir or lies under it. */
+static int
+is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* True if path is one of keep (equal == 1), or lies under one (equal == 0). */
+static int
+kept(const char *path, const char *const *keep, int equal)
+{
+	for (const char *const *k = keep; *k != NULL; k++)
+		if (is_under(path, *k) && (!equal || is_under(*k, path)))
+			return 1;
+	return 0;
+}
+
+/*
+ * Covers the hide paths that are (inside == 1) or are not (0) under a keep
+ * directory, never a keep directory itself: a directory by an empty tmpfs,
+ * anything else by /dev/null.  Both are made read-only later.  Returns 0,
+ * or -1.
+ */
+static int
+cover_hidden(struct mountlog *m, const char *const *hide, const char *const *keep, int inside)
+{
+	for (const char *const *h = hide; h != NULL && *h != NULL; h++) {
+		struct stat st;
+		int rc;
+
+		if ((*h)[0] != '/' || kept(*h, keep, 1) || kept(*h, keep, 0) != inside ||
+		    stat(*h, &st) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			rc = mount("tmpfs", *h, "tmpfs", MS_NOSUID | MS_NODEV, ISOLATE_HIDDEN);
+		else
+			rc = mount("/dev/null", *h, NULL, MS_BIND, NULL);
+		if (rc == -1 || logged(m, *h, S_ISDIR(st.st_mode) ? HIDE_DIR : HIDE_FILE) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* mkdir -p for keep's path, as root, leaving it searchable.  Returns 0, or -1. */
+static int
+make_path(const char *keep)
+{
+	char p[4096];
+
+	if (snprintf(p, sizeof(p), "%s", keep) >= (int)sizeof(p))
+		return errno = ENAMETOOLONG, -1;
+	for (char *s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+
+		*s = '\0';
+		if (mkdir(p, 0711) == -1 && errno != EEXIST)
+			return -1;
+		if ((*s = c) == '\0')
+			return 0;
+	}
+}
+
+/* True if path names the directory open as fd. */
+static int
+same_dir(const char *path, int fd)
+{
+	struct stat a, b;
+
+	return stat(path, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino;
+}
+
+/* Puts each keep directory (open as kfd[i]) back at its path if a cover hid it.  0, or -1. */
+static int
+restore_keep(struct mountlog *m, const char *const *keep, const int *kfd)
+{
+	for (size_t i = 0; keep[i] != NULL; i++) {
+		char src[64];
+
+		if (same_dir(keep[i], kfd[i]))
+			continue;
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", kfd[i]);
+		if (make_path(keep[i]) == -1 ||
+		    mount(src, keep[i], NULL, MS_BIND | MS_REC, NULL) == -1 ||
+		    logged(m, keep[i], SHARED) == -1 || !same_dir(keep[i], kfd[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* Opens each keep directory into kfd (-1 where not opened).  Returns 0, or -1. */
+static int
+open_keep(const char *const *keep, int *kfd)
+{
+	for (size_t i = 0; keep[i] != NULL; i++)
+		if ((kfd[i] = open(keep[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+			return -1;
+	return 0;
+}
+
+/* The hidden covers become read-only (/dev/null stays a device).  Returns 0, or -1. */
+static int
+seal_hidden(struct mountlog *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+
+		if (m->hide[i] == HIDE_DIR)
+			flags |= MS_NOSUID | MS_NODEV;
+		if (m->hide[i] != SHARED && mount(NULL, m->path[i], NULL, flags, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A fresh /proc that hides other uids' processes; a fresh mqueue if mounted. */
+static int
+private_proc(struct mountlog *m)
+{
+	struct stat st;
+
+	if (lstat("/dev/mqueue", &st) == 0 && S_ISDIR(st.st_mode) &&
+	    mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0 &&
+	    logged(m, "/dev/mqueue", SHARED) == -1)
+		return -1;
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") == -1)
+		return -1;
+	return logged(m, "/proc", SHARED);
+}
+#endif
+
+int
+isolate_private_files(const char *const *keep, const char *const *hide)
+{
+#ifdef __linux__
+	struct mountlog m = { .n = 0 };
+	int kfd[ISOLATE_MAX_KEEP], rc = -1, saved;
+	size_t nk;
+
+	for (nk = 0; keep != NULL && keep[nk] != NULL; nk++)
+		if (nk == ISOLATE_MAX_KEEP - 1 || keep[nk][0] != '/')
+			return errno = EINVAL, -1;
+	if (keep == NULL || geteuid() != 0)
+		return errno = EPERM, -1;
+	for (size_t i = 0; i < nk; i++)
+		kfd[i] = -1;
+	/* Private first: with shared propagation the covers would reach the host.
+	 * keep is opened in the new namespace: a bind takes no mount of another. */
+	if (unshare(CLONE_NEWNS | CLONE_NEWIPC) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	if (open_keep(keep, kfd) == 0 && cover_shared(&m) == 0 &&
+	    cover_hidden(&m, hide, keep, 0) == 0 && restore_keep(&m, keep, kfd) == 0 &&
+	    cover_hidden(&m, hide, keep, 1) == 0 && seal_hidden(&m) == 0 && private_proc(&m) == 0)
+		rc = 0;
+	saved = errno;
+	if (rc == -1)
+		undo(&m);
+	for (size_t i = 0; i < nk; i++)
+		if (kfd[i] != -1)
+			close(kfd[i]);
+	errno = saved;
+	return rc;
+#else
+	(void)keep;
+	(void)hide;
+	errno = ENOSYS;
 	return -1;
 #endif
 }

@@ -1,12 +1,13 @@
 /*
  * isolate.h — the operating-system-specific half of the sandbox.
  *
- * Everything here is a Linux facility with no POSIX equivalent: network
- * namespaces, the child subreaper, the parent-death signal, /proc.  It lives
- * behind this one interface so the rest of the grader is plain POSIX, and each
- * function has a fallback that degrades safely when the facility is missing
- * (another OS, a container that forbids namespaces, no root): the grader then
- * uses port 0 on the shared loopback and kills what it can name.
+ * Everything here is a Linux facility with no POSIX equivalent: network,
+ * mount and IPC namespaces, the child subreaper, the parent-death signal,
+ * /proc.  It lives behind this one interface so the rest of the grader is
+ * plain POSIX, and each function has a fallback that degrades safely when the
+ * facility is missing (another OS, a container that forbids namespaces, no
+ * root): the grader then uses port 0 on the shared loopback, the shared view
+ * of the files, and kills what it can name.
  */
 #ifndef ISOLATE_H
 #define ISOLATE_H
@@ -23,6 +24,23 @@ int isolate_subreaper(void);
  * when the system does not allow it (the caller keeps the shared network).
  */
 int isolate_private_net(void);
+
+/*
+ * Gives the caller (a step's worker) a private view of the files, for itself
+ * and everything it starts, in a new mount and IPC namespace: an empty
+ * tmpfs, bounded in size, over each world-writable directory (/tmp,
+ * /var/tmp, /dev/shm, /run/lock...), so whatever is left there dies with the
+ * namespace; an empty read-only tmpfs over each path of hide (NULL-ended,
+ * absolute; may be NULL; paths that do not exist are skipped; a file is
+ * covered by /dev/null); and /proc mounted again with hidepid=2, so that a
+ * program sees no process of another uid (the caller, root, still sees all).
+ * keep (NULL-ended, at most 31 absolute directories: the work directory,
+ * the reference and tools directories, any of which may be under /tmp)
+ * stays visible at its paths even when a hidden or covered directory holds
+ * them.  Returns 0, or -1 when the system does not allow it (not root, no
+ * mount namespaces) or keep is wrong: the view is then left as it was.
+ */
+int isolate_private_files(const char *const *keep, const char *const *hide);
 
 /*
  * The uid that processes of one test run as: a uid no account uses, unique

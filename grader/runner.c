@@ -1,9 +1,10 @@
 /*
  * runner.c — see runner.h.  The worker's life: become subreaper, take a
- * private network, make the step's scratch directory, run the step, kill
- * and count what is left, write the result, exit.  The grader's side: read
- * the result with a deadline, then kill the worker's uid and any orphan the
- * subreaper collected, and check that nothing survived.
+ * private network and a private view of the files, make the step's scratch
+ * directory, run the step, kill and count what is left, write the result,
+ * exit.  The grader's side: read the result with a deadline, then kill the
+ * worker's uid and any orphan the subreaper collected, and check that
+ * nothing survived.
  */
 #include "runner.h"
 
@@ -161,6 +162,32 @@ runner_finish(struct runner *r)
 	r->work[0] = '\0';
 }
 
+#define RUNNER_MAX_KEEP 31
+
+/*
+ * Where allowed: the worker's own /tmp and the like, no sight of r->hide or
+ * of other uids' processes; what the step needs (the work, reference and
+ * tools directories) stays where it is, even under /tmp.  Else the step runs
+ * in the shared view, its programs' TMPDIR their own scratch directory.
+ */
+static void
+private_files(const struct runner *r)
+{
+	const char *keep[RUNNER_MAX_KEEP + 1];
+	size_t n = 0;
+
+	keep[n++] = r->work;
+	if (r->tools_dir != NULL)
+		keep[n++] = r->tools_dir;
+	for (size_t i = 0; r->ref_dirs != NULL && r->ref_dirs[i] != NULL; i++)
+		if (n < RUNNER_MAX_KEEP)
+			keep[n++] = r->ref_dirs[i];
+		else
+			return;		/* more than the view can keep: the shared view */
+	keep[n] = NULL;
+	isolate_private_files(keep, r->hide);
+}
+
 typedef void (*step_fn)(struct runner *r, const void *arg, int uid, struct result *res);
 
 /* In the worker: runs the step, cleans up, writes the result to fd, exits. */
@@ -175,6 +202,7 @@ worker(struct runner *r, step_fn step, const void *arg, int fd)
 	signal(SIGPIPE, SIG_IGN);
 	isolate_subreaper();
 	r->private_net = isolate_private_net() == 0;
+	private_files(r);
 	result_init(&res);
 	strbuf_init(&out);
 	strbuf_init(&left);
@@ -309,21 +337,27 @@ in_worker(struct runner *r, step_fn step, const void *arg, int timeout_s, struct
 		;
 }
 
-/* Keeps the end of the build's output (the errors are at the end). */
+/*
+ * Keeps the end of the build's output (the errors are at the end): the
+ * sandbox kept the last RUNNER_BUILD_OUTPUT bytes of each stream, of which the
+ * report shows the last 3000.
+ */
 static void
 build_output(struct result *res, const struct sandbox_proc *p)
 {
 	const struct strbuf *o[2] = { &p->out, &p->err };
+	const size_t total[2] = { p->out_total, p->err_total };
 
 	for (int i = 0; i < 2; i++) {
 		size_t start = o[i]->len > 3000 ? o[i]->len - 3000 : 0;
+		size_t before = total[i] - (o[i]->len - start);
 
 		if (o[i]->len == 0)
 			continue;
 		if (res->got.len > 0)
 			strbuf_putc(&res->got, '\n');
-		if (start > 0)
-			strbuf_printf(&res->got, "[%zu bytes before]\n", start);
+		if (before > 0)
+			strbuf_printf(&res->got, "[%zu bytes before]\n", before);
 		strbuf_append(&res->got, o[i]->data + start, o[i]->len - start);
 	}
 }
@@ -351,8 +385,10 @@ build_step(struct runner *r, const void *arg, int uid, struct result *res)
 		.fsize_mb = 256, .nproc = lab->max_procs > 256 ? lab->max_procs : 256,
 		.as_mb = lab->memory_mb > 4096 ? lab->memory_mb : 4096 };
 	char *argv[] = { "/bin/sh", "-c", lab->build, NULL };
+	/* Drained: a compiler that prints megabytes of warnings must not die of SIGPIPE. */
 	struct sandbox_spec spec = { .name = "the build", .argv = argv, .cwd = r->sub, .uid = uid,
-		.limits = &lim, .out_cap = RUNNER_BUILD_OUTPUT, .err_cap = RUNNER_BUILD_OUTPUT };
+		.limits = &lim, .out_cap = RUNNER_BUILD_OUTPUT, .err_cap = RUNNER_BUILD_OUTPUT,
+		.drain = 1 };
 	struct sandbox_proc p;
 	struct strbuf how;
 	int code;
@@ -366,7 +402,9 @@ build_step(struct runner *r, const void *arg, int uid, struct result *res)
 		return;
 	}
 	if (sandbox_start(&p, &spec) == -1) {
-		result_error(res, "could not run the build: %s", strerror(errno));
+		sandbox_describe_start(errno, &how);
+		result_error(res, "could not run the build: %s", strbuf_str(&how));
+		strbuf_free(&how);
 		return;
 	}
 	sandbox_read_all(&p, lab->build_timeout_s * 1000);

@@ -4,7 +4,10 @@
  * through a close-on-exec pipe, so the caller learns it synchronously.
  * Linux-only steps (uid change with the parent-death signal, closing
  * descriptors, the final sweep) are in isolate.c.
+ * _DEFAULT_SOURCE: wait4, for the CPU time of one child (not POSIX, but in
+ * every BSD and Linux libc).
  */
+#define _DEFAULT_SOURCE
 #include "sandbox.h"
 
 #include <errno.h>
@@ -35,32 +38,52 @@ sandbox_now_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-set_limit(int resource, rlim_t value)
-{
-	struct rlimit rl = { value, value };
+/* What the child reports when it cannot exec: where it stopped, and why. */
+enum stage { STAGE_SETUP, STAGE_LIMIT, STAGE_EXEC };
 
-	setrlimit(resource, &rl);
+struct failure {
+	int stage;
+	int err;
+	int resource;		/* for STAGE_LIMIT: the RLIMIT_ that failed */
+};
+
+static struct failure last_failure;	/* of the last sandbox_start */
+
+/* Sets one limit; on failure, says which in f.  Returns 0, or -1. */
+static int
+set_limit(int resource, rlim_t soft, rlim_t hard, struct failure *f)
+{
+	struct rlimit rl = { soft, hard };
+
+	if (setrlimit(resource, &rl) == 0)
+		return 0;
+	*f = (struct failure){ STAGE_LIMIT, errno, resource };
+	return -1;
 }
 
-static void
-apply_limits(const struct sandbox_limits *l, int own_uid)
+/* Returns 0, or -1 with the failure in f (the program must not run then). */
+static int
+apply_limits(const struct sandbox_limits *l, int own_uid, struct failure *f)
 {
-	set_limit(RLIMIT_CORE, 0);
-	if (l == NULL)
-		return;
-	if (l->cpu_s > 0)
-		set_limit(RLIMIT_CPU, (rlim_t)l->cpu_s);
-	if (l->as_mb > 0)
-		set_limit(RLIMIT_AS, (rlim_t)l->as_mb << 20);
-	if (l->nofile > 0)
-		set_limit(RLIMIT_NOFILE, (rlim_t)l->nofile);
-	if (l->fsize_mb > 0)
-		set_limit(RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20);
+	if (set_limit(RLIMIT_CORE, 0, 0, f) == -1 || l == NULL)
+		return l == NULL ? 0 : -1;
+	/* SIGXCPU at the limit, SIGKILL a second later if it is ignored. */
+	if (l->cpu_s > 0 && set_limit(RLIMIT_CPU, (rlim_t)l->cpu_s, (rlim_t)l->cpu_s + 1, f) == -1)
+		return -1;
+	if (l->as_mb > 0 && set_limit(RLIMIT_AS, (rlim_t)l->as_mb << 20, (rlim_t)l->as_mb << 20,
+	    f) == -1)
+		return -1;
+	if (l->nofile > 0 && set_limit(RLIMIT_NOFILE, (rlim_t)l->nofile, (rlim_t)l->nofile, f) == -1)
+		return -1;
+	if (l->fsize_mb > 0 && set_limit(RLIMIT_FSIZE, (rlim_t)l->fsize_mb << 20,
+	    (rlim_t)l->fsize_mb << 20, f) == -1)
+		return -1;
 	/* The process limit counts every process of the real uid: with the
 	 * invoking user's own uid it would count their shell and editor too. */
-	if (l->nproc > 0 && own_uid)
-		set_limit(RLIMIT_NPROC, (rlim_t)l->nproc);
+	if (l->nproc > 0 && own_uid && set_limit(RLIMIT_NPROC, (rlim_t)l->nproc, (rlim_t)l->nproc,
+	    f) == -1)
+		return -1;
+	return 0;
 }
 
 /* The child between fork and exec.  Never returns. */
@@ -69,8 +92,8 @@ child(const struct sandbox_spec *s, pid_t parent, int in, int out, int err, int 
 {
 	static char home[512], tmp[512];
 	char *defenv[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C", home, tmp, NULL };
+	struct failure f = { STAGE_SETUP, 0, 0 };
 	sigset_t none;
-	int e;
 
 	setpgid(0, 0);
 	if (isolate_child_enter(s->uid, parent) == -1)
@@ -82,15 +105,18 @@ child(const struct sandbox_spec *s, pid_t parent, int in, int out, int err, int 
 	if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
 		goto fail;
 	isolate_close_from(3, report);
-	apply_limits(s->limits, s->uid != -1);
+	if (apply_limits(s->limits, s->uid != -1, &f) == -1)
+		goto report;
 	umask(022);
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(s->argv[0], s->argv, s->env ? s->env : defenv);
+	f.stage = STAGE_EXEC;
 fail:
-	e = errno;
-	if (write(report, &e, sizeof(e)) < 0)
+	f.err = errno;
+report:
+	if (write(report, &f, sizeof(f)) < 0)
 		_exit(126);
 	_exit(127);
 }
@@ -115,17 +141,21 @@ close_pipes(int p[3][2])
 				close(p[i][j]);
 }
 
-/* Waits for the exec report: 0 if exec succeeded, else -1 with errno. */
+/*
+ * Waits for the exec report: 0 if exec succeeded, else -1 with errno and the
+ * failure kept for sandbox_describe_start.
+ */
 static int
 exec_result(int report)
 {
-	int e;
+	struct failure f;
 	ssize_t n;
 
-	while ((n = read(report, &e, sizeof(e))) == -1 && errno == EINTR)
+	while ((n = read(report, &f, sizeof(f))) == -1 && errno == EINTR)
 		;
-	if (n == (ssize_t)sizeof(e)) {
-		errno = e;
+	if (n == (ssize_t)sizeof(f)) {
+		last_failure = f;
+		errno = f.err;
 		return -1;
 	}
 	return 0;
@@ -165,7 +195,10 @@ sandbox_start(struct sandbox_proc *p, const struct sandbox_spec *s)
 	pid_t parent = getpid();
 
 	memset(p, 0, sizeof(*p));
+	last_failure = (struct failure){ STAGE_SETUP, 0, 0 };
 	p->in_fd = p->out_fd = p->err_fd = -1;
+	p->drain = s->drain;
+	p->cpu_limit_s = s->limits ? s->limits->cpu_s : 0;
 	snprintf(p->name, sizeof(p->name), "%s", s->name ? s->name : s->argv[0]);
 	p->out_cap = s->out_cap ? s->out_cap : SANDBOX_DEFAULT_CAP;
 	p->err_cap = s->err_cap ? s->err_cap : SANDBOX_DEFAULT_CAP;
@@ -209,7 +242,22 @@ error:
 	return -1;
 }
 
-/* Reads what is there on one of p's streams; closes it at EOF or past its cap. */
+/*
+ * Keeps r more bytes of a drained stream: only the last cap bytes are kept,
+ * trimmed once the buffer holds twice that (so the copying stays linear).
+ */
+static void
+keep_last(struct strbuf *sb, const char *buf, size_t r, size_t cap)
+{
+	strbuf_append(sb, buf, r);
+	if (sb->len >= 2 * cap)
+		strbuf_consume(sb, sb->len - cap);
+}
+
+/*
+ * Reads what is there on one of p's streams; closes it at EOF, or past its
+ * cap unless p is drained (then the oldest bytes are dropped instead).
+ */
 static void
 drain(struct sandbox_proc *p, int is_err)
 {
@@ -217,6 +265,7 @@ drain(struct sandbox_proc *p, int is_err)
 	struct strbuf *sb = is_err ? &p->err : &p->out;
 	size_t *total = is_err ? &p->err_total : &p->out_total;
 	size_t cap = is_err ? p->err_cap : p->out_cap;
+	int *capped = is_err ? &p->err_capped : &p->out_capped;
 	char buf[16384];
 
 	for (int rounds = 0; rounds < 8 && *fd != -1; rounds++) {
@@ -229,35 +278,56 @@ drain(struct sandbox_proc *p, int is_err)
 		if (r <= 0) {
 			close(*fd);
 			*fd = -1;
-			return;
+			break;
 		}
-		if (*total + (size_t)r > cap) {
+		if (*total + (size_t)r <= cap) {
+			strbuf_append(sb, buf, (size_t)r);
+			*total += (size_t)r;
+		} else if (p->drain) {
+			keep_last(sb, buf, (size_t)r, cap);
+			*total += (size_t)r;
+			*capped = 1;
+		} else {
 			strbuf_append(sb, buf, cap - *total);
 			*total = cap;
-			*(is_err ? &p->err_capped : &p->out_capped) = 1;
+			*capped = 1;
 			close(*fd);	/* the writer gets EPIPE or SIGPIPE */
 			*fd = -1;
 			return;
 		}
-		strbuf_append(sb, buf, (size_t)r);
-		*total += (size_t)r;
 	}
+	if (p->drain && sb->len > cap)
+		strbuf_consume(sb, sb->len - cap);
 }
 
 #define SANDBOX_MAX_POLL 256
 
-int
-sandbox_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+/* How many output streams of live processes are open. */
+static size_t
+live_streams(void)
 {
-	struct pollfd pfd[SANDBOX_MAX_POLL];
-	struct sandbox_proc *owner[SANDBOX_MAX_POLL];
-	nfds_t k = 0;
-	int ready = 0, r;
+	size_t k = 0;
 
-	for (nfds_t i = 0; i < n && k < SANDBOX_MAX_POLL; i++)
+	for (struct sandbox_proc *p = live; p != NULL; p = p->next)
+		k += (p->out_fd != -1) + (p->err_fd != -1);
+	return k;
+}
+
+/*
+ * Polls the caller's n descriptors and every live output stream, all in pfd
+ * (room for n + live_streams()), and drains what is ready.
+ */
+static int
+poll_all(struct pollfd *fds, nfds_t n, int timeout_ms, struct pollfd *pfd,
+    struct sandbox_proc **owner)
+{
+	nfds_t k = 0;
+	int ready = 0;
+
+	for (nfds_t i = 0; i < n; i++)
 		pfd[k++] = fds[i];
 	for (struct sandbox_proc *p = live; p != NULL; p = p->next) {
-		for (int s = 0; s < 2 && k < SANDBOX_MAX_POLL; s++) {
+		for (int s = 0; s < 2; s++) {
 			int fd = s ? p->err_fd : p->out_fd;
 
 			if (fd == -1)
@@ -266,9 +336,7 @@ sandbox_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 			pfd[k++] = (struct pollfd){ .fd = fd, .events = POLLIN };
 		}
 	}
-	if (timeout_ms < 0)
-		timeout_ms = 0;
-	if ((r = poll(pfd, k, timeout_ms)) <= 0) {
+	if (poll(pfd, k, timeout_ms < 0 ? 0 : timeout_ms) <= 0) {
 		for (nfds_t i = 0; i < n; i++)
 			fds[i].revents = 0;
 		return 0;
@@ -280,6 +348,35 @@ sandbox_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 	for (nfds_t i = n; i < k; i++)
 		if (pfd[i].revents != 0)
 			drain(owner[i], pfd[i].fd == owner[i]->err_fd);
+	return ready;
+}
+
+int
+sandbox_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	struct pollfd spfd[SANDBOX_MAX_POLL], *pfd = spfd;
+	struct sandbox_proc *sowner[SANDBOX_MAX_POLL], **owner = sowner;
+	size_t need = n + live_streams();
+	int ready;
+
+	if (need > SANDBOX_MAX_POLL) {
+		pfd = malloc(need * sizeof(*pfd));
+		owner = malloc(need * sizeof(*owner));
+	}
+	if (pfd == NULL || owner == NULL) {
+		/* No memory for the whole set: the caller's descriptors alone. */
+		if ((ready = poll(fds, n, timeout_ms < 0 ? 0 : timeout_ms)) < 0) {
+			for (nfds_t i = 0; i < n; i++)
+				fds[i].revents = 0;
+			ready = 0;
+		}
+	} else {
+		ready = poll_all(fds, n, timeout_ms, pfd, owner);
+	}
+	if (pfd != spfd) {
+		free(pfd);
+		free(owner);
+	}
 	return ready;
 }
 
@@ -426,13 +523,28 @@ drain_rest(struct sandbox_proc *p)
 	} while (p->out_total + p->err_total != before);
 }
 
+/* Reaps p (blocking or not); keeps its status and CPU time.  Returns 1 if reaped. */
+static int
+reap(struct sandbox_proc *p, int options)
+{
+	struct rusage ru;
+	pid_t r;
+
+	while ((r = wait4(p->pid, &p->status, options, &ru)) == -1 && errno == EINTR)
+		;
+	if (r != p->pid)
+		return 0;
+	p->exited = 1;
+	p->cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+	return 1;
+}
+
 int
 sandbox_exited(struct sandbox_proc *p)
 {
-	if (!p->exited && p->pid > 0 && waitpid(p->pid, &p->status, WNOHANG) == p->pid) {
-		p->exited = 1;
+	if (!p->exited && p->pid > 0 && reap(p, WNOHANG))
 		drain_rest(p);
-	}
 	return p->exited;
 }
 
@@ -466,18 +578,157 @@ sandbox_wait(struct sandbox_proc *p, int timeout_ms)
 	return code_of(p->status);
 }
 
+/* What a signal that ended a program usually means, in plain words; NULL if nothing useful. */
+static const char *
+signal_meaning(int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+		return "a segmentation fault: it used memory it does not own, e.g. through a bad "
+		    "or NULL pointer, or past the end of an array";
+	case SIGBUS:
+		return "a bus error: it used memory it does not own, or a badly aligned address";
+	case SIGABRT:
+		return "it aborted: a failed assert(), or the C library found memory corrupted "
+		    "(e.g. a double free)";
+	case SIGFPE:
+		return "an arithmetic error, such as an integer division by zero";
+	case SIGILL:
+		return "an illegal instruction: often a corrupted stack or a function pointer gone bad";
+	case SIGPIPE:
+		return "it wrote to a pipe or connection nobody was reading any more";
+	case SIGXFSZ:
+		return "it wrote a file larger than the limit";
+	default:
+		return NULL;
+	}
+}
+
+/* The signal's name as in C code ("SIGSEGV"), or NULL. */
+static const char *
+signal_name(int sig)
+{
+	static const struct { int sig; const char *name; } names[] = {
+		{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" }, { SIGABRT, "SIGABRT" },
+		{ SIGFPE, "SIGFPE" }, { SIGILL, "SIGILL" }, { SIGPIPE, "SIGPIPE" },
+		{ SIGKILL, "SIGKILL" }, { SIGTERM, "SIGTERM" }, { SIGXCPU, "SIGXCPU" },
+		{ SIGXFSZ, "SIGXFSZ" }, { SIGINT, "SIGINT" }, { SIGHUP, "SIGHUP" },
+		{ SIGALRM, "SIGALRM" }, { SIGTRAP, "SIGTRAP" }, { SIGSYS, "SIGSYS" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return NULL;
+}
+
+/* Says why p was killed by sig, when the sandbox knows better than the signal's name. */
+static int
+describe_cause(const struct sandbox_proc *p, int sig, struct strbuf *sb)
+{
+	int over_cpu = p->cpu_limit_s > 0 && p->cpu_ms >= p->cpu_limit_s * 1000L - 50;
+
+	if (sig == SIGXCPU || (sig == SIGKILL && over_cpu)) {
+		strbuf_printf(sb, "used more CPU time than its limit of %d s (an endless loop, or "
+		    "busy waiting where it should block in poll, select or recv)", p->cpu_limit_s);
+		return 1;
+	}
+	if (sig == SIGPIPE && (p->out_capped || p->err_capped)) {
+		strbuf_printf(sb, "wrote more output than the grader reads (%zu bytes) and was "
+		    "stopped by SIGPIPE when the grader stopped reading",
+		    p->out_capped ? p->out_cap : p->err_cap);
+		return 1;
+	}
+	return 0;
+}
+
 void
 sandbox_describe_exit(const struct sandbox_proc *p, struct strbuf *sb)
 {
-	if (!p->exited)
-		strbuf_puts(sb, "still running");
-	else if (WIFEXITED(p->status))
+	int sig;
+	const char *name, *meaning;
+
+	if (!p->exited) {
+		strbuf_puts(sb, "is still running");
+		return;
+	}
+	if (WIFEXITED(p->status)) {
 		strbuf_printf(sb, "exited with status %d", WEXITSTATUS(p->status));
-	else if (WIFSIGNALED(p->status))
-		strbuf_printf(sb, "killed by signal %d (%s)", WTERMSIG(p->status),
-		    strsignal(WTERMSIG(p->status)));
-	else
+		return;
+	}
+	if (!WIFSIGNALED(p->status)) {
 		strbuf_puts(sb, "ended oddly");
+		return;
+	}
+	sig = WTERMSIG(p->status);
+	if (describe_cause(p, sig, sb))
+		return;
+	name = signal_name(sig);
+	if (name != NULL)
+		strbuf_printf(sb, "was killed by %s", name);
+	else
+		strbuf_printf(sb, "was killed by signal %d (%s)", sig, strsignal(sig));
+	if ((meaning = signal_meaning(sig)) != NULL)
+		strbuf_printf(sb, " (%s)", meaning);
+}
+
+/* Plain words for an exec failure's errno. */
+static const char *
+exec_meaning(int e)
+{
+	switch (e) {
+	case ENOEXEC:
+		return "it is not a program for this machine (built on another system, such as "
+		    "macOS or Windows, or not a compiled program at all): rebuild it here";
+	case EACCES:
+		return "it is not executable (no x permission, or it is a directory)";
+	case ENOENT:
+		return "there is no such program: the build did not make it (or it was built "
+		    "for another system and needs a loader this machine lacks)";
+	case ETXTBSY:
+		return "the program file was still open for writing";
+	case E2BIG:
+		return "its arguments were too long";
+	case ENOMEM:
+		return "there was not enough memory to load it";
+	default:
+		return NULL;
+	}
+}
+
+/* "on memory (RLIMIT_AS)": which limit could not be set. */
+static const char *
+limit_name(int resource)
+{
+	static const struct { int resource; const char *name; } names[] = {
+		{ RLIMIT_CPU, "on CPU time (RLIMIT_CPU)" }, { RLIMIT_AS, "on memory (RLIMIT_AS)" },
+		{ RLIMIT_NOFILE, "on open files (RLIMIT_NOFILE)" },
+		{ RLIMIT_FSIZE, "on file size (RLIMIT_FSIZE)" },
+		{ RLIMIT_NPROC, "on processes (RLIMIT_NPROC)" },
+		{ RLIMIT_CORE, "on core dumps (RLIMIT_CORE)" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].resource == resource)
+			return names[i].name;
+	return "";
+}
+
+void
+sandbox_describe_start(int e, struct strbuf *sb)
+{
+	const struct failure *f = &last_failure;
+	const char *meaning = exec_meaning(e);
+
+	if (f->stage == STAGE_LIMIT)
+		strbuf_printf(sb, "the grader could not set its limit %s (setrlimit: %s), so it "
+		    "was not run", limit_name(f->resource), strerror(e));
+	else if (f->stage == STAGE_EXEC && meaning != NULL)
+		strbuf_printf(sb, "%s [%s]", meaning, strerror(e));
+	else if (f->stage == STAGE_EXEC)
+		strbuf_printf(sb, "it could not be run: %s", strerror(e));
+	else
+		strbuf_printf(sb, "the grader could not prepare its process: %s", strerror(e));
 }
 
 static void
@@ -511,9 +762,8 @@ sandbox_stop(struct sandbox_proc *p)
 	if (!sandbox_exited(p)) {
 		kill(-p->pid, SIGKILL);
 		kill(p->pid, SIGKILL);
-		while (waitpid(p->pid, &p->status, 0) == -1 && errno == EINTR)
-			;
-		p->exited = 1;
+		if (!reap(p, 0))
+			p->exited = 1;	/* reaped elsewhere: gone all the same */
 	} else {
 		kill(-p->pid, SIGKILL);	/* what it left in its group */
 	}

@@ -7,7 +7,9 @@
  * /dev/null, no inherited descriptors, and SIGKILL if the grader dies.  Its
  * stdout and stderr are captured through pipes with a cap: a process that
  * writes more than the cap loses the pipe (and dies of SIGPIPE), so an output
- * flood costs the grader nothing.
+ * flood costs the grader nothing.  A build, whose compiler may rightly print
+ * megabytes of warnings, is drained instead: read to its end, its last bytes
+ * kept.
  *
  * All started processes are kept in one list, and every wait drains all of
  * them, so a chatty server can never block on a full pipe while the grader
@@ -43,6 +45,7 @@ struct sandbox_spec {
 	size_t out_cap;		/* bytes of stdout kept; 0: a default */
 	size_t err_cap;		/* bytes of stderr kept; 0: a default */
 	char *const *env;	/* NULL: PATH, LANG=C, HOME and TMPDIR = cwd */
+	int drain;		/* 1: past a cap, read on and keep the last cap bytes */
 };
 
 struct sandbox_proc {
@@ -51,10 +54,13 @@ struct sandbox_proc {
 	int in_fd, out_fd, err_fd;	/* -1 once closed */
 	struct strbuf out;		/* stdout received and not yet consumed */
 	struct strbuf err;		/* all stderr received (up to the cap) */
-	size_t out_total, err_total;	/* bytes received so far */
+	size_t out_total, err_total;	/* bytes received so far (past the cap if drained) */
 	size_t out_cap, err_cap;
 	int out_capped, err_capped;	/* the stream passed its cap */
+	int drain;			/* as in its spec */
+	int cpu_limit_s;		/* its RLIMIT_CPU, 0 if none */
 	int exited, status;		/* status as from waitpid once exited */
+	long cpu_ms;			/* CPU time it used, once exited */
 	struct sandbox_proc *next;	/* the list of live processes */
 	struct sandbox_proc *owned_next;	/* made by sandbox_spawn: freed by cleanup */
 };
@@ -62,8 +68,18 @@ struct sandbox_proc {
 /* Milliseconds on a monotonic clock. */
 long sandbox_now_ms(void);
 
-/* Starts a process.  Returns 0, or -1 with errno (exec failures included). */
+/*
+ * Starts a process.  Returns 0, or -1 with errno (exec failures included; a
+ * resource limit that could not be set stops it before exec, too).
+ */
 int sandbox_start(struct sandbox_proc *p, const struct sandbox_spec *spec);
+
+/*
+ * Says in words a student understands why the last sandbox_start or
+ * sandbox_spawn failed with errno e: "it is not a program for this machine
+ * (...)".  Appends to sb.
+ */
+void sandbox_describe_start(int e, struct strbuf *sb);
 
 /*
  * Like sandbox_start, but the process record is allocated here and freed by
@@ -103,7 +119,12 @@ int sandbox_wait(struct sandbox_proc *p, int timeout_ms);
 /* True if the process has exited (reaps it if so). */
 int sandbox_exited(struct sandbox_proc *p);
 
-/* Describes how it ended: "exited with status 1", "killed by SIGSEGV"... */
+/*
+ * Describes how it ended, to follow its name: "exited with status 1", "was
+ * killed by SIGSEGV (a segmentation fault: ...)", with what the signal
+ * usually means (SIGPIPE: wrote to a pipe or connection nobody was reading;
+ * SIGXCPU, or SIGKILL past its CPU limit: used more CPU than allowed).
+ */
 void sandbox_describe_exit(const struct sandbox_proc *p, struct strbuf *sb);
 
 /* Kills its process group and reaps it; its buffers stay readable. */

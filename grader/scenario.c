@@ -171,10 +171,15 @@ start_path(struct scenario_env *env, const char *path, const char *who, const ch
 	    student ? strrchr(path, '/') + 1 : path);
 	log_command(env, argv, shown, student);
 	if ((p = sandbox_spawn(&spec)) == NULL) {
+		struct strbuf why;
+
+		strbuf_init(&why);
+		sandbox_describe_start(errno, &why);
 		if (student)
-			result_fail(env->res, "%s could not be started: %s", who, strerror(errno));
+			result_fail(env->res, "%s could not be started: %s", who, strbuf_str(&why));
 		else
-			result_error(env->res, "%s could not be started: %s", who, strerror(errno));
+			result_error(env->res, "%s could not be started: %s", who, strbuf_str(&why));
+		strbuf_free(&why);
 	}
 	free(copy);
 	return p;

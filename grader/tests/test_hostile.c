@@ -6,10 +6,13 @@
  * class mode writes a report per student and a gradebook.
  */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tests/harness.h"
 
@@ -149,10 +152,6 @@ Test(determinism, copies_of_one_submission_get_the_same_score, .timeout = 600)
 
 /* ---- class mode: every entry of the class gets a row and a report ---- */
 
-#include <signal.h>
-#include <time.h>
-#include <unistd.h>
-
 /*
  * Checks a gradebook (python3's csv reader, RFC 4180) against an expected
  * table (%s) of name<TAB>build<TAB>total<TAB>words of the reason<TAB>report
@@ -280,4 +279,76 @@ Test(hostile, a_class_worker_that_dies_still_gets_a_row_and_a_report, .timeout =
 	proc_kill(&p);
 	harness_rmtree(dir);
 	free(dir);
+}
+
+/* True if none of the snoop's files (socklab-snoop-PID) is in the shared temporary directories. */
+static int
+no_snoop_files(void)
+{
+	return harness_sh("for f in /tmp/socklab-snoop-* /var/tmp/socklab-snoop-* "
+	    "/dev/shm/socklab-snoop-* /run/lock/socklab-snoop-*; do "
+	    "if [ -e \"$f\" ]; then echo \"left: $f\" >&2; exit 1; fi; done", "") == 0;
+}
+
+/*
+ * hostile/snoop, graded from a class-like directory with a classmate's file
+ * (a canary) next to it: nothing it finds of the classmate or of the grader's
+ * command line reaches the report, and nothing it writes in /tmp and the like
+ * outlives the grading.
+ */
+Test(hostile, a_snoop_sees_no_classmate_and_no_grader_and_leaves_nothing, .timeout = 300)
+{
+	char *tmp = harness_tempdir(), sub[600], canary[64];
+	char *args[] = { "tests/hostile-lab.conf", "--submission", sub, "--format", "json", NULL };
+	char *out = malloc(OUT_CAP);
+
+	cr_assert_not_null(tmp);
+	cr_assert_not_null(out);
+	cr_assert(no_snoop_files(), "an earlier snoop's files are in the way: remove them");
+	snprintf(canary, sizeof(canary), "CANARY-%ld-%d", proc_now_ms(), (int)getpid());
+	snprintf(sub, sizeof(sub), "%s/class/snoop", tmp);
+	/* Readable by anyone, as a class directory often is: only the view can hide it. */
+	setenv("CANARY", canary, 1);
+	cr_assert_eq(harness_sh("umask 022 && mkdir -p \"$1/class/neighbour\" && "
+	    "cp -r hostile/snoop \"$1/class/\" && chmod -R a+rX \"$1/class\" && "
+	    "echo \"$CANARY\" >\"$1/class/neighbour/secret.txt\"", tmp), 0);
+	cr_assert_eq(harness_grade(args, tmp, out, OUT_CAP, 200000), 0, "%s", out);
+	cr_expect(strstr(out, "SNOOP-RAN") != NULL, "the snoop did not run:\n%s", out);
+	cr_expect(strstr(out, "SNOOP-WROTE /tmp/") != NULL, "it could write in its /tmp:\n%s", out);
+	cr_expect(strstr(out, canary) == NULL, "the classmate's file reached the report:\n%s", out);
+	cr_expect(strstr(out, "SNOOP-CMDLINE") == NULL, "it read the grader's command line:\n%s",
+	    out);
+	cr_expect(no_snoop_files(), "its files outlived the grading");
+	cr_expect_eq(harness_left_under(tmp), 0);
+	harness_sh("rm -f /tmp/socklab-snoop-* /var/tmp/socklab-snoop-* /dev/shm/socklab-snoop-* "
+	    "/run/lock/socklab-snoop-*", "");
+	harness_rmtree(tmp);
+	free(tmp);
+	free(out);
+}
+
+/*
+ * A solved lab 1 with pages of warnings (1200 unused variables, compiled with
+ * -Wall -Wextra: about 150 KiB on stderr) builds, and scores full marks.
+ */
+Test(hostile, a_build_that_prints_pages_of_warnings_still_passes, .timeout = 300)
+{
+	char *tmp = harness_tempdir(), sub[600], out[8192];
+	char *args[] = { "tests/hostile-lab.conf", "--submission", sub, "--format", "tap", NULL };
+	struct harness_tap tap;
+
+	cr_assert_not_null(tmp);
+	snprintf(sub, sizeof(sub), "%s/sloppy", tmp);
+	cr_assert_eq(harness_mksub("../udp_uppercase", "udp_server udp_client", sub, NULL, NULL), 0);
+	cr_assert_eq(harness_sh("awk 'BEGIN { for (i = 0; i < 1200; i++) "
+	    "printf \"static int u%d;\\n\", i }' >\"$1/sloppy.c\"", sub), 0);
+	cr_assert_eq(harness_grade(args, tmp, out, sizeof(out), 200000), 0, "%s", out);
+	cr_assert_eq(harness_tap_parse(out, &tap), 0, "no report:\n%s", out);
+	cr_expect_eq(tap.n, 2, "%s", out);
+	for (size_t i = 0; i < tap.n; i++)
+		cr_expect(tap.t[i].ok && !tap.t[i].skipped && tap.t[i].points == tap.t[i].max,
+		    "%s should pass:\n%s", tap.t[i].name, out);
+	cr_expect(tap.score == tap.max && tap.max > 0, "%d/%d:\n%s", tap.score, tap.max, out);
+	harness_rmtree(tmp);
+	free(tmp);
 }
