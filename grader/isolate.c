@@ -558,6 +558,64 @@ isolate_count_left(int uid, int uid2, const struct isolate_spare *spare, char *d
 	return sw.count;
 }
 
+/* True if a thread of process pid is in state R (from /proc/PID/task/TID/stat). */
+static int
+threads_runnable(pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		char stat[96], line[512], *paren;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(stat, sizeof(stat), "%s/%.20s/stat", path, e->d_name);
+		if ((f = fopen(stat, "re")) == NULL)
+			continue;
+		/* "TID (name) S ...": the name may hold spaces and parentheses. */
+		if (fgets(line, sizeof(line), f) != NULL && (paren = strrchr(line, ')')) != NULL)
+			found = paren[1] == ' ' && paren[2] == 'R';
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+struct busy {
+	int uid, found;
+	pid_t pid;
+};
+
+static int
+busy_one(pid_t pid, void *arg)
+{
+	struct busy *b = arg;
+	struct pinfo pi;
+
+	if (b->uid == -1 ? pid != b->pid : proc_info(pid, &pi) == -1 || pi.uid != b->uid)
+		return 0;
+	return b->found = threads_runnable(pid);
+}
+
+int
+isolate_runnable(int uid, pid_t pid)
+{
+	struct busy b = { .uid = uid, .pid = pid };
+	struct stat st;
+
+	if (stat("/proc/self/task", &st) == -1)
+		return -1;
+	each_process(busy_one, &b);
+	return b.found;
+}
+
 int
 isolate_self_path(const char *argv0, char *buf, size_t cap)
 {

@@ -93,6 +93,15 @@ int isolate_count_left(int uid, int uid2, const struct isolate_spare *spare, cha
     size_t cap);
 
 /*
+ * True (1) if a thread of a process running as uid (or, when uid is -1, of
+ * process pid) is running or waiting for a CPU; 0 if all of them sleep or
+ * wait for input; -1 when the system cannot tell (no /proc).  A test that
+ * waits for a program to stop reading asks this, so that a program the busy
+ * machine did not schedule is not taken for one that stopped.
+ */
+int isolate_runnable(int uid, pid_t pid);
+
+/*
  * The absolute path of the running executable (Linux: /proc/self/exe;
  * elsewhere: argv0 made absolute).  Returns 0, or -1.
  */

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "isolate.h"
 #include "netio.h"
 #include "prng.h"
 #include "scn_line.h"
@@ -312,6 +313,26 @@ out:
 
 #define BULK_RCVBUF 65536	/* our receive buffer in the bulk test */
 
+/*
+ * After stall_ms in which the server took nothing: has it stopped reading?
+ * Only if our side is full now (the socket is not writable: a grader the
+ * machine did not schedule may simply not have sent) and none of the
+ * student's processes is running or waiting for a CPU (a server the machine
+ * did not schedule has not stopped).  Past most of the test's time, yes.
+ */
+static int
+bulk_stalled(struct scenario_env *env, struct conn *c, const struct sandbox_proc *s)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+	long stall = labconf_int(env->test, "stall_ms");
+
+	if (scenario_left(env) < 2 * stall + 5000)
+		return 1;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLOUT))
+		return 0;
+	return isolate_runnable(env->uid, s->pid) != 1;
+}
+
 void
 scn_stream_bulk(struct scenario_env *env)
 {
@@ -347,13 +368,15 @@ scn_stream_bulk(struct scenario_env *env)
 	 * that drops what send() did not take never meets a short send: a small
 	 * receive buffer (autotuning off) leaves only the server's send buffer,
 	 * a few MiB at most.  Then we send without reading until everything is
-	 * sent or the server stops taking bytes for stall_ms: an event, not a
-	 * time, so a busy machine cannot let the replies slip through early.
+	 * sent or the server has stopped taking bytes (bulk_stalled), so a busy
+	 * machine cannot let the replies slip through early.
 	 */
 	setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &(int){ BULK_RCVBUF }, sizeof(int));
-	for (size_t before = (size_t)-1; c.sent != before && c.sent < c.out.len;) {
+	for (size_t before; c.sent < c.out.len;) {
 		before = c.sent;
 		pump_until(&c, 1, sandbox_now_ms() + stall, 0);
+		if (c.sent == before && bulk_stalled(env, &c, s))
+			break;
 	}
 	scenario_log(env, "  sent %zu bytes before reading anything", c.sent);
 	if (pump_until(&c, 1, env->deadline_ms - 500, 1) == -1 || c.in.len < want.len) {

@@ -449,3 +449,23 @@ Test(isolate, no_private_view_for_a_relative_work_directory, .timeout = 10)
 	cr_expect_eq(isolate_private_files(keep, NULL), -1);
 	cr_expect_eq(access("/proc/1/status", F_OK), 0);
 }
+
+/*
+ * A program that spins is runnable; one asleep is not, once it has got there
+ * (its state polled, with a deadline).  By uid when root, else by pid.
+ */
+Test(isolate, tells_a_running_program_from_one_that_waits, .timeout = 30)
+{
+	int uid = isolate_uid_for(getpid());
+	struct sandbox_proc *spin = sh("exec sh -c 'while :; do :; done'", -1);
+	struct sandbox_proc *waits = sh("exec sleep 60", uid);
+	long until = sandbox_now_ms() + 10000;
+	int r;
+
+	cr_assert_eq(isolate_runnable(-1, spin->pid), 1);
+	while ((r = isolate_runnable(uid, waits->pid)) != 0 && sandbox_now_ms() < until)
+		sandbox_idle(20);
+	cr_expect_eq(r, 0, "a sleeping program still counts as running");
+	cr_expect_eq(isolate_runnable(-1, spin->pid), 1);
+	sandbox_cleanup(uid, NULL, 3000, NULL);
+}
