@@ -85,22 +85,28 @@ exchange(struct tracker *t, const char *raw, size_t n, struct strbuf *resp)
 	return resp->len > 0 ? 0 : -1;
 }
 
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 int
 scn_tracker_parse_reply(const char *resp, size_t n, int *status, size_t *body)
 {
-	size_t i = 7;
+	size_t i = 7, d;
 
-	if (n < 7 || memcmp(resp, "HTTP/1.", 7) != 0 || i >= n || resp[i] < '0' || resp[i] > '9')
+	if (n <= i || memcmp(resp, "HTTP/1.", 7) != 0 || !is_digit(resp[i]))
 		return -1;
-	while (i < n && resp[i] >= '0' && resp[i] <= '9')
+	while (i < n && is_digit(resp[i]))
 		i++;
 	if (i >= n || resp[i] != ' ')
 		return -1;
 	while (i < n && resp[i] == ' ')
 		i++;
-	if (n - i < 3 || resp[i] < '1' || resp[i] > '9' || resp[i + 1] < '0' || resp[i + 1] > '9' ||
-	    resp[i + 2] < '0' || resp[i + 2] > '9' || (n - i > 3 && resp[i + 3] >= '0' &&
-	    resp[i + 3] <= '9'))
+	for (d = 0; i + d < n && is_digit(resp[i + d]); d++)
+		;
+	if (d != 3 || resp[i] == '0')
 		return -1;
 	*status = (resp[i] - '0') * 100 + (resp[i + 1] - '0') * 10 + (resp[i + 2] - '0');
 	for (i = 0; i + 4 <= n && resp[i] != '\0'; i++)
