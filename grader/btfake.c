@@ -1,7 +1,8 @@
 /*
  * btfake.c — see btfake.h.  One connection per fake; the message parser
- * checks each message's length against its type before reading the payload
- * (and drops the connection on anything malformed), like a real peer.
+ * (btfake_parse, free of sockets and state, so it is fuzzed alone) checks
+ * each message's length against its type before reading the payload, and
+ * the connection is dropped on anything malformed, like a real peer.
  */
 #include "btfake.h"
 
@@ -188,9 +189,9 @@ on_cancel(struct btfake *f, const unsigned char *p)
 	}
 }
 
-/* The length a message of type id must (or may at most) have.  -1: unknown type. */
+/* Whether a message of type id may have length len (id included). */
 static int
-length_ok(const struct btfake *f, int id, uint32_t len)
+length_ok(uint32_t npieces, int id, uint32_t len)
 {
 	switch (id) {
 	case MSG_CHOKE: case MSG_UNCHOKE: case MSG_INTERESTED: case MSG_NOT_INTERESTED:
@@ -198,7 +199,7 @@ length_ok(const struct btfake *f, int id, uint32_t len)
 	case MSG_HAVE:
 		return len == 5;
 	case MSG_BITFIELD:
-		return len == 1 + (f->npieces + 7) / 8;
+		return len == 1 + (npieces + 7) / 8;
 	case MSG_REQUEST: case MSG_CANCEL:
 		return len == 13;
 	case MSG_PIECE:
@@ -208,45 +209,59 @@ length_ok(const struct btfake *f, int id, uint32_t len)
 	}
 }
 
-/* Parses every complete message in f->in.  Returns -1 to drop the connection. */
-static int
-parse(struct btfake *f, long now)
+long
+btfake_parse(const uint8_t *buf, size_t n, int handshake, uint32_t npieces,
+    const uint8_t info_hash[20], struct btfake_msg *m)
 {
-	const unsigned char *d = (const unsigned char *)f->in.data;
+	uint32_t len;
 
-	if (!f->got_handshake) {
-		if (f->in.len < BTFAKE_HANDSHAKE)
+	if (handshake) {
+		if (n < BTFAKE_HANDSHAKE)
 			return 0;
-		if (memcmp(d, pstr, 20) != 0 || memcmp(d + 28, f->info_hash, 20) != 0)
+		if (memcmp(buf, pstr, 20) != 0 || memcmp(buf + 28, info_hash, 20) != 0)
 			return -1;
-		strbuf_consume(&f->in, BTFAKE_HANDSHAKE);
-		f->got_handshake = 1;
-		greet(f);
-		d = (const unsigned char *)f->in.data;
+		*m = (struct btfake_msg){ BTFAKE_HANDSHAKE_ID, BTFAKE_HANDSHAKE, buf + 20 };
+		return BTFAKE_HANDSHAKE;
 	}
-	while (f->in.len >= 4) {
-		uint32_t len = get32(d);
-		int id;
+	if (n < 4)
+		return 0;
+	if ((len = get32(buf)) > BTFAKE_MAX_MSG)
+		return -1;
+	if (n < 4 + (size_t)len)
+		return 0;
+	if (len == 0) {
+		*m = (struct btfake_msg){ BTFAKE_KEEPALIVE_ID, 0, NULL };
+		return 4;
+	}
+	if (!length_ok(npieces, buf[4], len))
+		return -1;
+	*m = (struct btfake_msg){ buf[4], len, buf + 5 };
+	return 4 + (long)len;
+}
 
-		if (len > BTFAKE_MAX_MSG)
-			return -1;
-		if (f->in.len < 4 + (size_t)len)
-			return 0;
-		id = len ? d[4] : -1;
-		if (len > 0 && !length_ok(f, id, len))
-			return -1;
-		if (id == MSG_CHOKE || id == MSG_UNCHOKE) {
-			f->student_chokes_us = id == MSG_CHOKE;
-			record(f, id == MSG_CHOKE ? BTFAKE_CHOKE : BTFAKE_UNCHOKE, 0, now);
-		} else if (id == MSG_REQUEST) {
-			on_request(f, d + 5, now);
-		} else if (id == MSG_CANCEL) {
-			on_cancel(f, d + 5);
+int
+btfake_feed(struct btfake *f, const void *buf, size_t n, long now)
+{
+	struct btfake_msg m;
+	long used;
+
+	strbuf_append(&f->in, buf, n);
+	while ((used = btfake_parse((const uint8_t *)f->in.data, f->in.len, !f->got_handshake,
+	    f->npieces, f->info_hash, &m)) > 0) {
+		if (m.id == BTFAKE_HANDSHAKE_ID) {
+			f->got_handshake = 1;
+			greet(f);
+		} else if (m.id == MSG_CHOKE || m.id == MSG_UNCHOKE) {
+			f->student_chokes_us = m.id == MSG_CHOKE;
+			record(f, m.id == MSG_CHOKE ? BTFAKE_CHOKE : BTFAKE_UNCHOKE, 0, now);
+		} else if (m.id == MSG_REQUEST) {
+			on_request(f, m.payload, now);
+		} else if (m.id == MSG_CANCEL) {
+			on_cancel(f, m.payload);
 		}
-		strbuf_consume(&f->in, 4 + (size_t)len);
-		d = (const unsigned char *)f->in.data;
+		strbuf_consume(&f->in, (size_t)used);
 	}
-	return 0;
+	return used == -1 ? -1 : 0;
 }
 
 /* Answers the oldest queued request if its time has come. */
@@ -324,9 +339,7 @@ btfake_io(struct btfake *f, const struct pollfd pfd[2], long now)
 			drop(f);
 			return;
 		}
-		if (n > 0)
-			strbuf_append(&f->in, buf, (size_t)n);
-		if (parse(f, now) == -1) {
+		if (btfake_feed(f, buf, n > 0 ? (size_t)n : 0, now) == -1) {
 			drop(f);
 			return;
 		}

@@ -61,6 +61,34 @@ struct btfake {
 	size_t nev, capev;
 };
 
+/* A message from the student's peer, as btfake_parse found it. */
+enum { BTFAKE_HANDSHAKE_ID = -2, BTFAKE_KEEPALIVE_ID = -1 };
+
+struct btfake_msg {
+	int id;			/* the message id, or one of the two above */
+	uint32_t len;		/* the length prefix (its id and payload); 68 for a handshake */
+	const uint8_t *payload;	/* after the id, len - 1 bytes (NULL for a keep-alive;
+				 * a handshake's 48 after its protocol string) */
+};
+
+/*
+ * Parses the first message of buf (n bytes) from a student's peer: its
+ * handshake if `handshake` (which must carry info_hash), else one
+ * length-prefixed message, whose length is checked against its type
+ * (npieces sizes a bitfield).  Returns the bytes it takes (the message is in
+ * *m), 0 if more bytes are needed, or -1 if the bytes are malformed.  Reads
+ * nothing past buf[n - 1]; no sockets, no state.
+ */
+long btfake_parse(const uint8_t *buf, size_t n, int handshake, uint32_t npieces,
+    const uint8_t info_hash[20], struct btfake_msg *m);
+
+/*
+ * Takes bytes the student's peer sent f at time now: parses every complete
+ * message, records and queues what it asks, and answers a handshake.
+ * Returns 0, or -1 if the connection must be dropped (malformed input).
+ */
+int btfake_feed(struct btfake *f, const void *buf, size_t n, long now);
+
 /* Initialises f for a torrent of npieces pieces; its has[] starts all zero. */
 int btfake_init(struct btfake *f, const char *name, const uint8_t info_hash[20], uint32_t npieces,
     uint32_t piece_len, uint64_t total_len, const uint8_t *data);

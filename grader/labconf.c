@@ -16,6 +16,13 @@
 #define LABCONF_MAX_BYTES (1 << 20)
 #define LABCONF_MAX_TESTS 500
 #define LABCONF_MAX_NAME 48
+/*
+ * Bounds that keep the checks (which compare keys and sections pairwise)
+ * fast on any file: an accepted spec has at most [lab], [defaults] and the
+ * tests as sections, and no section near this many keys.
+ */
+#define LABCONF_MAX_SECTIONS (LABCONF_MAX_TESTS + 2)
+#define LABCONF_MAX_KEYS 4096
 
 enum section_kind { SEC_LAB, SEC_DEFAULTS, SEC_TEST, SEC_DEAD };
 
@@ -31,6 +38,7 @@ struct raw_section {
 	int line;
 	struct raw_kv *kv;
 	size_t n, cap;
+	int full;		/* LABCONF_MAX_KEYS reached (reported) */
 };
 
 struct parser {
@@ -244,6 +252,12 @@ kv_line(struct parser *ps, struct raw_section *cur, char *s, int line)
 		fail(ps, line, "'%.*s' is outside any section: start with [lab]", (int)(k_end - s), s);
 		return;
 	}
+	if (cur->n == LABCONF_MAX_KEYS) {
+		if (!cur->full)
+			fail(ps, line, "more than %d keys in one section", LABCONF_MAX_KEYS);
+		cur->full = 1;
+		return;
+	}
 	for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
 		;
 	if (*v == '"') {
@@ -292,7 +306,11 @@ split(struct parser *ps, const char *text, size_t len)
 			;
 		if (*s == '\0' || *s == '#' || *s == ';')
 			;
-		else if (*s == '[') {
+		else if (*s == '[' && ps->nsec == LABCONF_MAX_SECTIONS) {
+			fail(ps, line, "too many sections: a lab has at most %d tests", LABCONF_MAX_TESTS);
+			free(buf);
+			return;
+		} else if (*s == '[') {
 			struct raw_section *ns = section_line(ps, s, line);
 
 			/* After a bad header, ignore its keys rather than pile up errors. */

@@ -28,7 +28,8 @@
  * Lines starting with # or ; are comments.  The parser is strict: every
  * unknown section or key, repeated key, bad number, unknown scenario or role,
  * or dangling prerequisite is an error that names its line, and all errors
- * are reported at once.
+ * are reported at once.  A spec holds at most 1 MiB, 500 tests and 4096
+ * keys a section, so any file, however odd, is read at once.
  *
  * The parser knows scenarios only through the table it is given (name and
  * parameter list), so it is tested with a table of its own.

@@ -1,7 +1,9 @@
 /*
  * scn_tracker.c — see scn_tracker.h.  Each fake peer is a port number
  * (20000 + k) and a peer id ("-GR0001-" and k); the tracker's answers are
- * read with our own bencode reader (benc.h).
+ * read with our own bencode reader (benc.h).  What reads a student's bytes
+ * (the HTTP head, the answer, its peer list) is kept apart from the sockets
+ * and the verdicts, as functions of bytes alone (fuzz/fuzz_tracker.c).
  */
 #include "scn_tracker.h"
 
@@ -18,7 +20,7 @@
 #include "netio.h"
 #include "prng.h"
 
-#define TRACKER_MAX_PEERS 64
+#define TRACKER_MAX_PEERS SCN_TRACKER_MAX_PEERS
 #define PEER_PORT(k) (20000 + (k))
 
 const struct labconf_param scn_tracker_params[] = {
@@ -83,12 +85,44 @@ exchange(struct tracker *t, const char *raw, size_t n, struct strbuf *resp)
 	return resp->len > 0 ? 0 : -1;
 }
 
+static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int
+scn_tracker_parse_reply(const char *resp, size_t n, int *status, size_t *body)
+{
+	size_t i = 7, d;
+
+	if (n <= i || memcmp(resp, "HTTP/1.", 7) != 0 || !is_digit(resp[i]))
+		return -1;
+	while (i < n && is_digit(resp[i]))
+		i++;
+	if (i >= n || resp[i] != ' ')
+		return -1;
+	while (i < n && resp[i] == ' ')
+		i++;
+	for (d = 0; i + d < n && is_digit(resp[i + d]); d++)
+		;
+	if (d != 3 || resp[i] == '0')
+		return -1;
+	*status = (resp[i] - '0') * 100 + (resp[i + 1] - '0') * 10 + (resp[i + 2] - '0');
+	for (i = 0; i + 4 <= n && resp[i] != '\0'; i++)
+		if (memcmp(resp + i, "\r\n\r\n", 4) == 0) {
+			*body = i + 4;
+			return 0;
+		}
+	return -1;
+}
+
 /* GETs target; fills t->status, t->body and (if it is bencode) t->reply.  0, or -1. */
 static int
 get(struct tracker *t, const char *target)
 {
 	struct strbuf req, resp;
-	const char *hdr_end;
+	size_t body;
 	int rc = -1;
 
 	strbuf_init(&req);
@@ -99,9 +133,8 @@ get(struct tracker *t, const char *target)
 	strbuf_printf(&req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1:%d\r\nUser-Agent: socklab-grader\r\n\r\n",
 	    target, t->port);
 	if (exchange(t, req.data, req.len, &resp) == 0 &&
-	    sscanf(strbuf_str(&resp), "HTTP/1.%*d %d", &t->status) == 1 &&
-	    (hdr_end = strstr(strbuf_str(&resp), "\r\n\r\n")) != NULL) {
-		strbuf_append(&t->body, hdr_end + 4, resp.len - (size_t)(hdr_end + 4 - resp.data));
+	    scn_tracker_parse_reply(resp.data, resp.len, &t->status, &body) == 0) {
+		strbuf_append(&t->body, resp.data + body, resp.len - body);
 		if (benc_parse(strbuf_str(&t->body), t->body.len, &t->reply) == -1)
 			memset(&t->reply, 0, sizeof(t->reply));
 		rc = 0;
@@ -161,45 +194,73 @@ bad(struct tracker *t, const char *fmt, ...)
 	return -1;
 }
 
-/* The answer is a dictionary with an interval and no failure reason.  0, or -1. */
+/* Appends to why and returns -1. */
 static int
-answer_ok(struct tracker *t)
+why_not(struct strbuf *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+why_not(struct strbuf *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+scn_tracker_answer_ok(int status, const struct benc *reply, struct strbuf *why)
 {
 	struct benc v;
 	int64_t interval;
 
-	if (t->status != 200 || t->reply.len == 0 || t->reply.p[0] != 'd')
-		return bad(t, "expected HTTP 200 with a bencoded dictionary (got status %d)", t->status), -1;
-	if (benc_get(&t->reply, "failure reason", 14, &v) == 0)
-		return bad(t, "a failure reason for a valid announce"), -1;
-	if (benc_get(&t->reply, "interval", 8, &v) == -1 || benc_int(&v, &interval) == -1 ||
+	if (status != 200 || reply->len == 0 || reply->p[0] != 'd')
+		return why_not(why, "expected HTTP 200 with a bencoded dictionary (got status %d)", status);
+	if (benc_get(reply, "failure reason", 14, &v) == 0)
+		return why_not(why, "a failure reason for a valid announce");
+	if (benc_get(reply, "interval", 8, &v) == -1 || benc_int(&v, &interval) == -1 ||
 	    interval <= 0)
-		return bad(t, "no positive integer 'interval' in the answer"), -1;
+		return why_not(why, "no positive integer 'interval' in the answer");
 	return 0;
 }
 
-/* Adds the compact peers of s (n bytes) to seen[].  0, or -1 (failure recorded). */
+/* The answer is a dictionary with an interval and no failure reason.  0, or -1. */
 static int
-compact_peers(struct tracker *t, const char *s, size_t n, uint8_t *seen)
+answer_ok(struct tracker *t)
+{
+	struct strbuf why;
+	int rc;
+
+	strbuf_init(&why);
+	if ((rc = scn_tracker_answer_ok(t->status, &t->reply, &why)) == -1)
+		bad(t, "%s", strbuf_str(&why));
+	strbuf_free(&why);
+	return rc;
+}
+
+/* Adds the compact peers of s (n bytes) to seen[].  0, or -1 with why. */
+static int
+compact_peers(const char *s, size_t n, uint8_t *seen, struct strbuf *why)
 {
 	if (n % 6 != 0)
-		return bad(t, "a compact peer list of %zu bytes: not 6 bytes a peer", n), -1;
+		return why_not(why, "a compact peer list of %zu bytes: not 6 bytes a peer", n);
 	for (size_t i = 0; i < n; i += 6) {
 		const unsigned char *p = (const unsigned char *)s + i;
 		int port = p[4] << 8 | p[5], k = port - PEER_PORT(0);
 
 		if (p[0] != 127 || p[1] != 0 || p[2] != 0 || p[3] != 1 || k < 0 || k >= TRACKER_MAX_PEERS)
-			return bad(t, "a peer that never announced: %u.%u.%u.%u:%d", p[0], p[1], p[2],
-			    p[3], port), -1;
+			return why_not(why, "a peer that never announced: %u.%u.%u.%u:%d", p[0], p[1],
+			    p[2], p[3], port);
 		if (seen[k]++)
-			return bad(t, "peer %d listed twice", k), -1;
+			return why_not(why, "peer %d listed twice", k);
 	}
 	return 0;
 }
 
-/* Adds the dictionary-model peers of list l to seen[].  0, or -1. */
+/* Adds the dictionary-model peers of list l to seen[].  0, or -1 with why. */
 static int
-dict_peers(struct tracker *t, const struct benc *l, uint8_t *seen)
+dict_peers(const struct benc *l, uint8_t *seen, struct strbuf *why)
 {
 	struct benc d, v;
 	size_t pos = 0;
@@ -214,35 +275,50 @@ dict_peers(struct tracker *t, const struct benc *l, uint8_t *seen)
 		    n != 9 || memcmp(ip, "127.0.0.1", 9) != 0 ||
 		    benc_get(&d, "port", 4, &v) == -1 || benc_int(&v, &port) == -1 ||
 		    port < PEER_PORT(0) || port >= PEER_PORT(TRACKER_MAX_PEERS))
-			return bad(t, "a peer dictionary without the right 'ip' and 'port'"), -1;
+			return why_not(why, "a peer dictionary without the right 'ip' and 'port'");
 		if (seen[port - PEER_PORT(0)]++)
-			return bad(t, "peer %d listed twice", (int)(port - PEER_PORT(0))), -1;
+			return why_not(why, "peer %d listed twice", (int)(port - PEER_PORT(0)));
 	}
-	return r == 0 ? 0 : (bad(t, "'peers' is not a list"), -1);
+	return r == 0 ? 0 : why_not(why, "'peers' is not a list");
 }
 
-/* The peers of the answer, as flags by peer number.  0, or -1 (failure recorded). */
-static int
-peers_of(struct tracker *t, int want_compact, uint8_t seen[TRACKER_MAX_PEERS])
+int
+scn_tracker_peers(const struct benc *reply, int want_compact, uint8_t seen[SCN_TRACKER_MAX_PEERS],
+    struct strbuf *why)
 {
 	struct benc v;
 	const char *s;
 	size_t n;
 
 	memset(seen, 0, TRACKER_MAX_PEERS);
-	if (answer_ok(t) == -1)
-		return -1;
-	if (benc_get(&t->reply, "peers", 5, &v) == -1)
-		return bad(t, "no 'peers' in the answer"), -1;
+	if (benc_get(reply, "peers", 5, &v) == -1)
+		return why_not(why, "no 'peers' in the answer");
 	if (v.p[0] >= '0' && v.p[0] <= '9') {
 		if (!want_compact)
-			return bad(t, "a compact peer list although compact=0 asked for dictionaries"), -1;
+			return why_not(why, "a compact peer list although compact=0 asked for dictionaries");
 		benc_str(&v, &s, &n);
-		return compact_peers(t, s, n, seen);
+		return compact_peers(s, n, seen, why);
 	}
 	if (want_compact)
-		return bad(t, "a list of dictionaries although compact=1 asked for the compact form"), -1;
-	return dict_peers(t, &v, seen);
+		return why_not(why, "a list of dictionaries although compact=1 asked for the compact form");
+	return dict_peers(&v, seen, why);
+}
+
+/* The peers of the answer, as flags by peer number.  0, or -1 (failure recorded). */
+static int
+peers_of(struct tracker *t, int want_compact, uint8_t seen[TRACKER_MAX_PEERS])
+{
+	struct strbuf why;
+	int rc;
+
+	memset(seen, 0, TRACKER_MAX_PEERS);
+	if (answer_ok(t) == -1)
+		return -1;
+	strbuf_init(&why);
+	if ((rc = scn_tracker_peers(&t->reply, want_compact, seen, &why)) == -1)
+		bad(t, "%s", strbuf_str(&why));
+	strbuf_free(&why);
+	return rc;
 }
 
 /* The answer lists exactly the peers flagged in want[].  0, or -1. */

@@ -19,10 +19,36 @@
 #ifndef SCN_TRACKER_H
 #define SCN_TRACKER_H
 
+#include "benc.h"
 #include "scenario.h"
+
+#define SCN_TRACKER_MAX_PEERS 64	/* fake peer k announces port 20000 + k */
 
 extern const struct labconf_param scn_tracker_params[];
 
 void scn_tracker_run(struct scenario_env *env);
+
+/*
+ * Splits a tracker's HTTP answer (n bytes) into its status (three digits)
+ * and the offset of its body, after the blank line.  Returns 0, or -1 if it
+ * is not an HTTP/1.x answer, or its head holds a NUL byte.
+ */
+int scn_tracker_parse_reply(const char *resp, size_t n, int *status, size_t *body);
+
+/*
+ * Whether an announce's answer (status, and its body as bencode: reply->len
+ * is 0 if it is not) is a success: HTTP 200, a dictionary, a positive
+ * 'interval' and no 'failure reason'.  Returns 0, or -1 with why appended.
+ */
+int scn_tracker_answer_ok(int status, const struct benc *reply, struct strbuf *why);
+
+/*
+ * Reads the 'peers' of a valid answer, compact (6 bytes a peer) or as
+ * dictionaries as asked, into seen[k] (fake peer k listed).  Returns 0, or
+ * -1 with why appended: a peer that is not one of ours, listed twice, or the
+ * wrong form.
+ */
+int scn_tracker_peers(const struct benc *reply, int want_compact,
+    uint8_t seen[SCN_TRACKER_MAX_PEERS], struct strbuf *why);
 
 #endif

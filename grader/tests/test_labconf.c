@@ -4,6 +4,8 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "labconf.h"
@@ -191,4 +193,77 @@ Test(labconf, the_kit_lab_specs_parse)
 	cr_expect_null(labconf_load("/nonexistent/lab.conf", demo, &err));
 	cr_expect(strstr(strbuf_str(&err), "/nonexistent/lab.conf: No such file") != NULL);
 	strbuf_free(&err);
+}
+
+/* n lines made by line(i, buf) after HEAD; the caller frees the text. */
+static char *
+generated(size_t n, void (*line)(size_t, char *, size_t))
+{
+	struct strbuf sb;
+	char buf[64];
+
+	strbuf_init(&sb);
+	strbuf_puts(&sb, HEAD);
+	for (size_t i = 0; i < n; i++) {
+		line(i, buf, sizeof(buf));
+		strbuf_puts(&sb, buf);
+	}
+	return sb.data;
+}
+
+static void
+distinct_key(size_t i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "k%c%c%c%c = 1\n", (char)('a' + i % 26), (char)('a' + i / 26 % 26),
+	    (char)('a' + i / 676 % 26), (char)('a' + i / 17576 % 26));
+}
+
+static void
+test_section(size_t i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "[test t%zu]\n", i);
+}
+
+/* A spec of n generated lines is refused with the message want. */
+static void
+refused_with(size_t n, void (*line)(size_t, char *, size_t), const char *want)
+{
+	char *text = generated(n, line);
+	struct strbuf err;
+
+	cr_assert_null(parse(text, &err));
+	cr_expect(strstr(strbuf_str(&err), want) != NULL, "%.300s", strbuf_str(&err));
+	strbuf_free(&err);
+	free(text);
+}
+
+/* Keys were compared pairwise: a 1 MiB spec of distinct keys took minutes. */
+Test(labconf, a_section_with_thousands_of_keys_is_refused_at_once, .timeout = 10)
+{
+	refused_with(100000, distinct_key, "lab.conf:4098: more than 4096 keys in one section");
+}
+
+/* The same for sections: each header was compared with every earlier one (34 s). */
+Test(labconf, thousands_of_sections_are_refused_at_once, .timeout = 10)
+{
+	refused_with(75000, test_section, "too many sections: a lab has at most 500 tests");
+}
+
+Test(labconf, five_hundred_tests_and_defaults_are_fine)
+{
+	char *text = generated(500, test_section);
+	struct strbuf sb, err;
+	struct labconf *lab;
+
+	strbuf_init(&sb);
+	strbuf_puts(&sb, text);
+	strbuf_puts(&sb, "[defaults]\npoints = 1\nscenario = other\n");
+	strbuf_init(&err);
+	lab = labconf_parse("lab.conf", sb.data, sb.len, demo, &err);
+	cr_assert_not_null(lab, "%s", strbuf_str(&err));
+	cr_expect_eq(lab->ntests, 500);
+	labconf_free(lab);
+	strbuf_free(&sb);
+	strbuf_free(&err);
+	free(text);
 }
