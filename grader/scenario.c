@@ -196,23 +196,69 @@ scenario_start(struct scenario_env *env, const char *role, const char *prog, con
 	return start_path(env, path, who, args, extra, stdin_pipe, scenario_is_student(role), 0);
 }
 
+/*
+ * Records why p gave no usable "listening on" line, in the words a student
+ * needs: it ended (how, and after how long since started), closed its
+ * stdout, printed the line without a port, or is still running silent after
+ * waiting wait ms (waited: how long the wait really took).
+ */
+static void
+fail_not_listening(struct scenario_env *env, struct sandbox_proc *p, long started, int wait,
+    long waited)
+{
+	double ran = (double)(sandbox_now_ms() - started) / 1000;
+	struct strbuf how;
+
+	strbuf_init(&how);
+	sandbox_describe_exit(p, &how);
+	if (p->exited)
+		result_fail(env->res, "%s %s after %.1f s, before it printed 'listening on ADDR:PORT'%s%s",
+		    p->name, strbuf_str(&how), ran,
+		    p->out_capped ? " (its output passed the cap the grader keeps)" : "",
+		    p->err.len ? "" : "; it wrote nothing on stderr");
+	else if (p->out_fd == -1)
+		result_fail(env->res, "%s closed its standard output after %.1f s without printing "
+		    "'listening on ADDR:PORT'", p->name, ran);
+	else if (waited < wait)
+		result_fail(env->res, "%s printed a 'listening on' line with no port the grader could "
+		    "read: it must end in :PORT, e.g. 'listening on 0.0.0.0:4321'", p->name);
+	else
+		result_fail(env->res, "%s did not print 'listening on ADDR:PORT' within %d ms "
+		    "(print it, then fflush(stdout))", p->name, wait);
+	strbuf_free(&how);
+}
+
+/*
+ * Waits for p's "listening on" line; started is when p was started.  Returns
+ * the port, or -1 with the failure recorded (an error if p is our own tool).
+ */
 static int
-await_listening(struct scenario_env *env, struct sandbox_proc *p, int tool)
+await_listening(struct scenario_env *env, struct sandbox_proc *p, int tool, long started)
 {
 	int wait = scenario_left(env) < 5000 ? scenario_left(env) : 5000;
+	long begun = sandbox_now_ms();
 	int port = sandbox_wait_listening(p, wait);
+	long waited = sandbox_now_ms() - begun;
 
 	if (port > 0) {
 		scenario_log(env, "  %s is listening on port %d", p->name, port);
 		return port;
 	}
-	sandbox_exited(p);
-	if (tool)
-		result_error(env->res, "%s did not start", p->name);
+	/* Its stdout ended: it is exiting, give that a moment to be reaped. */
+	if (p->out_fd == -1)
+		sandbox_wait(p, scenario_left(env) < 1000 ? scenario_left(env) : 1000);
 	else
-		result_fail(env->res, "%s did not print 'listening on ADDR:PORT' within %d ms%s%s", p->name,
-		    wait, p->exited ? "; it " : " (print it, then fflush(stdout))",
-		    p->exited ? "ended" : "");
+		sandbox_exited(p);
+	if (tool) {
+		struct strbuf how;
+
+		strbuf_init(&how);
+		sandbox_describe_exit(p, &how);
+		result_error(env->res, "%s did not start (%s)", p->name, strbuf_str(&how));
+		strbuf_free(&how);
+	} else {
+		fail_not_listening(env, p, started, wait, waited);
+	}
 	scenario_note_stderr(env, p);
 	return -1;
 }
@@ -221,18 +267,22 @@ int
 scenario_start_server(struct scenario_env *env, struct sandbox_proc **pp, const char *role,
     const char *prog, const char *args, char *const *extra)
 {
+	long started = sandbox_now_ms();
+
 	if ((*pp = scenario_start(env, role, prog, args, extra, 0)) == NULL)
 		return -1;
-	return await_listening(env, *pp, 0);
+	return await_listening(env, *pp, 0, started);
 }
 
 int
 scenario_start_host(struct scenario_env *env, struct sandbox_proc **pp, const char *role,
     const char *prog, const char *args, char *const *extra)
 {
+	long started = sandbox_now_ms();
+
 	if ((*pp = scenario_start(env, role, prog, args, extra, 1)) == NULL)
 		return -1;
-	return await_listening(env, *pp, 0);
+	return await_listening(env, *pp, 0, started);
 }
 
 int
@@ -250,7 +300,7 @@ scenario_start_proxy(struct scenario_env *env, const char *kind, int port, const
 	strbuf_printf(&args, "%s %s", kind, opts ? opts : "");
 	p = start_path(env, path, "the fault-injection proxy", strbuf_str(&args), extra, 0, 0, 1);
 	strbuf_free(&args);
-	return p == NULL ? -1 : await_listening(env, p, 1);
+	return p == NULL ? -1 : await_listening(env, p, 1, sandbox_now_ms());
 }
 
 void

@@ -109,7 +109,9 @@ static enum wire_status
 decode_payload(struct wire_parser *p, uint8_t id, const uint8_t *pl,
     uint32_t len, struct wire_msg *m)
 {
-	/* TODO: decode the payload fields of each message type */
+	/* TODO: set m->type from id first (m arrives zeroed, so a message
+	 * whose type you do not set is taken for a choke), then decode the payload
+	 * fields of each message type */
 	return WIRE_OK;
 }
 
