@@ -955,6 +955,22 @@ class_setup(const struct options *o, struct kit *k, struct class_run *cr)
 }
 
 /*
+ * Kills and reaps every process left under us until none is.  A dead child's
+ * worker and build die only after SIGKILL is delivered, and their own
+ * descendants are handed to us (the subreaper) only then: one sweep can miss
+ * them, and what we miss outlives the grader.
+ */
+static void
+reap_the_rest(void)
+{
+	for (;;) {
+		isolate_kill_children(NULL);
+		if (waitpid(-1, NULL, 0) == -1 && errno != EINTR)
+			return;		/* ECHILD: nothing is left */
+	}
+}
+
+/*
  * Starts the children of a class, --jobs at a time, and reaps them (and any
  * orphans of theirs reparented to us).  Processes a dead child left behind
  * are killed; its student gets a row that says it died.
@@ -999,7 +1015,7 @@ class_loop(const struct options *o, struct kit *k, const struct class_run *cr)
 			class_reaped(o, k, cr, idx[slot], status);
 		}
 	}
-	isolate_kill_children(NULL);
+	reap_the_rest();
 	free(kids);
 	free(idx);
 }
