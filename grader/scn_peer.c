@@ -1059,12 +1059,14 @@ unasked_end(const uint8_t *asked, uint32_t n, int dir)
 static void
 judge_ties(struct scenario_env *env, const struct btfake *holder, uint32_t n)
 {
-	uint32_t picks = (uint32_t)labconf_int(env->test, "picks"), seen = 0, low = 0, high = 0;
+	uint32_t picks = (uint32_t)labconf_int(env->test, "picks"), seen = 0, low = 0, high = 0, left = 0;
 	uint8_t *asked = calloc(n, 1);
 	long first;
 
 	if (asked == NULL || (first = random_start_end(env, holder, asked)) == -1)
 		goto out;
+	for (uint32_t i = 0; i < n; i++)
+		left += !asked[i];
 	for (size_t i = 0; i < holder->nev && seen < picks; i++) {
 		const struct btfake_event *e = &holder->ev[i];
 
@@ -1084,8 +1086,8 @@ judge_ties(struct scenario_env *env, const struct btfake *holder, uint32_t n)
 		    "choose at random among equally rare pieces", seen, low > high ? low : high,
 		    low > high ? "lowest" : "highest");
 	else
-		scenario_log(env, "  after the random start: %u new pieces, %u the lowest left, %u the "
-		    "highest left", seen, low, high);
+		scenario_log(env, "  after the random start (%u pieces not yet started): %u new pieces, "
+		    "%u the lowest left, %u the highest left", left, seen, low, high);
 out:
 	free(asked);
 }
