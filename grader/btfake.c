@@ -140,6 +140,8 @@ greet(struct btfake *f)
 		send_msg(f, MSG_UNCHOKE, NULL, 0);
 	if (f->interested)
 		send_msg(f, MSG_INTERESTED, NULL, 0);
+	if (f->after_greet != NULL)
+		strbuf_append(&f->out, f->after_greet, f->after_greet_len);
 }
 
 static uint32_t
@@ -336,6 +338,7 @@ btfake_io(struct btfake *f, const struct pollfd pfd[2], long now)
 	if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 		n = recv(f->fd, buf, sizeof(buf), 0);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			f->student_closed = 1;
 			drop(f);
 			return;
 		}
@@ -349,8 +352,10 @@ btfake_io(struct btfake *f, const struct pollfd pfd[2], long now)
 		n = send(f->fd, f->out.data, f->out.len, MSG_NOSIGNAL);
 		if (n > 0)
 			strbuf_consume(&f->out, (size_t)n);
-		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			f->student_closed = errno == EPIPE || errno == ECONNRESET;
 			drop(f);
+		}
 	}
 }
 

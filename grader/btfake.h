@@ -48,9 +48,13 @@ struct btfake {
 	int interested;			/* tell the student we are interested */
 	long serve_gap_ms;		/* answer one request per gap (0: at once) */
 	int lie;			/* answer with wrong bytes (a peer to catch by SHA-1) */
+	const uint8_t *after_greet;	/* raw bytes sent after our greeting (a malformed
+					 * message the student's peer must refuse), or NULL */
+	size_t after_greet_len;
 	/* state */
 	int lfd, fd, port;
 	int got_handshake, closed;
+	int student_closed;		/* the student's peer ended the connection */
 	struct strbuf in, out;
 	struct btfake_req *queue;
 	size_t nqueue, capqueue;

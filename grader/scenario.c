@@ -36,6 +36,8 @@ static const struct {
 	{ "rarest", scn_peer_rarest_params, scn_peer_rarest },
 	{ "titfortat", scn_peer_titfortat_params, scn_peer_titfortat },
 	{ "liar", scn_peer_liar_params, scn_peer_liar },
+	{ "malformed", scn_peer_malformed_params, scn_peer_malformed },
+	{ "ties", scn_peer_ties_params, scn_peer_ties },
 	{ "tracker", scn_tracker_params, scn_tracker_run },
 };
 
@@ -53,6 +55,8 @@ const struct labconf_scenario scenario_table[] = {
 	{ "rarest", scn_peer_rarest_params },
 	{ "titfortat", scn_peer_titfortat_params },
 	{ "liar", scn_peer_liar_params },
+	{ "malformed", scn_peer_malformed_params },
+	{ "ties", scn_peer_ties_params },
 	{ "tracker", scn_tracker_params },
 	{ NULL, NULL },
 };

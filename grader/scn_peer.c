@@ -26,6 +26,14 @@
 	{ "mktorrent_prog", LABCONF_STR, "mt-mktorrent", 0, 0, NULL }, \
 	{ "peer_args", LABCONF_WORDS, "", 0, 0, NULL }
 
+/* The rarest and ties scenarios: one neighbour serves a piece per gap; the
+ * picks judged begin margin_ms after the random_first-th piece was sent. */
+#define PEER_RANDOM_START \
+	{ "serve_gap_ms", LABCONF_INT, "50", 0, 10000, NULL }, \
+	{ "random_first", LABCONF_INT, "4", 0, 1000, NULL }, \
+	{ "margin_ms", LABCONF_INT, "500", 0, 60000, NULL }, \
+	{ "observe_ms", LABCONF_INT, "5000", 100, 600000, NULL }
+
 const struct labconf_param scn_peer_swarm_params[] = {
 	PEER_COMMON,
 	{ "tracker_prog", LABCONF_STR, "mt-tracker", 0, 0, NULL },
@@ -45,10 +53,7 @@ const struct labconf_param scn_peer_rarest_params[] = {
 	{ "pieces", LABCONF_INT, "256", 16, 65536, NULL },
 	{ "rare", LABCONF_INT, "40", 1, 65536, NULL },
 	{ "common_peers", LABCONF_INT, "3", 1, 16, NULL },
-	{ "serve_gap_ms", LABCONF_INT, "50", 0, 10000, NULL },
-	{ "random_first", LABCONF_INT, "4", 0, 1000, NULL },
-	{ "margin_ms", LABCONF_INT, "500", 0, 60000, NULL },
-	{ "observe_ms", LABCONF_INT, "5000", 100, 600000, NULL },
+	PEER_RANDOM_START,
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -506,6 +511,29 @@ pick_rare(struct scenario_env *env, uint32_t n, uint32_t rare)
 }
 
 /*
+ * The end of the random start: margin_ms after the holder sent its
+ * random_first-th piece.  Marks in asked[] the pieces requested before then.
+ * Returns that time, or -1 (failure recorded: the random start never ended).
+ */
+static long
+random_start_end(struct scenario_env *env, const struct btfake *holder, uint8_t *asked)
+{
+	const struct labconf_test *t = env->test;
+	long first = kth_piece(holder, (size_t)labconf_int(t, "random_first"));
+
+	if (first == -1) {
+		result_fail(env->res, "your peer did not download its first %ld pieces from the one "
+		    "neighbour that unchoked it", labconf_int(t, "random_first"));
+		return -1;
+	}
+	first += labconf_int(t, "margin_ms");
+	for (size_t i = 0; i < holder->nev; i++)
+		if (holder->ev[i].kind == BTFAKE_REQUEST && holder->ev[i].ms < first)
+			asked[holder->ev[i].piece] = 1;
+	return first;
+}
+
+/*
  * Judges the holder's requests: once `random_first` pieces were sent (plus
  * margin), every piece the student starts must be rare while a rare piece is
  * still unrequested.
@@ -514,22 +542,12 @@ static void
 judge_rarest(struct scenario_env *env, const struct btfake *holder, const uint8_t *rare,
     uint32_t n, int common)
 {
-	const struct labconf_test *t = env->test;
-	long first = kth_piece(holder, (size_t)labconf_int(t, "random_first"));
 	uint8_t *asked = calloc(n, 1);
 	uint32_t left = 0, seen = 0, need;
+	long first;
 
-	if (asked == NULL)
-		return;
-	if (first == -1) {
-		result_fail(env->res, "your peer did not download its first %ld pieces from the one "
-		    "neighbour that unchoked it", labconf_int(t, "random_first"));
+	if (asked == NULL || (first = random_start_end(env, holder, asked)) == -1)
 		goto out;
-	}
-	first += labconf_int(t, "margin_ms");
-	for (size_t i = 0; i < holder->nev; i++)
-		if (holder->ev[i].kind == BTFAKE_REQUEST && holder->ev[i].ms < first)
-			asked[holder->ev[i].piece] = 1;
 	for (uint32_t i = 0; i < n; i++)
 		left += rare[i] && !asked[i];
 	for (size_t i = 0; i < holder->nev && seen < left; i++) {
@@ -817,6 +835,293 @@ scn_peer_liar(struct scenario_env *env)
 		result_fail(env->res, "%u of %u pieces of your peer's copy were right, and no more came "
 		    "for 10 s: a piece must match its SHA-1 before it counts, and a bad one is "
 		    "fetched again", right, n);
+out:
+	free_fakes(&fk);
+	free(tor.data);
+	strbuf_free(&peers);
+}
+
+/* ---- malformed messages, and ties ---- */
+
+const struct labconf_param scn_peer_malformed_params[] = {
+	PEER_COMMON,
+	{ "pieces", LABCONF_INT, "64", 8, 65536, NULL },
+	{ "send", LABCONF_WORDS, "have_long request_short", 0, 0, NULL },
+	{ "within_ms", LABCONF_INT, "10000", 100, 600000, NULL },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+const struct labconf_param scn_peer_ties_params[] = {
+	PEER_COMMON,
+	{ "pieces", LABCONF_INT, "256", 64, 65536, NULL },
+	PEER_RANDOM_START,
+	{ "picks", LABCONF_INT, "16", 4, 1000, NULL },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+/* A malformed message a fake neighbour sends after its greeting. */
+struct bad_msg {
+	const char *name, *what;
+	uint32_t len;		/* the length prefix */
+	uint8_t id;
+	int index;		/* payload: 0: piece 0; 1: npieces (just past the end);
+				 * 2: 0x40000000 (far past it) */
+};
+
+static const struct bad_msg bad_msgs[] = {
+	{ "have_long", "a have of length 8 (7 bytes of payload, not 4)", 8, 4, 0 },
+	{ "request_short", "a request of length 9 (no length field)", 9, 6, 0 },
+	{ "have_past_end", "a have for the piece just past the last one", 5, 4, 1 },
+	{ "have_far", "a have for piece 0x40000000", 5, 4, 2 },
+	{ "request_past_end", "a request for the piece just past the last one", 13, 6, 1 },
+	{ "have_ok", "a well-formed have for piece 0", 5, 4, 0 },
+};
+
+/* Fills out (17 bytes at most) with m's bytes for n pieces.  Returns its length. */
+static size_t
+bad_bytes(const struct bad_msg *m, uint32_t n, uint8_t out[17])
+{
+	uint32_t index = m->index == 0 ? 0 : m->index == 1 ? n : 0x40000000u;
+	uint32_t len = m->len;
+
+	memset(out, 0, 17);
+	for (int i = 0; i < 4; i++) {
+		out[i] = (uint8_t)(len >> (24 - 8 * i));
+		out[5 + i] = (uint8_t)(index >> (24 - 8 * i));
+	}
+	out[4] = m->id;
+	if (m->id == 6 && len == 13)
+		out[16] = 1;	/* a 1-byte block; begin 0 */
+	return 4 + len;
+}
+
+static const struct bad_msg *
+bad_msg_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(bad_msgs) / sizeof(bad_msgs[0]); i++)
+		if (strcmp(bad_msgs[i].name, name) == 0)
+			return &bad_msgs[i];
+	return NULL;
+}
+
+/*
+ * Adds the honest neighbour (every piece, unchokes), the control (nothing; a
+ * well-formed have) and one neighbour per message of `send`; bad[i] is what
+ * fake i + 1 sends, its bytes in bytes[i].  0, or -1 (error recorded).
+ */
+static int
+add_malformed_fakes(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    const struct bad_msg **bad, uint8_t (*bytes)[17])
+{
+	char *words = strdup(labconf_str(env->test, "send")), name[16];
+	struct btfake *f;
+	size_t k = 0;
+
+	bad[k++] = bad_msg_named("have_ok");
+	for (char *w = words ? strtok(words, " ") : NULL; w != NULL; w = strtok(NULL, " ")) {
+		if ((bad[k] = bad_msg_named(w)) == NULL || bad[k] == bad[0] || k + 2 >= FAKES_MAX) {
+			result_error(env->res, "lab.conf: send: '%s' is not one of have_long "
+			    "request_short have_past_end have_far request_past_end (once each)", w);
+			free(words);
+			return -1;
+		}
+		k++;
+	}
+	free(words);
+	if ((f = add_fake(fk, tor, "honest", NULL)) == NULL)
+		return result_error(env->res, "setting up the fake neighbours failed"), -1;
+	f->unchoke = 1;
+	for (size_t i = 0; i < k; i++) {
+		if (i == 0)
+			snprintf(name, sizeof(name), "control");
+		else
+			snprintf(name, sizeof(name), "bad%zu", i);
+		if ((f = add_fake(fk, tor, name, NULL)) == NULL)
+			return result_error(env->res, "setting up the fake neighbours failed"), -1;
+		memset(f->has, 0, tor->npieces);
+		f->after_greet = bytes[i];
+		f->after_greet_len = bad_bytes(bad[i], tor->npieces, bytes[i]);
+		if (i > 0)
+			strbuf_printf(&env->res->sent, "; a neighbour sends %s", bad[i]->what);
+	}
+	return 0;
+}
+
+/* Whether every bad neighbour was dropped and the copy is complete. */
+static int
+malformed_done(const struct fakes *fk, const struct torrent *tor, const char *dir)
+{
+	for (size_t i = 2; i < fk->n; i++)
+		if (!fk->f[i].student_closed)
+			return 0;
+	return pieces_right(tor, dir, NULL) == tor->npieces;
+}
+
+static void
+judge_malformed(struct scenario_env *env, struct sandbox_proc *p, const struct fakes *fk,
+    const struct bad_msg **bad, const struct torrent *tor)
+{
+	uint32_t right = pieces_right(tor, env->scratch, NULL);
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	if (sandbox_exited(p)) {
+		sandbox_describe_exit(p, &sb);
+		result_fail(env->res, "your mt-peer %s while neighbours sent it malformed messages: "
+		    "a malformed message ends that one connection, never the program", strbuf_str(&sb));
+		strbuf_free(&sb);
+		return;
+	}
+	for (size_t i = 2; i < fk->n; i++)
+		if (!fk->f[i].student_closed)
+			strbuf_printf(&sb, "%s%s", sb.len ? "; " : "", bad[i - 1]->what);
+	if (sb.len > 0)
+		result_fail(env->res, "your peer went on talking to %s sent %s (for %ld s): a "
+		    "message your decoder must refuse ends that connection", strchr(sb.data, ';') ?
+		    "each neighbour that" : "the neighbour that", strbuf_str(&sb),
+		    labconf_int(env->test, "within_ms") / 1000);
+	else if (fk->f[1].student_closed)
+		result_fail(env->res, "your peer dropped a neighbour that sent only well-formed "
+		    "messages (its handshake, an empty bitfield, %s)", bad[0]->what);
+	else if (right < tor->npieces)
+		result_fail(env->res, "your peer dropped the bad neighbours but had only %u of %u "
+		    "pieces right from the honest one: it must keep working with the others",
+		    right, tor->npieces);
+	else
+		scenario_log(env, "  every bad neighbour dropped, the control kept, the copy complete");
+	strbuf_free(&sb);
+}
+
+/*
+ * Neighbours that send the student's peer one malformed message each, a
+ * control that sends a well-formed one, and an honest neighbour that serves
+ * the file: the bad ones must be dropped, the control kept, the copy
+ * completed, and the program must not end.
+ */
+void
+scn_peer_malformed(struct scenario_env *env)
+{
+	uint32_t n = (uint32_t)labconf_int(env->test, "pieces");
+	struct fakes fk = { .n = 0 };
+	const struct bad_msg *bad[FAKES_MAX];
+	uint8_t bytes[FAKES_MAX][17];
+	struct torrent tor;
+	struct strbuf peers;
+	struct sandbox_proc *p;
+	long until;
+
+	strbuf_init(&peers);
+	if (make_torrent(env, &tor, (size_t)n * 16384, 16384, "http://127.0.0.1:9/announce") == -1)
+		goto out;
+	strbuf_printf(&env->res->sent, "%u pieces from an honest neighbour", n);
+	if (add_malformed_fakes(env, &fk, &tor, bad, bytes) == -1)
+		goto out;
+	peer_list(&fk, NULL, &peers);
+	if ((p = start_peer(env, &tor, "student", env->scratch, 0, strbuf_str(&peers))) == NULL)
+		goto out;
+	if (await_dials(env, &fk) < fk.n) {
+		result_fail(env->res, "your peer did not connect to every --peer it was given");
+		goto out;
+	}
+	until = sandbox_now_ms() + labconf_int(env->test, "within_ms");
+	while (sandbox_now_ms() < until && scenario_left(env) > 1000 && !sandbox_exited(p) &&
+	    !malformed_done(&fk, &tor, env->scratch))
+		btfake_run(fk.all, fk.n, sandbox_now_ms() + 250);
+	judge_malformed(env, p, &fk, bad, &tor);
+	if (env->res->status != RESULT_PASS)
+		scenario_note_stderr(env, p);
+out:
+	free_fakes(&fk);
+	free(tor.data);
+	strbuf_free(&peers);
+}
+
+/* The lowest (dir 1) or highest (dir -1) piece of n not yet asked, or n. */
+static uint32_t
+unasked_end(const uint8_t *asked, uint32_t n, int dir)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = dir > 0 ? k : n - 1 - k;
+
+		if (!asked[i])
+			return i;
+	}
+	return n;
+}
+
+/*
+ * One neighbour has every piece, so every piece is as rare as any other.
+ * Of the first `picks` pieces started after the random start (as in
+ * judge_rarest), a picker that chooses at random among M >= 200 equals takes
+ * the lowest- (or highest-) numbered one not yet started with probability
+ * 1/M each time: half of them or more says it breaks ties by position.
+ */
+static void
+judge_ties(struct scenario_env *env, const struct btfake *holder, uint32_t n)
+{
+	uint32_t picks = (uint32_t)labconf_int(env->test, "picks"), seen = 0, low = 0, high = 0, left = 0;
+	uint8_t *asked = calloc(n, 1);
+	long first;
+
+	if (asked == NULL || (first = random_start_end(env, holder, asked)) == -1)
+		goto out;
+	for (uint32_t i = 0; i < n; i++)
+		left += !asked[i];
+	for (size_t i = 0; i < holder->nev && seen < picks; i++) {
+		const struct btfake_event *e = &holder->ev[i];
+
+		if (e->kind != BTFAKE_REQUEST || e->ms < first || asked[e->piece])
+			continue;
+		low += e->piece == unasked_end(asked, n, 1);
+		high += e->piece == unasked_end(asked, n, -1);
+		asked[e->piece] = 1;
+		seen++;
+	}
+	if (seen < picks)
+		result_fail(env->res, "your peer started only %u new pieces after its first ones within "
+		    "the test's time: too few to see how it breaks ties", seen);
+	else if (2 * low >= seen || 2 * high >= seen)
+		result_fail(env->res, "every piece was equally rare, and of the first %u pieces your "
+		    "peer started after its random start, %u were the %s-numbered one not yet started: "
+		    "choose at random among equally rare pieces", seen, low > high ? low : high,
+		    low > high ? "lowest" : "highest");
+	else
+		scenario_log(env, "  after the random start (%u pieces not yet started): %u new pieces, "
+		    "%u the lowest left, %u the highest left", left, seen, low, high);
+out:
+	free(asked);
+}
+
+void
+scn_peer_ties(struct scenario_env *env)
+{
+	const struct labconf_test *t = env->test;
+	uint32_t n = (uint32_t)labconf_int(t, "pieces");
+	struct fakes fk = { .n = 0 };
+	struct torrent tor;
+	struct btfake *holder;
+	struct strbuf peers;
+
+	strbuf_init(&peers);
+	if (make_torrent(env, &tor, (size_t)n * 16384, 16384, "http://127.0.0.1:9/announce") == -1)
+		goto out;
+	if ((holder = add_fake(&fk, &tor, "holder", NULL)) == NULL) {
+		result_error(env->res, "setting up the fake neighbour failed");
+		goto out;
+	}
+	holder->unchoke = 1;
+	holder->serve_gap_ms = labconf_int(t, "serve_gap_ms");
+	strbuf_printf(&env->res->sent, "%u pieces, all held by one neighbour (which unchokes you), "
+	    "so all equally rare", n);
+	peer_list(&fk, NULL, &peers);
+	if (start_peer(env, &tor, "student", env->scratch, 0, strbuf_str(&peers)) == NULL)
+		goto out;
+	if (await_dials(env, &fk) < fk.n)
+		result_fail(env->res, "your peer did not connect to the --peer it was given");
+	else {
+		btfake_run(fk.all, fk.n, sandbox_now_ms() + labconf_int(t, "observe_ms"));
+		judge_ties(env, holder, n);
+	}
 out:
 	free_fakes(&fk);
 	free(tor.data);

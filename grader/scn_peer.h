@@ -13,7 +13,14 @@
  *              four, plus one optimistic unchoke that rotates — judged from
  *              the chokes and unchokes the neighbours receive;
  *   liar       a fake neighbour sends wrong bytes: the student's copy must
- *              still end byte-identical (pieces checked with SHA-1).
+ *              still end byte-identical (pieces checked with SHA-1);
+ *   malformed  fake neighbours send one malformed message each (a length
+ *              wrong for its type, an index past the last piece): the
+ *              student's peer must drop each, keep a well-formed control,
+ *              finish its copy from an honest one, and not end;
+ *   ties       one neighbour holds every piece (all equally rare): after the
+ *              random start, the pieces started must not keep being the
+ *              lowest- (or highest-) numbered left.
  *
  * The test's file is random bytes from the test's seed; the torrent is made
  * by the reference mt-mktorrent (run as a black box).
@@ -27,10 +34,14 @@ extern const struct labconf_param scn_peer_swarm_params[];
 extern const struct labconf_param scn_peer_rarest_params[];
 extern const struct labconf_param scn_peer_titfortat_params[];
 extern const struct labconf_param scn_peer_liar_params[];
+extern const struct labconf_param scn_peer_malformed_params[];
+extern const struct labconf_param scn_peer_ties_params[];
 
 void scn_peer_swarm(struct scenario_env *env);
 void scn_peer_rarest(struct scenario_env *env);
 void scn_peer_titfortat(struct scenario_env *env);
 void scn_peer_liar(struct scenario_env *env);
+void scn_peer_malformed(struct scenario_env *env);
+void scn_peer_ties(struct scenario_env *env);
 
 #endif

@@ -77,3 +77,22 @@ Test(btfake, a_handshake_gets_ours_and_requests_are_queued)
 	cr_expect_eq(btfake_feed(&f, "\0\0\0\2\1x", 6, 6), -1);
 	btfake_free(&f);
 }
+
+Test(btfake, the_greeting_ends_with_the_bytes_the_test_chose)
+{
+	static uint8_t file[3 * 16384];
+	static const uint8_t hs[] = "\x13" "BitTorrent protocol" "\0\0\0\0\0\0\0\0"
+	    "0123456789abcdefghij" "-XX0001-000000000000";
+	static const uint8_t bad[] = "\0\0\0\x08\4\0\0\0\0\0\0\0";	/* a have of 8 */
+	struct btfake f;
+
+	cr_assert_eq(btfake_init(&f, "f", hash, 3, 16384, sizeof(file), file), 0);
+	f.unchoke = 1;
+	f.after_greet = bad;
+	f.after_greet_len = sizeof(bad) - 1;
+	cr_expect_eq(btfake_feed(&f, hs, sizeof(hs) - 1, 0), 0);
+	/* handshake, bitfield (3 pieces: 1 byte), unchoke, then ours */
+	cr_assert_eq(f.out.len, 68 + 6 + 5 + sizeof(bad) - 1);
+	cr_expect(memcmp(f.out.data + 68 + 6 + 5, bad, sizeof(bad) - 1) == 0);
+	btfake_free(&f);
+}

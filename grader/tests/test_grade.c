@@ -166,12 +166,16 @@ static void
 check_mutant(const struct lab *l, const char *dir, const char *name, const struct harness_tap *tap,
     const char *report)
 {
-	char catches[1024], may[1024];
+	char catches[1024], may[1024], says[1024];
 	int caught = 0;
 
 	mutant_key(dir, "catches", catches, sizeof(catches));
 	mutant_key(dir, "may_lose", may, sizeof(may));
+	mutant_key(dir, "says", says, sizeof(says));
 	cr_assert(catches[0] != '\0', "%s: MUTANT names no test that catches it", name);
+	says[strlen(says) - (says[0] != '\0')] = '\0';	/* " text " -> " text" */
+	cr_expect(says[0] == '\0' || strstr(report, says + 1) != NULL,
+	    "%s/%s: the report does not say \"%s\":\n%s", l->name, name, says + 1, report);
 	for (size_t i = 0; i < tap->n; i++) {
 		const char *t = tap->t[i].name;
 		int lost = !tap->t[i].ok || tap->t[i].skipped;
