@@ -139,3 +139,49 @@ benc_get(const struct benc *d, const char *key, size_t keylen, struct benc *v)
 	}
 	return -1;
 }
+
+/* <0, 0 or >0 as key a sorts before, with or after key b: raw bytes, a prefix first. */
+static int
+key_cmp(const struct benc *a, const struct benc *b)
+{
+	const char *s, *t;
+	size_t n, m;
+	int c;
+
+	if (benc_str(a, &s, &n) == -1 || benc_str(b, &t, &m) == -1)
+		return 0;
+	if ((c = memcmp(s, t, n < m ? n : m)) != 0)
+		return c;
+	return (n > m) - (n < m);
+}
+
+/* benc_sorted for v, a span of the value starting at base.  0, or -1 with *off. */
+static int
+sorted(const struct benc *v, const char *base, size_t *off)
+{
+	struct benc item, prev = { NULL, 0 };
+	size_t pos = 0, i = 0;
+	int r;
+
+	if (v->len == 0 || (v->p[0] != 'l' && v->p[0] != 'd'))
+		return 0;
+	while ((r = benc_next(v, &pos, &item)) == 1) {
+		if (v->p[0] == 'd' && i++ % 2 == 0) {
+			if (prev.len > 0 && key_cmp(&prev, &item) >= 0) {
+				*off = (size_t)(item.p - base);
+				return -1;
+			}
+			prev = item;
+		} else if (sorted(&item, base, off) == -1) {
+			return -1;
+		}
+	}
+	*off = (size_t)(v->p - base);
+	return r;
+}
+
+int
+benc_sorted(const struct benc *v, size_t *off)
+{
+	return sorted(v, v->p, off);
+}

@@ -5,7 +5,9 @@
  * with a decoder of its own rather than the reference's.  Values are spans
  * of the caller's buffer: nothing is allocated, nothing copied.  Every
  * function checks the span it is given and fails on malformed input; nesting
- * is bounded.
+ * is bounded.  Decoding is lenient about key order (benc_get takes the first
+ * match) so that one test can judge order alone: benc_sorted is the strict
+ * check, asked for where canonical bencode is what is being graded.
  */
 #ifndef BENC_H
 #define BENC_H
@@ -35,5 +37,14 @@ int benc_str(const struct benc *v, const char **s, size_t *n);
  * one, 0 at the end, -1 if l is not a list.
  */
 int benc_next(const struct benc *l, size_t *pos, struct benc *item);
+
+/*
+ * The strict reading, for answers that must be canonical: whether every
+ * dictionary in v, nested ones included, has its keys in strictly ascending
+ * order as raw byte strings (BEP 3: sorted, so none twice; a key sorts after
+ * its own prefixes).  v comes from benc_parse.  Returns 0, or -1 with *off
+ * the offset in v of the first key out of order or repeated.
+ */
+int benc_sorted(const struct benc *v, size_t *off);
 
 #endif

@@ -27,7 +27,8 @@ const struct labconf_param scn_tracker_params[] = {
 	{ "tracker", LABCONF_ENUM, NULL, 0, 0, "student|reference" },
 	{ "tracker_prog", LABCONF_STR, "mt-tracker", 0, 0, NULL },
 	{ "tracker_args", LABCONF_WORDS, "-b 127.0.0.1 -p 0 --seed 1", 0, 0, NULL },
-	{ "check", LABCONF_ENUM, NULL, 0, 0, "compact|dict|subset|events|expiry|scrape|failure" },
+	{ "check", LABCONF_ENUM, NULL, 0, 0,
+	    "compact|dict|peer_ids|subset|events|reannounce|expiry|scrape|failure|sorted" },
 	{ "interval", LABCONF_INT, "1800", 1, 86400, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
@@ -41,6 +42,8 @@ struct tracker {
 	int status;		/* the last answer's HTTP status */
 	char what[200];		/* the last request, for messages */
 	int asker;		/* the peer that made it */
+	int strict;		/* every answer's keys must be sorted (benc_sorted) */
+	int want_ids;		/* dictionary peers must carry their peer id */
 };
 
 /* Sends raw on a new connection and reads the whole answer.  0, or -1 (no answer). */
@@ -117,6 +120,8 @@ scn_tracker_parse_reply(const char *resp, size_t n, int *status, size_t *body)
 	return -1;
 }
 
+static int expect_sorted(struct tracker *t);
+
 /* GETs target; fills t->status, t->body and (if it is bencode) t->reply.  0, or -1. */
 static int
 get(struct tracker *t, const char *target)
@@ -137,6 +142,8 @@ get(struct tracker *t, const char *target)
 		strbuf_append(&t->body, resp.data + body, resp.len - body);
 		if (benc_parse(strbuf_str(&t->body), t->body.len, &t->reply) == -1)
 			memset(&t->reply, 0, sizeof(t->reply));
+		else if (t->strict)
+			expect_sorted(t);
 		rc = 0;
 	}
 	strbuf_free(&req);
@@ -151,17 +158,26 @@ put_hash(struct strbuf *sb, const uint8_t *h, size_t n)
 		strbuf_printf(sb, "%%%02X", h[i]);
 }
 
+/* Fake peer k's peer id, 20 characters (and a NUL). */
+static void
+fake_id(int k, char id[SCN_TRACKER_ID_LEN + 1])
+{
+	snprintf(id, SCN_TRACKER_ID_LEN + 1, "-GR0001-%012d", k);
+}
+
 /* Announces as fake peer k.  extra: "&event=started&compact=1..." (may be ""). */
 static int
 announce(struct tracker *t, int k, long left, const char *extra)
 {
 	struct strbuf url;
+	char id[SCN_TRACKER_ID_LEN + 1];
 	int rc;
 
+	fake_id(k, id);
 	strbuf_init(&url);
 	strbuf_puts(&url, "/announce?info_hash=");
 	put_hash(&url, t->info_hash, 20);
-	strbuf_printf(&url, "&peer_id=-GR0001-%012d&port=%d&uploaded=0&downloaded=0&left=%ld%s", k,
+	strbuf_printf(&url, "&peer_id=%s&port=%d&uploaded=0&downloaded=0&left=%ld%s", id,
 	    PEER_PORT(k), left, extra);
 	snprintf(t->what, sizeof(t->what), "peer %d: left=%ld%s", k, left, extra);
 	t->asker = k;
@@ -192,6 +208,25 @@ bad(struct tracker *t, const char *fmt, ...)
 	if (t->body.len == 0)
 		strbuf_puts(&res->got, "(no answer)");
 	return -1;
+}
+
+/* The strict reading: every dictionary of t->reply has its keys sorted, none twice.  0, or -1. */
+static int
+expect_sorted(struct tracker *t)
+{
+	struct strbuf at;
+	size_t off;
+	int rc;
+
+	if (benc_sorted(&t->reply, &off) == 0)
+		return 0;
+	strbuf_init(&at);
+	strbuf_put_escaped(&at, t->reply.p + off, t->reply.len - off, 24);
+	rc = bad(t, "a dictionary key out of order or repeated at byte %zu of the answer (%s): every "
+	    "dictionary's keys must come in sorted order as raw byte strings, each once (BEP 3), "
+	    "or strict clients refuse the answer", off, strbuf_str(&at));
+	strbuf_free(&at);
+	return rc;
 }
 
 /* Appends to why and returns -1. */
@@ -283,6 +318,35 @@ dict_peers(const struct benc *l, uint8_t *seen, struct strbuf *why)
 }
 
 int
+scn_tracker_peer_ids(const struct benc *reply, struct strbuf *why)
+{
+	struct benc l, d, v;
+	size_t pos = 0, n;
+	const char *id;
+	int64_t port;
+	int r;
+
+	if (benc_get(reply, "peers", 5, &l) == -1 || l.p[0] != 'l')
+		return why_not(why, "no list of dictionaries in 'peers'");
+	while ((r = benc_next(&l, &pos, &d)) == 1) {
+		char want[SCN_TRACKER_ID_LEN + 1];
+
+		if (benc_get(&d, "port", 4, &v) == -1 || benc_int(&v, &port) == -1 ||
+		    port < PEER_PORT(0) || port >= PEER_PORT(TRACKER_MAX_PEERS))
+			return why_not(why, "a peer dictionary without the right 'port'");
+		fake_id((int)(port - PEER_PORT(0)), want);
+		if (benc_get(&d, "peer id", 7, &v) == -1 || benc_str(&v, &id, &n) == -1)
+			return why_not(why, "no 'peer id' string in the dictionary of peer %d (port %d)",
+			    (int)(port - PEER_PORT(0)), (int)port);
+		if (n != SCN_TRACKER_ID_LEN || memcmp(id, want, n) != 0)
+			return why_not(why, "peer %d (port %d) listed with a 'peer id' (%zu bytes) that is "
+			    "not the 20-byte id it announced, %s", (int)(port - PEER_PORT(0)), (int)port, n,
+			    want);
+	}
+	return r == 0 ? 0 : why_not(why, "'peers' is not a list");
+}
+
+int
 scn_tracker_peers(const struct benc *reply, int want_compact, uint8_t seen[SCN_TRACKER_MAX_PEERS],
     struct strbuf *why)
 {
@@ -315,7 +379,10 @@ peers_of(struct tracker *t, int want_compact, uint8_t seen[TRACKER_MAX_PEERS])
 	if (answer_ok(t) == -1)
 		return -1;
 	strbuf_init(&why);
-	if ((rc = scn_tracker_peers(&t->reply, want_compact, seen, &why)) == -1)
+	if ((rc = scn_tracker_peers(&t->reply, want_compact, seen, &why)) == 0 && !want_compact &&
+	    t->want_ids)
+		rc = scn_tracker_peer_ids(&t->reply, &why);
+	if (rc == -1)
 		bad(t, "%s", strbuf_str(&why));
 	strbuf_free(&why);
 	return rc;
@@ -429,6 +496,45 @@ check_events(struct tracker *t)
 	return 0;
 }
 
+/*
+ * A seed that announces again (a refresh, then completed) and a leecher that
+ * restarts (started again, the same peer id) are each one peer: counted once,
+ * listed once.
+ */
+static int
+check_reannounce(struct tracker *t)
+{
+	static const struct {
+		int k;
+		long left;
+		const char *extra;
+	} steps[] = {
+		{ 1, 0, "&event=started" }, { 2, 1000, "&event=started" }, { 1, 0, "" },
+		{ 1, 0, "&event=completed" }, { 2, 1000, "&event=started" },
+	};
+	uint8_t want[TRACKER_MAX_PEERS] = { 0 };
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (announce(t, steps[i].k, steps[i].left, steps[i].extra) == -1)
+			return bad(t, "no answer");
+		if (answer_ok(t) == -1)
+			return -1;
+		if (count(t, "complete") != 1 || count(t, "incomplete") != (i > 0))
+			return bad(t, "complete=%lld incomplete=%lld, where the swarm holds one seed (peer 1)"
+			    "%s: a peer that announces again is the same peer", (long long)count(t,
+			    "complete"), (long long)count(t, "incomplete"), i > 0 ? " and one leecher (peer 2)" : "");
+	}
+	want[1] = want[2] = 1;
+	if (announce(t, 3, 1000, "&event=started") == -1)
+		return bad(t, "no answer");
+	if (expect_peers(t, 1, want) == -1)
+		return -1;
+	if (count(t, "complete") != 1 || count(t, "incomplete") != 2)
+		return bad(t, "complete=%lld incomplete=%lld, where peers 1 (a seed), 2 and 3 are in the "
+		    "swarm", (long long)count(t, "complete"), (long long)count(t, "incomplete"));
+	return 0;
+}
+
 /* A peer silent for more than twice the interval is forgotten; one that announces stays. */
 static int
 check_expiry(struct tracker *t)
@@ -452,12 +558,31 @@ check_expiry(struct tracker *t)
 	return 0;
 }
 
+/* Scrapes the torrent (what: the request, for messages) into f, its entry in 'files'.  0, or -1. */
+static int
+scrape(struct tracker *t, const char *what, struct benc *f)
+{
+	struct strbuf url;
+	struct benc files;
+	int rc;
+
+	strbuf_init(&url);
+	strbuf_puts(&url, "/scrape?info_hash=");
+	put_hash(&url, t->info_hash, 20);
+	snprintf(t->what, sizeof(t->what), "%s", what);
+	rc = get(t, strbuf_str(&url));
+	strbuf_free(&url);
+	if (rc == -1 || t->status != 200 || benc_get(&t->reply, "files", 5, &files) == -1 ||
+	    benc_get(&files, (const char *)t->info_hash, 20, f) == -1)
+		return bad(t, "expected HTTP 200 and a dictionary 'files' keyed by the 20-byte info-hash");
+	return 0;
+}
+
 /* /scrape counts complete, incomplete and downloaded for the torrent. */
 static int
 check_scrape(struct tracker *t)
 {
-	struct strbuf url;
-	struct benc files, f;
+	struct benc f;
 	int64_t c[3];
 	static const char *const keys[3] = { "complete", "incomplete", "downloaded" };
 	static const int64_t want[3] = { 2, 1, 1 };
@@ -465,17 +590,8 @@ check_scrape(struct tracker *t)
 	if (announce(t, 1, 1000, "&event=started") == -1 || announce(t, 2, 0, "&event=started") == -1 ||
 	    announce(t, 3, 1000, "&event=started") == -1 || announce(t, 1, 0, "&event=completed") == -1)
 		return bad(t, "no answer");
-	strbuf_init(&url);
-	strbuf_puts(&url, "/scrape?info_hash=");
-	put_hash(&url, t->info_hash, 20);
-	snprintf(t->what, sizeof(t->what), "a scrape after 3 peers started (one a seed) and one completed");
-	if (get(t, strbuf_str(&url)) == -1 || t->status != 200 ||
-	    benc_get(&t->reply, "files", 5, &files) == -1 ||
-	    benc_get(&files, (const char *)t->info_hash, 20, &f) == -1) {
-		strbuf_free(&url);
-		return bad(t, "expected HTTP 200 and a dictionary 'files' keyed by the 20-byte info-hash");
-	}
-	strbuf_free(&url);
+	if (scrape(t, "a scrape after 3 peers started (one a seed) and one completed", &f) == -1)
+		return -1;
 	for (int i = 0; i < 3; i++) {
 		struct benc v;
 
@@ -537,6 +653,29 @@ check_failure(struct tracker *t)
 	return rc;
 }
 
+/* Every kind of answer, each read strictly: its dictionaries' keys sorted, none twice. */
+static int
+check_sorted(struct tracker *t)
+{
+	uint8_t want[TRACKER_MAX_PEERS] = { 0 };
+	struct benc f;
+
+	t->strict = 1;
+	check_lists(t, 1);
+	for (int k = 1; k <= 5; k++)
+		want[k] = 1;
+	if (t->env->res->status == RESULT_PASS && announce(t, 6, 1000, "&event=started&compact=0") == 0)
+		expect_peers(t, 0, want);
+	if (t->env->res->status == RESULT_PASS)
+		scrape(t, "a scrape of the torrent", &f);
+	if (t->env->res->status == RESULT_PASS && announce(t, 1, 1000, "&event=stopped") == -1)
+		bad(t, "no answer");
+	if (t->env->res->status == RESULT_PASS)
+		expect_failure(t, "/announce?peer_id=-GR0001-000000000001&port=20001&left=5",
+		    "an announce with no info_hash");
+	return t->env->res->status == RESULT_PASS ? 0 : -1;
+}
+
 void
 scn_tracker_run(struct scenario_env *env)
 {
@@ -557,12 +696,17 @@ scn_tracker_run(struct scenario_env *env)
 		t.info_hash[i] = (uint8_t)prng_below(&r, 256);
 	t.info_hash[3] = 0;	/* a NUL byte: the hash is binary, never a C string */
 	strbuf_init(&t.body);
-	if (strcmp(check, "compact") == 0 || strcmp(check, "dict") == 0)
+	t.want_ids = strcmp(check, "peer_ids") == 0;
+	if (strcmp(check, "compact") == 0 || strcmp(check, "dict") == 0 || t.want_ids)
 		check_lists(&t, check[0] == 'c');
 	else if (strcmp(check, "subset") == 0)
 		check_subset(&t);
 	else if (strcmp(check, "events") == 0)
 		check_events(&t);
+	else if (strcmp(check, "reannounce") == 0)
+		check_reannounce(&t);
+	else if (strcmp(check, "sorted") == 0)
+		check_sorted(&t);
 	else if (strcmp(check, "expiry") == 0)
 		check_expiry(&t);
 	else if (strcmp(check, "scrape") == 0)

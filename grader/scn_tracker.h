@@ -6,15 +6,23 @@
  *   check = compact   the peer list in compact form (6 bytes a peer): every
  *                     other peer, never the asker
  *   check = dict      the same as a list of dictionaries (compact=0)
+ *   check = peer_ids  the same, and each dictionary's 'peer id' is the id that
+ *                     peer announced
  *   check = subset    numwant peers chosen at random, distinct, never the asker
  *   check = events    started / completed / stopped move the complete and
  *                     incomplete counts, and a stopped peer leaves the list
+ *   check = reannounce a seed that announces again (a refresh, completed) and
+ *                     a leecher that restarts are counted and listed once
  *   check = expiry    a peer that stops announcing is forgotten after twice
  *                     the interval
  *   check = scrape    /scrape counts complete, incomplete and downloaded
  *   check = failure   bad parameters get a bencoded "failure reason"; what is
  *                     not HTTP gets no answer it could mistake; then a normal
  *                     announce still works
+ *   check = sorted    every kind of answer (both peer forms, scrape, stopped,
+ *                     failure) read strictly: the keys of each dictionary in
+ *                     sorted byte order, none twice (benc_sorted); the other
+ *                     checks read leniently, so that one bug costs one test
  */
 #ifndef SCN_TRACKER_H
 #define SCN_TRACKER_H
@@ -23,6 +31,7 @@
 #include "scenario.h"
 
 #define SCN_TRACKER_MAX_PEERS 64	/* fake peer k announces port 20000 + k */
+#define SCN_TRACKER_ID_LEN 20		/* ... and peer id "-GR0001-" and k in 12 digits */
 
 extern const struct labconf_param scn_tracker_params[];
 
@@ -50,5 +59,12 @@ int scn_tracker_answer_ok(int status, const struct benc *reply, struct strbuf *w
  */
 int scn_tracker_peers(const struct benc *reply, int want_compact,
     uint8_t seen[SCN_TRACKER_MAX_PEERS], struct strbuf *why);
+
+/*
+ * Checks that each dictionary of a valid answer's peer list (compact=0)
+ * carries a 'peer id', the 20 bytes fake peer k announced, k read from its
+ * port.  Returns 0, or -1 with why appended.
+ */
+int scn_tracker_peer_ids(const struct benc *reply, struct strbuf *why);
 
 #endif

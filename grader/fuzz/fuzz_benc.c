@@ -11,6 +11,8 @@
  * zeros, no "-0"), give back the input itself when it was canonical (as
  * every real tracker's answer is), something shorter when it was not, and
  * in any case decode to the same encoding (enc(dec(x)) is a fixed point).
+ * benc_sorted (the strict reading of key order) points at a key when it
+ * refuses, and judges the re-encoding the same.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -94,6 +96,22 @@ encode(const struct benc *v, struct strbuf *out, int *canon)
 	strbuf_putc(out, 'e');
 }
 
+/*
+ * benc_sorted's verdict: a key that is out of order lies inside v and starts
+ * a string; the re-encoding w keeps the keys in their order, so it gets the
+ * same verdict.
+ */
+static void
+check_sorted(const struct benc *v, const struct benc *w)
+{
+	size_t off = 0, woff = 0;
+	int rc = benc_sorted(v, &off);
+
+	if (rc != benc_sorted(w, &woff) || (rc == -1 && (off >= v->len || v->p[off] < '0' ||
+	    v->p[off] > '9')))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -115,6 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	encode(&w, &b, &again);
 	if (!again || a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
 		abort();
+	check_sorted(&v, &w);
 	strbuf_free(&a);
 	strbuf_free(&b);
 	return 0;

@@ -88,6 +88,8 @@ check_peers(const struct benc *reply)
 			}
 			if (listed != entries(reply, compact))
 				abort();
+			if (!compact && (scn_tracker_peer_ids(reply, &why) == -1) != (why.len > 0))
+				abort();
 			ok++;
 		}
 		strbuf_reset(&why);

@@ -74,3 +74,41 @@ Test(benc, typed_accessors_check_the_type)
 	cr_expect_eq(benc_str(&v, &s, &len), -1);
 	cr_expect_eq(benc_get(&v, "a", 1, &v), -1);
 }
+
+/* BEP 3: keys sorted as raw byte strings, none twice, nested dictionaries too. */
+Test(benc, sorted_keys_checked_strictly_and_only_on_request)
+{
+	static const struct {
+		const char *s;
+		size_t off;	/* of the first key out of order; 0: all sorted */
+	} cases[] = {
+		{ "d8:completei1e8:intervali5e5:peers0:e", 0 },
+		{ "d2:ip1:x7:peer id1:y4:porti1ee", 0 },
+		{ "d1:ai1e2:aai2ee", 0 },			/* a prefix sorts first */
+		{ "d1:Zi1e1:ai1e2:\xc3\xa9i1ee", 0 },		/* bytes, unsigned */
+		{ "le", 0 }, { "de", 0 }, { "i5e", 0 },
+		{ "d8:intervali5e8:completei1ee", 14 },
+		{ "d5:peers0:8:intervali5ee", 10 },
+		{ "d1:ai1e1:ai2ee", 7 },			/* the same key twice */
+		{ "d2:aai1e1:ai2ee", 8 },
+		{ "d2:\xc3\xa9i1e1:ai2ee", 8 },
+		{ "d5:peersld4:porti1e2:ip1:xeee", 19 },	/* inside the peer list */
+		{ "ld1:bi1eed1:bi1e1:ai2eee", 16 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct benc v, x;
+		size_t off = 0;
+		int rc;
+
+		cr_assert_eq(benc_parse(cases[i].s, strlen(cases[i].s), &v), 0, "case %zu", i);
+		rc = benc_sorted(&v, &off);
+		if (cases[i].off == 0)
+			cr_expect_eq(rc, 0, "case %zu: key at %zu out of order", i, off);
+		else
+			cr_expect(rc == -1 && off == cases[i].off, "case %zu: rc %d, off %zu", i, rc, off);
+		if (v.p[0] == 'd' && v.len > 2)
+			cr_expect_eq(benc_get(&v, cases[i].s + 3, (size_t)(cases[i].s[1] - '0'), &x), 0,
+			    "case %zu: the lenient reading still finds the first key", i);
+	}
+}

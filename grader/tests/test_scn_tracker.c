@@ -112,3 +112,44 @@ Test(scn_tracker, judges_answers_and_reads_peer_lists)
 		strbuf_free(&why);
 	}
 }
+
+/* compact=0: each dictionary's 'peer id' is the 20 bytes that peer announced (k from its port). */
+Test(scn_tracker, checks_the_peer_id_of_each_dictionary)
+{
+	static const struct {
+		const char *reply;
+		const char *why;	/* NULL: ids right */
+	} cases[] = {
+		{ "d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id20:-GR0001-0000000000024:porti20002eed2:"
+		  "ip9:127.0.0.17:peer id20:-GR0001-0000000000074:porti20007eeee", NULL },
+		{ "d8:intervali60e5:peerslee", NULL },
+		{ "d8:intervali60e5:peersld2:ip9:127.0.0.14:porti20002eeee", "no 'peer id' string in the "
+		  "dictionary of peer 2" },
+		{ "d8:intervali60e5:peersld2:ip9:127.0.0.17:peer idi2e4:porti20002eeee", "no 'peer id'" },
+		{ "d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id20:-GR0001-0000000000034:porti20002eeee",
+		  "peer 2 (port 20002) listed with a 'peer id' (20 bytes) that is not" },
+		{ "d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id19:-GR0001-000000000024:porti20002eeee",
+		  "(19 bytes)" },
+		{ "d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id21:-GR0001-00000000000214:porti20002eeee",
+		  "(21 bytes)" },
+		{ "d8:intervali60e5:peers6:abcdefe", "no list of dictionaries" },
+		{ "d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id20:-GR0001-0000000000024:porti99eeee",
+		  "without the right 'port'" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct benc reply;
+		struct strbuf why;
+		int rc;
+
+		cr_assert_eq(benc_parse(cases[i].reply, strlen(cases[i].reply), &reply), 0, "case %zu", i);
+		strbuf_init(&why);
+		rc = scn_tracker_peer_ids(&reply, &why);
+		if (cases[i].why == NULL)
+			cr_expect_eq(rc, 0, "case %zu: %s", i, strbuf_str(&why));
+		else
+			cr_expect(rc == -1 && strstr(strbuf_str(&why), cases[i].why) != NULL,
+			    "case %zu: got '%s'", i, strbuf_str(&why));
+		strbuf_free(&why);
+	}
+}
