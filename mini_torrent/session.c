@@ -4,9 +4,15 @@
  * Read it in the order a connection lives: handshake, bitfield, interest,
  * choking, requests and blocks, piece verification, and the timers.  Every
  * message a peer sends is handled by one on_* function; every decision is
- * delegated (picker_next, choker_run, storage_hash_ok).  A misbehaving peer
- * is never answered with a crash or with bad data kept: it is marked dead
- * with a reason (peer_kill), and the event loop closes it.
+ * delegated (picker_next, choker_run, storage_digest_ok).  A misbehaving
+ * peer is never answered with a crash or with bad data kept: it is marked
+ * dead with a reason (peer_kill), and the event loop closes it.
+ *
+ * Block bytes are copied as little as the wire allows: a block we upload is
+ * queued as a file span (sent by sendfile, see xfer.h), and a block we
+ * download is received into its piece buffer directly once its header is
+ * in (the sink, see peer.h), hashed as the blocks before it complete, and the
+ * verified piece written once.
  */
 #include "session.h"
 
@@ -97,7 +103,8 @@ session_init(struct session *s, const struct session_config *cfg,
 	s->rate_window_ms = window;
 	s->pieces = calloc(meta->piece_count, sizeof(*s->pieces));
 	s->bans = calloc(SESSION_MAX_BANS, sizeof(*s->bans));
-	if (s->pieces == NULL || s->bans == NULL) {
+	s->scratch = malloc(BLK);
+	if (s->pieces == NULL || s->bans == NULL || s->scratch == NULL) {
 		session_free(s);
 		errno = ENOMEM;
 		return -1;
@@ -124,6 +131,7 @@ session_free(struct session *s)
 	while (s->nspare > 0)
 		free(s->spare[--s->nspare]);
 	free(s->bans);
+	free(s->scratch);
 	picker_free(&s->picker);
 	memset(s, 0, sizeof(*s));
 }
@@ -337,6 +345,8 @@ piece_buffer(struct session *s, uint32_t piece)
 	sp->data = mem;
 	sp->from = calloc(picker_block_count(&s->picker, piece),
 	    sizeof(*sp->from));
+	sha1_init(&sp->sha);
+	sp->hashed = 0;
 	if (sp->data == NULL || sp->from == NULL) {
 		free(sp->data);
 		free(sp->from);
@@ -347,9 +357,28 @@ piece_buffer(struct session *s, uint32_t piece)
 	return 1;
 }
 
+/* Blocks of piece (all of them if all is set, else the one at begin) that
+ * peers other than p are receiving will never be used: their bytes go to
+ * the scratch block from now on. */
+static void
+release_sinks(struct session *s, const struct peer *p, uint32_t piece,
+    uint32_t begin, int all)
+{
+	for (size_t i = 0; i < s->npeers; i++) {
+		struct peer_sink *k = &s->peers[i]->sink;
+
+		if (s->peers[i] == p || k->got == k->len || k->discard ||
+		    k->index != piece || (!all && k->begin != begin))
+			continue;
+		k->dst = s->scratch;
+		k->discard = 1;
+	}
+}
+
 static void
 drop_piece_buffer(struct session *s, uint32_t piece)
 {
+	release_sinks(s, NULL, piece, 0, 1);
 	if (s->nspare < SESSION_SPARE_BUFFERS)
 		s->spare[s->nspare++] = s->pieces[piece].data;
 	else
@@ -538,7 +567,11 @@ finish_piece(struct session *s, uint32_t piece, int64_t now)
 			peer_list_remove(&q->reqs, k);
 		}
 	}
-	if (!storage_hash_ok(s->store, piece, s->pieces[piece].data, len)) {
+	unsigned char md[SHA1_LEN];
+
+	sha1_final(&s->pieces[piece].sha, md);
+	if (s->pieces[piece].hashed != len ||
+	    !storage_digest_ok(s->store, piece, md)) {
 		piece_failed(s, piece, now);
 	} else if (storage_write(s->store, (uint64_t)piece *
 	    s->meta->piece_length, s->pieces[piece].data, len) < 0) {
@@ -552,7 +585,26 @@ finish_piece(struct session *s, uint32_t piece, int64_t now)
 	drop_piece_buffer(s, piece);
 }
 
-/* A block arrived: account for it, keep it if we still need it. */
+/* Hashes the blocks of piece that are in, up to the first one missing. */
+static void
+hash_ahead(struct session *s, uint32_t piece)
+{
+	struct session_piece *sp = &s->pieces[piece];
+	uint32_t size = picker_piece_size(&s->picker, piece);
+
+	while (sp->hashed < size && sp->from[sp->hashed / BLK] != 0) {
+		uint32_t n = size - sp->hashed < BLK ? size - sp->hashed : BLK;
+
+		sha1_update(&sp->sha, sp->data + sp->hashed, n);
+		sp->hashed += n;
+	}
+}
+
+/*
+ * A block arrived: account for it, keep it if we still need it.  Its bytes
+ * are m->data: in p->in, already in place in the piece buffer (received
+ * there), or NULL when they went to the scratch block.
+ */
 static void
 on_piece(struct session *s, struct peer *p, const struct wire_msg *m,
     int64_t now)
@@ -572,15 +624,21 @@ on_piece(struct session *s, struct peer *p, const struct wire_msg *m,
 	s->downloaded += m->data_len;
 	p->last_block_ms = now;
 	p->snubbed = 0;
-	if (sp->data != NULL && m->begin % BLK == 0 && m->begin < size &&
+	if (m->data != NULL && sp->data != NULL && m->begin % BLK == 0 &&
+	    m->begin < size &&
 	    m->data_len == (size - m->begin < BLK ? size - m->begin : BLK))
 		r = picker_block_received(&s->picker, m->index, m->begin);
 	if (r == PICKER_USELESS) {
 		s->wasted += m->data_len;
 		return;
 	}
-	memcpy(sp->data + m->begin, m->data, m->data_len);
+	if (m->data != sp->data + m->begin) {
+		memcpy(sp->data + m->begin, m->data, m->data_len);
+		s->copied += m->data_len;
+	}
 	sp->from[m->begin / BLK] = p->id;
+	release_sinks(s, p, m->index, m->begin, 0);
+	hash_ahead(s, m->index);
 	if (r == PICKER_PIECE_DONE)
 		finish_piece(s, m->index, now);
 	else if (picker_requests_out(&s->picker, m->index, m->begin) > 0)
@@ -802,16 +860,156 @@ handle(struct session *s, struct peer *p, const struct wire_msg *m,
 	}
 }
 
+/* ---- receiving blocks in place ---- */
+
+static uint32_t
+get32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+/* Is the block (piece, begin, len) one we still miss, with a buffer? */
+static int
+block_wanted(const struct session *s, uint32_t piece, uint32_t begin,
+    uint32_t len)
+{
+	const struct session_piece *sp = &s->pieces[piece];
+	uint32_t size = picker_piece_size(&s->picker, piece);
+
+	return sp->data != NULL && begin % BLK == 0 && begin < size &&
+	    len == (size - begin < BLK ? size - begin : BLK) &&
+	    sp->from[begin / BLK] == 0;
+}
+
+/*
+ * If p->in starts with the header of a piece message whose payload is not
+ * all in yet, takes the header (the checks are the parser's: length for a
+ * piece, index in range; a message that fails them is left to wire_parse
+ * to refuse) and points p's sink where the payload goes: the bytes already
+ * in p->in are copied there, the rest will be received there.  Returns 1 if
+ * it did.
+ */
+static int
+start_sink(struct session *s, struct peer *p)
+{
+	const uint8_t *b = p->in.data + p->in.start;
+	size_t have = peer_in_pending(p), take;
+	struct peer_sink *k = &p->sink;
+	uint32_t mlen;
+
+	if (p->state != PEER_ACTIVE || p->parser.state != WIRE_S_MESSAGE ||
+	    have < WIRE_PIECE_HDR || b[4] != WIRE_PIECE)
+		return 0;
+	mlen = get32(b);
+	if (mlen <= 9 || mlen > 9 + BLK || have >= 4 + (size_t)mlen ||
+	    get32(b + 5) >= s->meta->piece_count)
+		return 0;
+	*k = (struct peer_sink){ .index = get32(b + 5), .begin = get32(b + 9),
+	    .len = mlen - 9 };
+	p->parser.nmsgs++;
+	p->in.start += WIRE_PIECE_HDR;
+	if (block_wanted(s, k->index, k->begin, k->len)) {
+		release_sinks(s, p, k->index, k->begin, 0);
+		k->dst = s->pieces[k->index].data + k->begin;
+	} else {
+		k->dst = s->scratch;
+		k->discard = 1;
+	}
+	take = have - WIRE_PIECE_HDR;
+	memcpy(k->dst, p->in.data + p->in.start, take);
+	s->copied += k->discard ? 0 : take;
+	k->got = (uint32_t)take;
+	p->in.start += take;
+	return 1;
+}
+
+/* The sink's block is complete: handle it as the piece message it is. */
+static void
+sink_done(struct session *s, struct peer *p, int64_t now)
+{
+	struct peer_sink *k = &p->sink;
+	struct wire_msg m = { .type = WIRE_PIECE, .id = WIRE_PIECE,
+	    .index = k->index, .begin = k->begin, .length = k->len,
+	    .data = k->discard ? NULL : k->dst, .data_len = k->len };
+
+	k->len = k->got = 0;
+	on_piece(s, p, &m, now);
+}
+
+/*
+ * Bytes p->in needs to hold the header of the next message, and when the
+ * message there is not a piece, the rest of it and the header after it.
+ */
+static size_t
+header_need(const struct peer *p)
+{
+	const uint8_t *b = p->in.data + p->in.start;
+	size_t have = peer_in_pending(p), need;
+
+	if (p->parser.state == WIRE_S_SKIP)
+		return p->parser.skip + WIRE_PIECE_HDR;
+	if (p->parser.state != WIRE_S_MESSAGE)
+		return SIZE_MAX;
+	if (have < 5 || (b[4] == WIRE_PIECE && have < WIRE_PIECE_HDR))
+		need = WIRE_PIECE_HDR;
+	else if (b[4] == WIRE_PIECE)
+		need = 4 + (size_t)get32(b);	/* one start_sink refused */
+	else
+		need = 4 + (size_t)get32(b) + WIRE_PIECE_HDR;
+	return need > have ? need - have : 1;
+}
+
+int
+session_recv_space(struct session *s, struct peer *p, struct iovec iov[2],
+    size_t max)
+{
+	struct peer_sink *k = &p->sink;
+	int n = 0, sinking = k->got < k->len;
+	size_t room;
+	uint8_t *in;
+
+	(void)s;
+	if (sinking && max > 0) {
+		size_t left = k->len - k->got;
+
+		iov[n].iov_base = k->dst + k->got;
+		iov[n].iov_len = left < max ? left : max;
+		max -= iov[n++].iov_len;
+	}
+	in = peer_in_space(p, &room);
+	room = room < max ? room : max;
+	if (sinking || peer_list_len(&p->reqs) > 0) {
+		size_t need = header_need(p);
+
+		room = room < need ? room : need;
+	}
+	if (room > 0) {
+		iov[n].iov_base = in;
+		iov[n++].iov_len = room;
+	}
+	return n;
+}
+
 void
 session_received(struct session *s, struct peer *p, size_t n, int64_t now)
 {
 	struct peer_buf *in = &p->in;
+	struct peer_sink *k = &p->sink;
 	struct wire_msg m;
 	size_t used;
 
-	peer_in_added(p, n);
 	p->last_recv_ms = now;
-	while (p->state != PEER_DEAD) {
+	if (k->got < k->len) {
+		size_t take = k->len - k->got < n ? k->len - k->got : n;
+
+		k->got += (uint32_t)take;
+		n -= take;
+		if (k->got == k->len)
+			sink_done(s, p, now);
+	}
+	peer_in_added(p, n);
+	while (p->state != PEER_DEAD && !start_sink(s, p)) {
 		enum wire_status st = wire_parse(&p->parser, in->data + in->start,
 		    in->end - in->start, &m, &used);
 
@@ -835,7 +1033,7 @@ void
 session_sent(struct session *s, struct peer *p, size_t n, int64_t now)
 {
 	(void)s;
-	peer_out_consumed(p, n);
+	(void)n;
 	p->last_send_ms = now;
 }
 
@@ -852,18 +1050,19 @@ session_serve(struct session *s, struct peer *p, int64_t now)
 		uint8_t *dst;
 
 		peer_list_remove(&p->queue, 0);
-		if ((dst = peer_out_reserve(p, WIRE_PIECE_HDR + r.length)) == NULL) {
+		/* The header here, the block as a span of the file: the
+		 * bytes go from the page cache to the socket (xfer.h). */
+		if ((dst = peer_out_reserve(p, WIRE_PIECE_HDR)) == NULL) {
 			peer_kill(p, "out of memory");
 			return;
 		}
 		wire_piece_header(dst, r.piece, r.begin, r.length);
-		if (storage_read(s->store, (uint64_t)r.piece *
-		    s->meta->piece_length + r.begin, dst + WIRE_PIECE_HDR,
-		    r.length) < 0) {
-			peer_kill(p, "reading our data failed");
+		peer_out_commit(p, WIRE_PIECE_HDR);
+		if (peer_out_file(p, (uint64_t)r.piece * s->meta->piece_length +
+		    r.begin, r.length) < 0) {
+			peer_kill(p, "out of memory");
 			return;
 		}
-		peer_out_commit(p, WIRE_PIECE_HDR + r.length);
 		p->out_limited = peer_out_pending(p);
 		rate_add(&p->up, now, r.length);
 		rate_add(&s->up_rate, now, r.length);
