@@ -868,15 +868,16 @@ fair_share(struct ratelimit *rl, int64_t now, size_t contenders)
 
 /*
  * recv() where the session wants p's bytes, within the download budget.
- * Blocks arrive one recv() each (straight into their pieces), so the loop
- * goes on while the socket fills all that is asked: one poll() round, and
- * one send() of the requests that follow, per READS_PER_TURN blocks.
+ * Blocks arrive straight into their pieces, up to PEER_SPEC_MAX per recv(),
+ * and the loop goes on while the socket fills all that is asked: one poll()
+ * round, and one send() of the requests that follow, per READS_PER_TURN
+ * recv()s.
  */
 static void
 peer_read(struct loop *L, struct peer *p, int64_t now)
 {
 	for (int i = 0; i < READS_PER_TURN && p->state != PEER_DEAD; i++) {
-		struct iovec iov[2];
+		struct iovec iov[SESSION_IOV_MAX];
 		struct msghdr mh = { .msg_iov = iov };
 		uint64_t budget = fair_share(&L->s.down_limit, now, L->nreaders);
 		size_t want = 0;

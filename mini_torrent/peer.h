@@ -25,6 +25,7 @@
 					 * a slow one never touches most pages */
 #define PEER_MAX_REQS 256		/* our requests outstanding to one peer */
 #define PEER_MAX_QUEUE 1024		/* its requests we queue; more are ignored */
+#define PEER_SPEC_MAX 15		/* blocks one recv() may bring in place */
 
 enum peer_state {
 	PEER_CONNECTING,	/* connect() in progress */
@@ -73,6 +74,16 @@ struct peer_sink {
 	int discard;
 };
 
+/* The blocks the next recv() expects after the sink's, in the order we
+ * asked for them (a peer answers in that order): each one's header goes to
+ * hdr[i], its payload straight to its place in its piece. */
+struct peer_spec {
+	uint32_t index[PEER_SPEC_MAX], begin[PEER_SPEC_MAX], len[PEER_SPEC_MAX];
+	uint8_t *dst[PEER_SPEC_MAX];
+	uint8_t hdr[PEER_SPEC_MAX][13];
+	unsigned n;
+};
+
 struct peer {
 	int fd;
 	uint64_t id;		/* connection serial, never 0 */
@@ -94,6 +105,7 @@ struct peer {
 	uint64_t out_in, out_gone;	/* bytes ever committed to out, sent from it */
 	size_t span_bytes;		/* file bytes queued in spans */
 	struct peer_sink sink;
+	struct peer_spec spec;
 	size_t out_limited;	/* first bytes of out, to the end of the last
 				 * block queued: these wait for upload tokens
 				 * (the messages after them do not) */

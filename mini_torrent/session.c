@@ -960,16 +960,135 @@ header_need(const struct peer *p)
 	return need > have ? need - have : 1;
 }
 
+/* Is a neighbour other than p receiving that block in place right now? */
+static int
+sinking_elsewhere(const struct session *s, const struct peer *p,
+    uint32_t piece, uint32_t begin)
+{
+	for (size_t i = 0; i < s->npeers; i++) {
+		const struct peer_sink *k = &s->peers[i]->sink;
+
+		if (s->peers[i] != p && k->got < k->len && !k->discard &&
+		    k->index == piece && k->begin == begin)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Plans p->spec: the blocks we asked p for, oldest first (after the one
+ * arriving now), as long as each is wanted, no other neighbour is
+ * receiving it, and it fits in max bytes.  Adds two iov entries per block
+ * and returns how many.
+ */
+static int
+plan_spec(struct session *s, struct peer *p, struct iovec *iov, size_t max)
+{
+	struct peer_spec *sp = &p->spec;
+	const struct peer_sink *k = &p->sink;
+	int n = 0;
+
+	for (size_t i = 0; i < peer_list_len(&p->reqs) &&
+	    sp->n < PEER_SPEC_MAX; i++) {
+		const struct peer_req *r = peer_list_at(&p->reqs, i);
+		unsigned j = sp->n;
+
+		if (k->got < k->len && r->piece == k->index &&
+		    r->begin == k->begin)
+			continue;	/* arriving now */
+		if (max < WIRE_PIECE_HDR + (size_t)r->length ||
+		    !block_wanted(s, r->piece, r->begin, r->length) ||
+		    sinking_elsewhere(s, p, r->piece, r->begin))
+			break;
+		sp->index[j] = r->piece;
+		sp->begin[j] = r->begin;
+		sp->len[j] = r->length;
+		sp->dst[j] = s->pieces[r->piece].data + r->begin;
+		iov[n++] = (struct iovec){ sp->hdr[j], WIRE_PIECE_HDR };
+		iov[n++] = (struct iovec){ sp->dst[j], r->length };
+		max -= WIRE_PIECE_HDR + r->length;
+		sp->n++;
+	}
+	return n;
+}
+
+/*
+ * A block came that was not the one expected in slot j (or the recv()
+ * ended inside its header): the n bytes from there on, spread over the
+ * slots, go back into p->in in stream order, for the parser.  The places
+ * they were written to were blocks still missing: nothing is lost.
+ */
+static void
+spec_unwind(struct session *s, struct peer *p, unsigned j, unsigned nspec,
+    size_t n)
+{
+	const struct peer_spec *sp = &p->spec;
+	size_t room, put = 0;
+	uint8_t *in = peer_in_space(p, &room);
+
+	if (n > room) {		/* cannot happen: p->in was empty */
+		peer_kill(p, "input buffer overflow");
+		return;
+	}
+	for (; j < nspec && n > 0; j++) {
+		size_t h = n < WIRE_PIECE_HDR ? n : WIRE_PIECE_HDR, b;
+
+		memcpy(in + put, sp->hdr[j], h);
+		put += h;
+		n -= h;
+		b = n < sp->len[j] ? n : sp->len[j];
+		memmove(in + put, sp->dst[j], b);
+		put += b;
+		n -= b;
+	}
+	s->copied += put;
+	peer_in_added(p, put);
+}
+
+/* n bytes of a recv() went to p->spec's slots: take them block by block. */
+static void
+spec_received(struct session *s, struct peer *p, size_t n, int64_t now)
+{
+	struct peer_spec *sp = &p->spec;
+	unsigned nspec = sp->n;
+
+	for (unsigned j = 0; j < nspec && n > 0 && p->state != PEER_DEAD; j++) {
+		uint8_t want[WIRE_PIECE_HDR];
+		size_t b;
+
+		wire_piece_header(want, sp->index[j], sp->begin[j], sp->len[j]);
+		if (n < WIRE_PIECE_HDR ||
+		    memcmp(want, sp->hdr[j], WIRE_PIECE_HDR) != 0) {
+			spec_unwind(s, p, j, nspec, n);
+			break;
+		}
+		n -= WIRE_PIECE_HDR;
+		b = n < sp->len[j] ? n : sp->len[j];
+		n -= b;
+		p->parser.nmsgs++;
+		p->sink = (struct peer_sink){ .dst = sp->dst[j],
+		    .index = sp->index[j], .begin = sp->begin[j],
+		    .len = sp->len[j], .got = (uint32_t)b };
+		if (!block_wanted(s, sp->index[j], sp->begin[j], sp->len[j])) {
+			p->sink.dst = s->scratch;	/* done by others since */
+			p->sink.discard = 1;
+		}
+		if (b == sp->len[j])
+			sink_done(s, p, now);
+	}
+	sp->n = 0;
+}
+
 int
-session_recv_space(struct session *s, struct peer *p, struct iovec iov[2],
-    size_t max)
+session_recv_space(struct session *s, struct peer *p,
+    struct iovec iov[SESSION_IOV_MAX], size_t max)
 {
 	struct peer_sink *k = &p->sink;
-	int n = 0, sinking = k->got < k->len;
+	int n = 0, sinking = k->got < k->len, ns;
 	size_t room;
 	uint8_t *in;
 
-	(void)s;
+	p->spec.n = 0;
 	if (sinking && max > 0) {
 		size_t left = k->len - k->got;
 
@@ -977,6 +1096,8 @@ session_recv_space(struct session *s, struct peer *p, struct iovec iov[2],
 		iov[n].iov_len = left < max ? left : max;
 		max -= iov[n++].iov_len;
 	}
+	if (peer_in_pending(p) == 0 && (ns = plan_spec(s, p, iov + n, max)) > 0)
+		return n + ns;
 	in = peer_in_space(p, &room);
 	room = room < max ? room : max;
 	if (sinking || peer_list_len(&p->reqs) > 0) {
@@ -1007,6 +1128,10 @@ session_received(struct session *s, struct peer *p, size_t n, int64_t now)
 		n -= take;
 		if (k->got == k->len)
 			sink_done(s, p, now);
+	}
+	if (p->spec.n > 0) {
+		spec_received(s, p, n, now);
+		n = 0;		/* the slots took all the rest */
 	}
 	peer_in_added(p, n);
 	while (p->state != PEER_DEAD && !start_sink(s, p)) {

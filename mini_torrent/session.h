@@ -148,15 +148,20 @@ struct peer *session_add_peer(struct session *s, int fd,
     const struct sockaddr *addr, socklen_t len, int outgoing, int64_t now);
 /* Our outgoing connection is up: send our handshake. */
 void session_connected(struct session *s, struct peer *p, int64_t now);
+#define SESSION_IOV_MAX (1 + 2 * PEER_SPEC_MAX)
+
 /*
  * Where the next recv() from p (readv-style) puts at most max bytes: the rest
- * of the block being received, straight into its piece buffer, then p->in.
- * While blocks are expected from p, only as much goes into p->in as brings
- * in the next message's header, so that the block after it lands in its
- * piece too.  Fills iov and returns how many entries are used (0: no room).
+ * of the block being received, straight into its piece buffer; then, while
+ * blocks are expected from p, the blocks asked for next, in order, each
+ * header into a small slot and each payload into its piece (a block that
+ * turns out not to be the one expected is taken apart again, through
+ * p->in); else p->in, only so far as the next message's header when blocks
+ * are expected, so the block after it lands in its piece too.  Fills iov
+ * and returns how many entries are used (0: no room).
  */
-int session_recv_space(struct session *s, struct peer *p, struct iovec iov[2],
-    size_t max);
+int session_recv_space(struct session *s, struct peer *p,
+    struct iovec iov[SESSION_IOV_MAX], size_t max);
 /* recv() put n bytes where session_recv_space said: handle the messages. */
 void session_received(struct session *s, struct peer *p, size_t n,
     int64_t now);
