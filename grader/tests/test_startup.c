@@ -70,7 +70,7 @@ Test(startup, the_pristine_starter_is_said_to_exit_with_its_status_and_stderr, .
 Test(startup, a_crash_before_the_line_is_said_to_be_a_signal, .timeout = 180)
 {
 	static const char *const says[] = {
-		"your udp_server killed by signal 11 (Segmentation fault) after ",
+		"your udp_server was killed by SIGSEGV (a segmentation fault", " after 0.",
 		"it wrote nothing on stderr", NULL };
 	static const char *const never[] = { "5000 ms", NULL };
 
