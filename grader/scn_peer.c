@@ -782,7 +782,8 @@ add_paced(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
 
 		snprintf(name, sizeof(name), "%s%d", take ? "take" : "up", ++i);
 		if (*end != '\0' || gap < take || gap > 60000) {
-			result_error(env->res, "lab.conf: %s: '%s' is not milliseconds", param, w);
+			result_error(env->res, "lab.conf: %s: '%s' is not a gap in milliseconds, %d to "
+			    "60000", param, w, take);
 			rc = -1;
 		} else if ((f = add_fake(fk, tor, name, cold ? NULL : lacks)) == NULL) {
 			rc = -1;
