@@ -255,11 +255,15 @@ btfake_feed(struct btfake *f, const void *buf, size_t n, long now)
 			greet(f);
 		} else if (m.id == MSG_CHOKE || m.id == MSG_UNCHOKE) {
 			f->student_chokes_us = m.id == MSG_CHOKE;
+			f->take_out = f->student_chokes_us ? 0 : f->take_out;
 			record(f, m.id == MSG_CHOKE ? BTFAKE_CHOKE : BTFAKE_UNCHOKE, 0, now);
 		} else if (m.id == MSG_REQUEST) {
 			on_request(f, m.payload, now);
 		} else if (m.id == MSG_CANCEL) {
 			on_cancel(f, m.payload);
+		} else if (m.id == MSG_PIECE) {
+			record(f, BTFAKE_PIECE_GOT, get32(m.payload), now);
+			f->take_out -= f->take_out > 0;
 		}
 		strbuf_consume(&f->in, (size_t)used);
 	}
@@ -307,6 +311,9 @@ btfake_want(struct btfake *f, struct pollfd pfd[2], long now, long *wait_ms)
 		return;
 	if (f->out.len > 0)
 		pfd[1].events |= POLLOUT;
+	if (f->take_gap_ms > 0 && !f->student_chokes_us && f->take_out < BTFAKE_TAKE_DEPTH &&
+	    f->next_take_ms - now < *wait_ms)
+		*wait_ms = f->next_take_ms > now ? f->next_take_ms - now : 0;
 	if (f->nqueue > 0 && f->out.len <= 65536) {
 		long w = f->next_serve_ms > now ? f->next_serve_ms - now : 0;
 
@@ -348,6 +355,7 @@ btfake_io(struct btfake *f, const struct pollfd pfd[2], long now)
 		}
 	}
 	serve(f, now);
+	btfake_take(f, now);
 	if (f->out.len > 0) {
 		n = send(f->fd, f->out.data, f->out.len, MSG_NOSIGNAL);
 		if (n > 0)
@@ -396,4 +404,27 @@ btfake_unchoked_at(const struct btfake *f, long ms)
 			unchoked = 0;
 	}
 	return unchoked && !f->closed;
+}
+
+void
+btfake_take(struct btfake *f, long now)
+{
+	unsigned char req[12];
+	uint32_t i;
+
+	if (f->take_gap_ms <= 0 || !f->got_handshake || f->student_chokes_us ||
+	    f->take_out >= BTFAKE_TAKE_DEPTH || now < f->next_take_ms)
+		return;
+	for (i = 0; i < f->npieces && f->has[(f->take_next + i) % f->npieces]; i++)
+		;
+	if (i == f->npieces)
+		return;		/* nothing to ask */
+	i = (f->take_next + i) % f->npieces;
+	be32(req, i);
+	be32(req + 4, 0);
+	be32(req + 8, piece_size(f, i) < 16384 ? piece_size(f, i) : 16384);
+	send_msg(f, MSG_REQUEST, req, sizeof(req));
+	f->take_next = i + 1;
+	f->take_out++;
+	f->next_take_ms = now + f->take_gap_ms;
 }

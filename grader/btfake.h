@@ -6,10 +6,11 @@
  * --peer ADDR:PORT), and it speaks just enough of BEP 3 to be a neighbour
  * whose every property the test chooses: which pieces it has (so the test
  * knows each piece's availability), whether it unchokes the student, how fast
- * it answers requests (so the test knows the rates the student sees), and
- * whether it is interested.  It records what the student sends it — requests,
- * chokes and unchokes, with times — which is what the rarest-first and
- * tit-for-tat tests judge.  It sends correct data (read from the test's
+ * it answers requests (so the test knows the rates the student sees),
+ * whether it is interested, and how fast it asks the student for data (so
+ * the test knows the rates the student uploads at).  It records what the
+ * student sends it — requests, chokes, unchokes and pieces, with times —
+ * which is what the rarest-first and tit-for-tat tests judge.  It sends correct data (read from the test's
  * file), so a student's SHA-1 checks pass.
  *
  * The grader treats the student's program as a black box: this is our own
@@ -24,12 +25,12 @@
 
 #include "strbuf.h"
 
-enum btfake_ev { BTFAKE_CHOKE, BTFAKE_UNCHOKE, BTFAKE_REQUEST, BTFAKE_PIECE_SENT };
+enum btfake_ev { BTFAKE_CHOKE, BTFAKE_UNCHOKE, BTFAKE_REQUEST, BTFAKE_PIECE_SENT, BTFAKE_PIECE_GOT };
 
 struct btfake_event {
 	long ms;		/* sandbox_now_ms() when it happened */
 	enum btfake_ev kind;
-	uint32_t piece;		/* REQUEST, PIECE_SENT */
+	uint32_t piece;		/* REQUEST, PIECE_SENT, PIECE_GOT */
 };
 
 struct btfake_req {
@@ -63,6 +64,11 @@ struct btfake {
 	/* what the student did */
 	struct btfake_event *ev;
 	size_t nev, capev;
+	/* a taker: asks the student for blocks of the pieces it lacks */
+	long take_gap_ms;		/* one request per gap while unchoked (0: never asks) */
+	long next_take_ms;
+	uint32_t take_next;		/* where the search for the next piece to ask starts */
+	int take_out;			/* requests not yet answered */
 };
 
 /* A message from the student's peer, as btfake_parse found it. */
@@ -115,5 +121,15 @@ void btfake_run(struct btfake **fakes, size_t n, long until_ms);
 
 /* Whether the student unchokes f at time ms (from f's recorded events). */
 int btfake_unchoked_at(const struct btfake *f, long ms);
+
+/*
+ * A taker (take_gap_ms > 0) downloads from the student at a rate the test
+ * sets: while the student unchokes it, it asks one block (a whole piece it
+ * lacks, in turn) per take_gap_ms, with at most BTFAKE_TAKE_DEPTH requests
+ * unanswered (a choke forgets them, as BEP 3 says the student drops them).
+ * Queues the request if one is due at now.
+ */
+#define BTFAKE_TAKE_DEPTH 2
+void btfake_take(struct btfake *f, long now);
 
 #endif

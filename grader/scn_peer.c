@@ -69,8 +69,12 @@ const struct labconf_param scn_peer_titfortat_params[] = {
 	{ "pieces", LABCONF_INT, "2048", 16, 65536, NULL },
 	{ "own", LABCONF_INT, "16", 1, 65536, NULL },
 	{ "upload_gaps_ms", LABCONF_WORDS, "25 50 100 200 800 1600", 0, 0, NULL },
+	{ "uninterested", LABCONF_WORDS, "", 0, 0, NULL },
+	{ "take_gaps_ms", LABCONF_WORDS, "", 0, 0, NULL },
+	{ "student", LABCONF_ENUM, "leecher", 0, 0, "leecher|seed" },
 	{ "fast", LABCONF_INT, "4", 1, 16, NULL },
 	{ "silent", LABCONF_INT, "4", 0, 16, NULL },
+	{ "optimistic_turns", LABCONF_INT, "2", 0, 16, NULL },
 	{ "rechoke_ms", LABCONF_INT, "1000", 100, 600000, NULL },
 	{ "optimistic_ms", LABCONF_INT, "2000", 100, 600000, NULL },
 	{ "warmup_ms", LABCONF_INT, "3000", 0, 600000, NULL },
@@ -627,17 +631,24 @@ out:
 	strbuf_free(&peers);
 }
 
-/* Bytes holder sent to the student, per second, over its whole life. */
+/* Blocks of kind (PIECE_SENT: f to the student; PIECE_GOT: the student to f), in bytes per second. */
 static double
-upload_rate(const struct btfake *f)
+block_rate(const struct btfake *f, enum btfake_ev kind)
 {
-	size_t sent = 0;
+	size_t n = 0;
+	long first = -1, last = 0;
 
-	for (size_t i = 0; i < f->nev; i++)
-		sent += f->ev[i].kind == BTFAKE_PIECE_SENT;
-	if (sent < 2)
+	for (size_t i = 0; i < f->nev; i++) {
+		if (f->ev[i].kind != kind)
+			continue;
+		if (first < 0)
+			first = f->ev[i].ms;
+		last = f->ev[i].ms;
+		n++;
+	}
+	if (n < 2)
 		return 0;
-	return (double)sent * f->piece_len * 1000.0 / (double)(f->ev[f->nev - 1].ms - f->ev[0].ms + 1);
+	return (double)n * f->piece_len * 1000.0 / (double)(last - first + 1);
 }
 
 /* Describes who was unchoked at ms: "up1 up2 silent3". */
@@ -650,97 +661,238 @@ unchoked_set(const struct fakes *fk, long ms, struct strbuf *sb)
 }
 
 /*
- * Samples who is unchoked in the middle of each rechoke interval of the
- * window: the `fast` uploaders must hold the regular slots (in 80% of the
- * samples at least), at most one other peer may be unchoked at a time (the
- * optimistic unchoke), and over the window at least two others must have had
- * their turn (it rotates).
+ * The course's rule (four plus one): a neighbour that is not interested has
+ * no use for a slot, regular or optimistic, so it is never unchoked.  (BEP 3
+ * unchokes fast uninterested peers: the handout says how the course differs.)
  */
 static void
-judge_titfortat(struct scenario_env *env, const struct fakes *fk, size_t fast, long from, long to)
+judge_uninterested(struct scenario_env *env, const struct fakes *fk, long start)
+{
+	for (size_t i = 0; i < fk->n; i++) {
+		const struct btfake *f = &fk->f[i];
+
+		for (size_t k = 0; !f->interested && k < f->nev; k++) {
+			if (f->ev[k].kind != BTFAKE_UNCHOKE)
+				continue;
+			result_fail(env->res, "%.1f s after it started, your peer unchoked %s, which "
+			    "never said it was interested: only interested peers get a slot",
+			    (double)(f->ev[k].ms - start) / 1000, f->name);
+			return;
+		}
+	}
+}
+
+/*
+ * Samples who is unchoked in the middle of each rechoke interval of the
+ * window: the fakes flagged in top must hold the regular slots (in 80% of
+ * the samples at least), at most one other peer may be unchoked at a time
+ * (the optimistic unchoke), and over the window at least optimistic_turns
+ * others must have had their turn (it rotates).  rank says what top ranks by.
+ */
+static void
+judge_titfortat(struct scenario_env *env, const struct fakes *fk, const uint8_t *top,
+    const char *rank, long from, long to)
 {
 	long step = labconf_int(env->test, "rechoke_ms");
 	int samples = 0, good = 0;
 	uint8_t others[FAKES_MAX] = { 0 };
-	size_t turns = 0;
+	size_t turns = 0, fast = 0;
 	struct strbuf where;
 
 	strbuf_init(&where);
+	for (size_t i = 0; i < fk->n; i++)
+		fast += top[i];
 	for (long ms = from + step / 2; ms < to; ms += step) {
-		size_t extra = 0, top = 0;
+		size_t extra = 0, held = 0;
 
 		for (size_t i = 0; i < fk->n; i++) {
 			int u = btfake_unchoked_at(&fk->f[i], ms);
 
-			if (i < fast)
-				top += (size_t)u;
+			if (top[i])
+				held += (size_t)u;
 			else if (u) {
 				extra++;
 				others[i] = 1;
 			}
 		}
 		samples++;
-		good += top == fast;
+		good += held == fast;
 		if (extra > 1 && env->res->status == RESULT_PASS) {
 			strbuf_printf(&where, "%.1f s in, your peer unchoked:", (double)(ms - from) / 1000);
 			unchoked_set(fk, ms, &where);
-			result_fail(env->res, "%s: more than one peer besides the four fastest uploaders "
-			    "(one optimistic unchoke at a time)", strbuf_str(&where));
+			result_fail(env->res, "%s: more than one peer besides the %zu that %s (one "
+			    "optimistic unchoke at a time)", strbuf_str(&where), fast, rank);
 		}
 	}
-	for (size_t i = fast; i < fk->n; i++)
+	for (size_t i = 0; i < fk->n; i++)
 		turns += others[i];
 	if (good * 5 < samples * 4) {
 		strbuf_reset(&where);
 		unchoked_set(fk, to - step / 2, &where);
-		result_fail(env->res, "the %zu neighbours that upload to your peer fastest held its "
-		    "regular unchoke slots in only %d of %d rechoke intervals (at the end it unchoked:%s)",
-		    fast, good, samples, where.len ? strbuf_str(&where) : " nobody");
+		result_fail(env->res, "the %zu neighbours that %s held its regular unchoke slots in "
+		    "only %d of %d rechoke intervals (at the end it unchoked:%s)", fast, rank, good,
+		    samples, where.len ? strbuf_str(&where) : " nobody");
 	}
-	if (turns < 2)
-		result_fail(env->res, "%s besides the fastest uploaders was unchoked in %ld s: the "
-		    "optimistic unchoke must go to another peer every optimistic interval",
-		    turns ? "only one peer" : "no peer", (to - from) / 1000);
+	if (turns < (size_t)labconf_int(env->test, "optimistic_turns"))
+		result_fail(env->res, "besides the %zu that %s, %zu peer%s unchoked in %ld s: "
+		    "the optimistic unchoke must go to another peer every optimistic interval",
+		    fast, rank, turns, turns == 1 ? " was" : "s were", (to - from) / 1000);
 	strbuf_free(&where);
 }
 
-/* Adds the uploaders (rates from upload_gaps_ms), then the silent ones. */
+/* Whether every word of list is a whole number from 1 to max. */
 static int
-add_titfortat_fakes(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
-    const uint8_t *lacks)
+numbers_in(const char *list, long max)
 {
-	char *gaps = strdup(labconf_str(env->test, "upload_gaps_ms")), name[32];
-	int i = 0;
+	const char *p = list;
 
-	if (gaps == NULL)
-		return -1;
-	for (char *w = strtok(gaps, " "); w != NULL; w = strtok(NULL, " ")) {
+	for (;;) {
+		char *end;
+		long v;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return 1;
+		v = strtol(p, &end, 10);
+		if (end == p || (*end != ' ' && *end != '\0') || v < 1 || v > max)
+			return 0;
+		p = end;
+	}
+}
+
+/* Whether the number k is a word of list (checked by numbers_in). */
+static int
+number_listed(const char *list, long k)
+{
+	for (const char *p = list; *p != '\0';) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			return 0;
+		if (v == k)
+			return 1;
+		p = end;
+	}
+	return 0;
+}
+
+/*
+ * Adds a fake per word of upload_gaps_ms ("upN": sends the student a 16 KiB
+ * piece per gap; not interested if N is listed in `uninterested`, and then
+ * it has every piece) or, if take, of take_gaps_ms ("takeN": asks the
+ * student for a piece per gap).  Says so in the result.  0, or -1.
+ */
+static int
+add_paced(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    const uint8_t *lacks, int take)
+{
+	const char *param = take ? "take_gaps_ms" : "upload_gaps_ms";
+	char *gaps = strdup(labconf_str(env->test, param)), name[32];
+	int i = 0, rc = gaps == NULL ? -1 : 0;
+
+	for (char *w = gaps ? strtok(gaps, " ") : NULL; w != NULL && rc == 0; w = strtok(NULL, " ")) {
 		struct btfake *f;
 		char *end;
 		long gap = strtol(w, &end, 10);
+		int cold = !take && number_listed(labconf_str(env->test, "uninterested"), i + 1);
 
-		snprintf(name, sizeof(name), "up%d", ++i);
-		if (*end != '\0' || gap < 0 || gap > 60000) {
-			result_error(env->res, "lab.conf: upload_gaps_ms: '%s' is not milliseconds", w);
-			break;
+		snprintf(name, sizeof(name), "%s%d", take ? "take" : "up", ++i);
+		if (*end != '\0' || gap < take || gap > 60000) {
+			result_error(env->res, "lab.conf: %s: '%s' is not a gap in milliseconds, %d to "
+			    "60000", param, w, take);
+			rc = -1;
+		} else if ((f = add_fake(fk, tor, name, cold ? NULL : lacks)) == NULL) {
+			rc = -1;
+		} else {
+			f->interested = !cold;
+			f->unchoke = !take;
+			f->serve_gap_ms = take ? 0 : gap;
+			f->take_gap_ms = take ? gap : 0;
+			strbuf_printf(&env->res->sent, "%s%s %s a 16 KiB piece every %s ms%s",
+			    env->res->sent.len ? "; " : "", name, take ? "asks your peer for" : "sends",
+			    w, cold ? ", has every piece and is not interested" : "");
 		}
-		if ((f = add_fake(fk, tor, name, lacks)) == NULL)
-			break;
-		f->unchoke = f->interested = 1;
-		f->serve_gap_ms = gap;
-		strbuf_printf(&env->res->sent, "%s%s sends a 16 KiB piece every %s ms", i > 1 ? "; " : "",
-		    name, w);
 	}
 	free(gaps);
-	for (long k = 0; k < labconf_int(env->test, "silent"); k++) {
+	return rc;
+}
+
+/*
+ * Adds the uploaders (unless the student seeds), the takers, then the silent
+ * ones (interested, nothing sent or asked).
+ */
+static int
+add_titfortat_fakes(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    const uint8_t *lacks, int seed)
+{
+	long silent = labconf_int(env->test, "silent");
+	char name[32];
+
+	if (!seed && add_paced(env, fk, tor, lacks, 0) == -1)
+		return -1;	/* a seed downloads nothing: no uploaders */
+	if (!numbers_in(labconf_str(env->test, "uninterested"), (long)fk->n)) {
+		result_error(env->res, "lab.conf: uninterested: each word must be an uploader's number, "
+		    "1 to %zu", fk->n);
+		return -1;
+	}
+	if (add_paced(env, fk, tor, lacks, 1) == -1)
+		return -1;
+	for (long k = 0; k < silent; k++) {
 		snprintf(name, sizeof(name), "silent%ld", k + 1);
 		if (add_fake(fk, tor, name, lacks) == NULL)
 			return -1;
 		fk->f[fk->n - 1].interested = 1;
 	}
-	strbuf_printf(&env->res->sent, "; %ld more neighbours send nothing; all are interested",
-	    labconf_int(env->test, "silent"));
-	return (size_t)i > fk->n ? -1 : 0;
+	strbuf_printf(&env->res->sent, "%s%ld more neighbours send and ask nothing; all are interested "
+	    "unless said", env->res->sent.len ? "; " : "", silent);
+	return 0;
+}
+
+/*
+ * Flags in top the `fast` neighbours that must hold the regular slots: the
+ * first interested uploaders (listed fastest first) when the student
+ * leeches, the first takers when it seeds.  0, or -1 if there are fewer.
+ */
+static int
+expected_top(const struct fakes *fk, int seed, size_t fast, uint8_t *top)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < fk->n; i++) {
+		const struct btfake *f = &fk->f[i];
+
+		top[i] = f->interested && (seed ? f->take_gap_ms > 0 : f->unchoke) && k < fast;
+		k += top[i];
+	}
+	return k == fast ? 0 : -1;
+}
+
+/* Starts the student's peer dialling every fake (slowest first), and waits for the dials. */
+static int
+titfortat_start(struct scenario_env *env, struct fakes *fk, const struct torrent *tor, int seed)
+{
+	const struct labconf_test *t = env->test;
+	size_t order[FAKES_MAX];
+	struct strbuf args;
+	int rc = -1;
+
+	strbuf_init(&args);
+	for (size_t i = 0; i < fk->n; i++)
+		order[i] = fk->n - 1 - i;	/* slowest first: connection order must not help */
+	strbuf_printf(&args, "--rechoke-interval %ldms --optimistic-interval %ldms",
+	    labconf_int(t, "rechoke_ms"), labconf_int(t, "optimistic_ms"));
+	peer_list(fk, order, &args);
+	if (start_peer(env, tor, "student", env->scratch, seed, strbuf_str(&args)) == NULL)
+		goto out;
+	if (await_dials(env, fk) < fk->n)
+		result_fail(env->res, "your peer did not connect to every --peer it was given");
+	else
+		rc = 0;
+out:
+	strbuf_free(&args);
+	return rc;
 }
 
 void
@@ -748,46 +900,44 @@ scn_peer_titfortat(struct scenario_env *env)
 {
 	const struct labconf_test *t = env->test;
 	uint32_t n = (uint32_t)labconf_int(t, "pieces"), own = (uint32_t)labconf_int(t, "own");
+	int seed = strcmp(labconf_str(t, "student"), "seed") == 0;
 	struct fakes fk = { .n = 0 };
-	size_t order[FAKES_MAX];
+	uint8_t top[FAKES_MAX];
 	struct torrent tor;
-	struct strbuf args;
 	uint8_t *lacks = calloc(n, 1);
-	long from;
+	long start = sandbox_now_ms(), from;
 
-	strbuf_init(&args);
+	tor.data = NULL;
 	if (lacks == NULL || make_torrent(env, &tor, (size_t)n * 16384, 16384,
 	    "http://127.0.0.1:9/announce") == -1)
 		goto out;
-	for (uint32_t i = 0; i < own && i < n; i++)
+	for (uint32_t i = 0; i < n && (seed || i < own); i++)
 		lacks[i] = 1;	/* the neighbours lack the student's pieces: they want them */
-	if (add_titfortat_fakes(env, &fk, &tor, lacks) == -1 ||
-	    place_data(&tor, env->scratch, env->uid, own) == -1) {
+	if (add_titfortat_fakes(env, &fk, &tor, lacks, seed) == -1 ||
+	    place_data(&tor, env->scratch, env->uid, seed ? -1 : (long)own) == -1) {
 		result_error(env->res, "setting up the fake neighbours failed");
 		goto out;
 	}
-	for (size_t i = 0; i < fk.n; i++)
-		order[i] = fk.n - 1 - i;	/* slowest first: connection order must not help */
-	strbuf_printf(&args, "--rechoke-interval %ldms --optimistic-interval %ldms",
-	    labconf_int(t, "rechoke_ms"), labconf_int(t, "optimistic_ms"));
-	peer_list(&fk, order, &args);
-	if (start_peer(env, &tor, "student", env->scratch, 0, strbuf_str(&args)) == NULL)
-		goto out;
-	if (await_dials(env, &fk) < fk.n) {
-		result_fail(env->res, "your peer did not connect to every --peer it was given");
+	if (expected_top(&fk, seed, (size_t)labconf_int(t, "fast"), top) == -1) {
+		result_error(env->res, "lab.conf: fewer interested %s than fast = %ld",
+		    seed ? "takers" : "uploaders", labconf_int(t, "fast"));
 		goto out;
 	}
+	if (titfortat_start(env, &fk, &tor, seed) == -1)
+		goto out;
 	from = sandbox_now_ms() + labconf_int(t, "warmup_ms");
 	btfake_run(fk.all, fk.n, from + labconf_int(t, "observe_ms"));
 	for (size_t i = 0; i < fk.n; i++)
-		scenario_log(env, "  %s: uploaded %.0f KB/s to your peer", fk.f[i].name,
-		    upload_rate(&fk.f[i]) / 1000);
-	judge_titfortat(env, &fk, (size_t)labconf_int(t, "fast"), from, from + labconf_int(t, "observe_ms"));
+		scenario_log(env, "  %s: uploaded %.0f KB/s to your peer, took %.0f KB/s from it",
+		    fk.f[i].name, block_rate(&fk.f[i], BTFAKE_PIECE_SENT) / 1000,
+		    block_rate(&fk.f[i], BTFAKE_PIECE_GOT) / 1000);
+	judge_uninterested(env, &fk, start);
+	judge_titfortat(env, &fk, top, seed ? "take data from your peer fastest" :
+	    "upload to your peer fastest", from, from + labconf_int(t, "observe_ms"));
 out:
 	free_fakes(&fk);
 	free(lacks);
 	free(tor.data);
-	strbuf_free(&args);
 }
 
 /*

@@ -9,9 +9,13 @@
  *              bitfields make some pieces rare: once its first random pieces
  *              are in, the pieces it starts must be the rarest;
  *   titfortat  fake neighbours upload to the student's peer at known,
- *              distinct rates: after each rechoke it must unchoke the fastest
- *              four, plus one optimistic unchoke that rotates — judged from
- *              the chokes and unchokes the neighbours receive;
+ *              distinct rates, or ask it for data at known rates (when it
+ *              seeds, or to tempt a choker that ranks by the wrong
+ *              direction), some of them not interested: after each rechoke
+ *              it must unchoke the fastest four (uploaders; takers when it
+ *              seeds), never an uninterested one, plus one optimistic
+ *              unchoke that rotates — judged from the chokes and unchokes
+ *              the neighbours receive;
  *   liar       a fake neighbour sends wrong bytes: the student's copy must
  *              still end byte-identical (pieces checked with SHA-1);
  *   malformed  fake neighbours send one malformed message each (a length

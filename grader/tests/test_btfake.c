@@ -96,3 +96,55 @@ Test(btfake, the_greeting_ends_with_the_bytes_the_test_chose)
 	cr_expect(memcmp(f.out.data + 68 + 6 + 5, bad, sizeof(bad) - 1) == 0);
 	btfake_free(&f);
 }
+
+/* Requests f queued for the student since out held `from` bytes: their piece indexes in idx. */
+static size_t
+requests_out(const struct btfake *f, size_t from, uint32_t *idx, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t at = from; at + 17 <= f->out.len && n < cap; at += 17) {
+		const uint8_t *p = (const uint8_t *)f->out.data + at;
+
+		cr_assert(memcmp(p, "\0\0\0\x0d\6", 5) == 0, "not a request at %zu", at);
+		idx[n++] = (uint32_t)p[5] << 24 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 8 | p[8];
+	}
+	return n;
+}
+
+Test(btfake, a_taker_asks_what_it_lacks_one_block_per_gap_while_unchoked)
+{
+	static uint8_t file[4 * 16384];
+	static const uint8_t hs[] = "\x13" "BitTorrent protocol" "\0\0\0\0\0\0\0\0"
+	    "0123456789abcdefghij" "-XX0001-000000000000";
+	static uint8_t piece[4 + 9 + 16384] = { 0, 0, 0x40, 0x09, 7 };
+	uint32_t idx[8];
+	struct btfake f;
+	size_t base;
+
+	cr_assert_eq(btfake_init(&f, "f", hash, 4, 16384, sizeof(file), file), 0);
+	f.has[0] = f.has[2] = 1;
+	f.take_gap_ms = 100;
+	cr_expect_eq(btfake_feed(&f, hs, sizeof(hs) - 1, 0), 0);
+	base = f.out.len;
+	btfake_take(&f, 0);
+	cr_expect_eq(f.out.len, base, "asked while choked");
+	cr_expect_eq(btfake_feed(&f, "\0\0\0\1\1", 5, 0), 0);	/* unchoke */
+	btfake_take(&f, 0);
+	btfake_take(&f, 50);
+	cr_expect_eq(requests_out(&f, base, idx, 8), 1, "a second request before the gap");
+	btfake_take(&f, 100);
+	btfake_take(&f, 200);
+	cr_assert_eq(requests_out(&f, base, idx, 8), 2, "more than BTFAKE_TAKE_DEPTH unanswered");
+	cr_expect(idx[0] == 1 && idx[1] == 3, "asked %u %u, not the missing 1 and 3", idx[0], idx[1]);
+	cr_expect_eq(btfake_feed(&f, piece, sizeof(piece), 210), 0);
+	cr_expect(f.nev == 2 && f.ev[1].kind == BTFAKE_PIECE_GOT);
+	btfake_take(&f, 210);
+	cr_assert_eq(requests_out(&f, base, idx, 8), 3);
+	cr_expect_eq(idx[2], 1, "the turn goes back to the first missing piece");
+	cr_expect_eq(btfake_feed(&f, "\0\0\0\1\0", 5, 220), 0);	/* choke: the two are dropped */
+	cr_expect_eq(f.take_out, 0);
+	btfake_take(&f, 400);
+	cr_expect_eq(requests_out(&f, base, idx, 8), 3, "asked while choked");
+	btfake_free(&f);
+}
