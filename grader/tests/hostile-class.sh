@@ -131,6 +131,14 @@ TMPDIR=$tmp "$grade" 01-udp-uppercase --class "$class" --jobs 2 -o "$out" --form
 	2>"$root/grade.log" || { cat "$root/grade.log"; echo "hostile-class: grade failed" >&2; exit 1; }
 t1=$(date +%s.%N)
 secs=$(awk "BEGIN { print $t1 - $t0 }")
+# The same class graded as an ordinary user: refused, with why and what to run
+# (handouts/instructors.md, "Class grading needs root"), and nothing written.
+said=$(setpriv --reuid=65534 --regid=65534 --clear-groups env TMPDIR=$tmp "$grade" \
+	01-udp-uppercase --class "$class" --jobs 2 -o "$root/out-nobody" 2>&1 >/dev/null) && rc=0 || rc=$?
+if ((rc != 2)) || [[ $said != *"--class needs root"* || $said != *"sudo "* ]] || [[ -e $root/out-nobody ]]; then
+	echo "hostile-class: FAIL: as an ordinary user, --class said (exit $rc): $said" >&2
+	fail_nobody=1
+fi
 
 # --- checks ------------------------------------------------------------------
 fail=0
@@ -198,6 +206,7 @@ new=$(comm -13 <(echo "$others_before") <(others))
 [[ -z $new ]] || bad "left in /tmp, /var/tmp or /dev/shm: $new"
 printf 'hostile-class: %d submissions graded in %.1f s (--jobs 2, %d cores; load after: %s)\n' \
 	"$(ls -A "$class" | wc -l)" "$secs" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+((!${fail_nobody:-0})) || fail=1
 if ((fail)); then
 	echo "hostile-class: FAILED (the grader's log: $root/grade.log, kept)" >&2
 	trap - EXIT
