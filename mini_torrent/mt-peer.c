@@ -11,9 +11,8 @@
  * one optimistic unchoke, and checks every piece's SHA-1 before keeping it.
  *
  * This file is the event loop: one poll() over the listening socket, the
- * tracker connection and every neighbour.  It only moves bytes: recv() where
- * the session says (a block's place in its piece, or a neighbour's input
- * buffer), send() and sendfile() from its output (xfer.c), under the upload
+ * tracker connection and every neighbour.  It only moves bytes: recv() into a
+ * neighbour's input buffer, send() from its output buffer, under the upload
  * and download token buckets.  What the bytes mean is decided in session.c
  * (the protocol), picker.c, choker.c and storage.c.
  */
@@ -39,7 +38,6 @@
 #include "session.h"
 #include "storage.h"
 #include "tracker_client.h"
-#include "xfer.h"
 
 #define PEER_ID_PREFIX "-MT0100-"
 #define MAX_CANDIDATES 2000
@@ -51,7 +49,6 @@
 #define RATE_CHUNK 4096	/* under a rate limit, move at least this much */
 #define LOW_NEIGHBOURS 5	/* fewer: announce early for more */
 #define SENDING_HOLD_MS 250	/* a half-sent block keeps the upload turn this long */
-#define READS_PER_TURN 64	/* recv()s from one neighbour per poll() round */
 
 struct options {
 	const char *torrent, *dir, *bind, *log;
@@ -866,42 +863,28 @@ fair_share(struct ratelimit *rl, int64_t now, size_t contenders)
 	return share < avail ? share : avail;
 }
 
-/*
- * recv() where the session wants p's bytes, within the download budget.
- * Blocks arrive straight into their pieces, up to PEER_SPEC_MAX per recv(),
- * and the loop goes on while the socket fills all that is asked: one poll()
- * round, and one send() of the requests that follow, per READS_PER_TURN
- * recv()s.
- */
+/* recv() into p's input buffer, within the download budget. */
 static void
 peer_read(struct loop *L, struct peer *p, int64_t now)
 {
-	for (int i = 0; i < READS_PER_TURN && p->state != PEER_DEAD; i++) {
-		struct iovec iov[SESSION_IOV_MAX];
-		struct msghdr mh = { .msg_iov = iov };
-		uint64_t budget = fair_share(&L->s.down_limit, now, L->nreaders);
-		size_t want = 0;
-		ssize_t n;
+	size_t room;
+	uint8_t *dst = peer_in_space(p, &room);
+	uint64_t budget = fair_share(&L->s.down_limit, now, L->nreaders);
+	ssize_t n;
 
-		mh.msg_iovlen = session_recv_space(&L->s, p, iov,
-		    budget > SIZE_MAX ? SIZE_MAX : (size_t)budget);
-		for (size_t k = 0; k < (size_t)mh.msg_iovlen; k++)
-			want += iov[k].iov_len;
-		if (want == 0)
-			return;
-		n = recvmsg(p->fd, &mh, 0);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR))
-			return;
-		if (n <= 0) {
-			peer_kill(p, n == 0 ? "closed by peer" : strerror(errno));
-			return;
-		}
-		ratelimit_take(&L->s.down_limit, now, (uint64_t)n);
-		session_received(&L->s, p, (size_t)n, now);
-		if ((size_t)n < want)
-			return;		/* nothing more waits in the socket */
+	if (room > budget)
+		room = (size_t)budget;
+	if (room == 0)
+		return;
+	n = recv(p->fd, dst, room, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n <= 0) {
+		peer_kill(p, n == 0 ? "closed by peer" : strerror(errno));
+		return;
 	}
+	ratelimit_take(&L->s.down_limit, now, (uint64_t)n);
+	session_received(&L->s, p, (size_t)n, now);
 }
 
 /*
@@ -943,7 +926,7 @@ peer_write(struct loop *L, struct peer *p, int64_t now)
 		len = (size_t)budget;	/* and nothing after it */
 	if (len == 0 || p->state == PEER_DEAD)
 		return;
-	n = xfer_send(p, L->s.store, len);
+	n = send(p->fd, p->out.data + p->out.start, len, MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
 		if (L->sending_id == p->id)
 			L->sending_id = 0;

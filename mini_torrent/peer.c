@@ -86,7 +86,6 @@ peer_free(struct peer *p)
 		return;
 	free(p->in.data);
 	free(p->out.data);
-	free(p->spans.s);
 	free(p->reqs.r);
 	free(p->queue.r);
 	bitfield_free(&p->has);
@@ -123,33 +122,6 @@ void
 peer_out_commit(struct peer *p, size_t n)
 {
 	p->out.end += n;
-	p->out_in += n;
-}
-
-int
-peer_out_file(struct peer *p, uint64_t off, size_t len)
-{
-	struct peer_spans *l = &p->spans;
-
-	if (len == 0)
-		return 0;
-	if (l->end == l->cap && l->head > 0) {
-		memmove(l->s, l->s + l->head, (l->end - l->head) * sizeof(*l->s));
-		l->end -= l->head;
-		l->head = 0;
-	}
-	if (l->end == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 64;
-		struct peer_span *ns = realloc(l->s, ncap * sizeof(*ns));
-
-		if (ns == NULL)
-			return -1;
-		l->s = ns;
-		l->cap = ncap;
-	}
-	l->s[l->end++] = (struct peer_span){ p->out_in, off, len };
-	p->span_bytes += len;
-	return 0;
 }
 
 int
@@ -169,56 +141,13 @@ peer_send(struct peer *p, const struct wire_msg *m)
 size_t
 peer_out_pending(const struct peer *p)
 {
-	return p->out.end - p->out.start + p->span_bytes;
-}
-
-size_t
-peer_out_next(const struct peer *p, const uint8_t **data, uint64_t *off,
-    int *more)
-{
-	const struct peer_spans *l = &p->spans;
-	size_t buffered = p->out.end - p->out.start, n;
-
-	if (l->head < l->end && l->s[l->head].at == p->out_gone) {
-		*data = NULL;
-		*off = l->s[l->head].off;
-		n = l->s[l->head].len;
-	} else {
-		*data = p->out.data + p->out.start;
-		n = buffered;
-		if (l->head < l->end && l->s[l->head].at - p->out_gone < n)
-			n = (size_t)(l->s[l->head].at - p->out_gone);
-	}
-	*more = n < peer_out_pending(p);
-	return n;
+	return p->out.end - p->out.start;
 }
 
 void
 peer_out_consumed(struct peer *p, size_t n)
 {
-	struct peer_spans *l = &p->spans;
-
-	while (n > 0) {
-		const uint8_t *data;
-		uint64_t off;
-		int more;
-		size_t k = peer_out_next(p, &data, &off, &more);
-
-		k = k < n ? k : n;
-		if (k == 0)
-			break;		/* n was more than is pending */
-		if (data == NULL) {
-			l->s[l->head].off += k;
-			l->s[l->head].len -= k;
-			p->span_bytes -= k;
-			if (l->s[l->head].len == 0 && ++l->head == l->end)
-				l->head = l->end = 0;
-		} else {
-			p->out.start += k;
-			p->out_gone += k;
-		}
-		n -= k;
-	}
+	p->out.start += n;
 	if (p->out.start == p->out.end)
 		p->out.start = p->out.end = 0;
 }
@@ -242,12 +171,6 @@ void
 peer_in_added(struct peer *p, size_t n)
 {
 	p->in.end += n;
-}
-
-size_t
-peer_in_pending(const struct peer *p)
-{
-	return p->in.end - p->in.start;
 }
 
 size_t

@@ -25,7 +25,6 @@
 					 * a slow one never touches most pages */
 #define PEER_MAX_REQS 256		/* our requests outstanding to one peer */
 #define PEER_MAX_QUEUE 1024		/* its requests we queue; more are ignored */
-#define PEER_SPEC_MAX 15		/* blocks one recv() may bring in place */
 
 enum peer_state {
 	PEER_CONNECTING,	/* connect() in progress */
@@ -51,39 +50,6 @@ struct peer_buf {
 	size_t start, end, cap;	/* bytes [start, end) are pending */
 };
 
-/* A file span in the output stream: len bytes of the torrent at stream
- * offset off, sent after the first `at` bytes ever committed to out. */
-struct peer_span {
-	uint64_t at, off;
-	size_t len;
-};
-
-/* The spans queued, oldest first: entries [head, end). */
-struct peer_spans {
-	struct peer_span *s;
-	size_t head, end, cap;
-};
-
-/* Where the payload of the block being received goes (active while
- * got < len): dst is the block's place in its piece buffer, or a scratch
- * block when discard is set (a block we do not want, or one another peer
- * delivered first while this one was arriving). */
-struct peer_sink {
-	uint8_t *dst;
-	uint32_t index, begin, len, got;
-	int discard;
-};
-
-/* The blocks the next recv() expects after the sink's, in the order we
- * asked for them (a peer answers in that order): each one's header goes to
- * hdr[i], its payload straight to its place in its piece. */
-struct peer_spec {
-	uint32_t index[PEER_SPEC_MAX], begin[PEER_SPEC_MAX], len[PEER_SPEC_MAX];
-	uint8_t *dst[PEER_SPEC_MAX];
-	uint8_t hdr[PEER_SPEC_MAX][13];
-	unsigned n;
-};
-
 struct peer {
 	int fd;
 	uint64_t id;		/* connection serial, never 0 */
@@ -101,11 +67,6 @@ struct peer {
 	char client[21];	/* its peer_id, printable */
 	struct wire_parser parser;
 	struct peer_buf in, out;
-	struct peer_spans spans;	/* file spans interleaved with out */
-	uint64_t out_in, out_gone;	/* bytes ever committed to out, sent from it */
-	size_t span_bytes;		/* file bytes queued in spans */
-	struct peer_sink sink;
-	struct peer_spec spec;
 	size_t out_limited;	/* first bytes of out, to the end of the last
 				 * block queued: these wait for upload tokens
 				 * (the messages after them do not) */
@@ -142,27 +103,12 @@ int peer_send(struct peer *p, const struct wire_msg *m);
 /* n writable bytes at the end of out (commit them with peer_out_commit). */
 uint8_t *peer_out_reserve(struct peer *p, size_t n);
 void peer_out_commit(struct peer *p, size_t n);
-/* Appends len bytes of the torrent at stream offset off to the output, after
- * everything committed so far.  Returns 0 or -1 (ENOMEM). */
-int peer_out_file(struct peer *p, uint64_t off, size_t len);
-/* Bytes of output pending: buffer bytes and file bytes. */
 size_t peer_out_pending(const struct peer *p);
-/*
- * The first contiguous piece of pending output: returns its length (0 if
- * nothing is pending) and sets *data to its bytes in out, or to NULL when it
- * is a file span starting at stream offset *off.  *more is set when other
- * output follows it.
- */
-size_t peer_out_next(const struct peer *p, const uint8_t **data, uint64_t *off,
-    int *more);
-/* Takes n sent bytes (n <= peer_out_pending) off the front of the output. */
 void peer_out_consumed(struct peer *p, size_t n);
 
 /* Input: free space at the end of in, for recv(). */
 uint8_t *peer_in_space(struct peer *p, size_t *room);
 void peer_in_added(struct peer *p, size_t n);
-/* Bytes of in not parsed yet. */
-size_t peer_in_pending(const struct peer *p);
 
 /* Request lists (p->reqs, p->queue). */
 size_t peer_list_len(const struct peer_list *l);

@@ -4,15 +4,9 @@
  * Read it in the order a connection lives: handshake, bitfield, interest,
  * choking, requests and blocks, piece verification, and the timers.  Every
  * message a peer sends is handled by one on_* function; every decision is
- * delegated (picker_next, choker_run, storage_digest_ok).  A misbehaving
- * peer is never answered with a crash or with bad data kept: it is marked
- * dead with a reason (peer_kill), and the event loop closes it.
- *
- * Block bytes are copied as little as the wire allows: a block we upload is
- * queued as a file span (sent by sendfile, see xfer.h), and a block we
- * download is received into its piece buffer directly once its header is
- * in (the sink, see peer.h), hashed as the blocks before it complete, and the
- * verified piece written once.
+ * delegated (picker_next, choker_run, storage_hash_ok).  A misbehaving peer
+ * is never answered with a crash or with bad data kept: it is marked dead
+ * with a reason (peer_kill), and the event loop closes it.
  */
 #include "session.h"
 
@@ -103,8 +97,7 @@ session_init(struct session *s, const struct session_config *cfg,
 	s->rate_window_ms = window;
 	s->pieces = calloc(meta->piece_count, sizeof(*s->pieces));
 	s->bans = calloc(SESSION_MAX_BANS, sizeof(*s->bans));
-	s->scratch = malloc(BLK);
-	if (s->pieces == NULL || s->bans == NULL || s->scratch == NULL) {
+	if (s->pieces == NULL || s->bans == NULL) {
 		session_free(s);
 		errno = ENOMEM;
 		return -1;
@@ -131,7 +124,6 @@ session_free(struct session *s)
 	while (s->nspare > 0)
 		free(s->spare[--s->nspare]);
 	free(s->bans);
-	free(s->scratch);
 	picker_free(&s->picker);
 	memset(s, 0, sizeof(*s));
 }
@@ -345,8 +337,6 @@ piece_buffer(struct session *s, uint32_t piece)
 	sp->data = mem;
 	sp->from = calloc(picker_block_count(&s->picker, piece),
 	    sizeof(*sp->from));
-	sha1_init(&sp->sha);
-	sp->hashed = 0;
 	if (sp->data == NULL || sp->from == NULL) {
 		free(sp->data);
 		free(sp->from);
@@ -357,28 +347,9 @@ piece_buffer(struct session *s, uint32_t piece)
 	return 1;
 }
 
-/* Blocks of piece (all of them if all is set, else the one at begin) that
- * peers other than p are receiving will never be used: their bytes go to
- * the scratch block from now on. */
-static void
-release_sinks(struct session *s, const struct peer *p, uint32_t piece,
-    uint32_t begin, int all)
-{
-	for (size_t i = 0; i < s->npeers; i++) {
-		struct peer_sink *k = &s->peers[i]->sink;
-
-		if (s->peers[i] == p || k->got == k->len || k->discard ||
-		    k->index != piece || (!all && k->begin != begin))
-			continue;
-		k->dst = s->scratch;
-		k->discard = 1;
-	}
-}
-
 static void
 drop_piece_buffer(struct session *s, uint32_t piece)
 {
-	release_sinks(s, NULL, piece, 0, 1);
 	if (s->nspare < SESSION_SPARE_BUFFERS)
 		s->spare[s->nspare++] = s->pieces[piece].data;
 	else
@@ -567,11 +538,7 @@ finish_piece(struct session *s, uint32_t piece, int64_t now)
 			peer_list_remove(&q->reqs, k);
 		}
 	}
-	unsigned char md[SHA1_LEN];
-
-	sha1_final(&s->pieces[piece].sha, md);
-	if (s->pieces[piece].hashed != len ||
-	    !storage_digest_ok(s->store, piece, md)) {
+	if (!storage_hash_ok(s->store, piece, s->pieces[piece].data, len)) {
 		piece_failed(s, piece, now);
 	} else if (storage_write(s->store, (uint64_t)piece *
 	    s->meta->piece_length, s->pieces[piece].data, len) < 0) {
@@ -585,26 +552,7 @@ finish_piece(struct session *s, uint32_t piece, int64_t now)
 	drop_piece_buffer(s, piece);
 }
 
-/* Hashes the blocks of piece that are in, up to the first one missing. */
-static void
-hash_ahead(struct session *s, uint32_t piece)
-{
-	struct session_piece *sp = &s->pieces[piece];
-	uint32_t size = picker_piece_size(&s->picker, piece);
-
-	while (sp->hashed < size && sp->from[sp->hashed / BLK] != 0) {
-		uint32_t n = size - sp->hashed < BLK ? size - sp->hashed : BLK;
-
-		sha1_update(&sp->sha, sp->data + sp->hashed, n);
-		sp->hashed += n;
-	}
-}
-
-/*
- * A block arrived: account for it, keep it if we still need it.  Its bytes
- * are m->data: in p->in, already in place in the piece buffer (received
- * there), or NULL when they went to the scratch block.
- */
+/* A block arrived: account for it, keep it if we still need it. */
 static void
 on_piece(struct session *s, struct peer *p, const struct wire_msg *m,
     int64_t now)
@@ -624,21 +572,15 @@ on_piece(struct session *s, struct peer *p, const struct wire_msg *m,
 	s->downloaded += m->data_len;
 	p->last_block_ms = now;
 	p->snubbed = 0;
-	if (m->data != NULL && sp->data != NULL && m->begin % BLK == 0 &&
-	    m->begin < size &&
+	if (sp->data != NULL && m->begin % BLK == 0 && m->begin < size &&
 	    m->data_len == (size - m->begin < BLK ? size - m->begin : BLK))
 		r = picker_block_received(&s->picker, m->index, m->begin);
 	if (r == PICKER_USELESS) {
 		s->wasted += m->data_len;
 		return;
 	}
-	if (m->data != sp->data + m->begin) {
-		memcpy(sp->data + m->begin, m->data, m->data_len);
-		s->copied += m->data_len;
-	}
+	memcpy(sp->data + m->begin, m->data, m->data_len);
 	sp->from[m->begin / BLK] = p->id;
-	release_sinks(s, p, m->index, m->begin, 0);
-	hash_ahead(s, m->index);
 	if (r == PICKER_PIECE_DONE)
 		finish_piece(s, m->index, now);
 	else if (picker_requests_out(&s->picker, m->index, m->begin) > 0)
@@ -867,281 +809,16 @@ handle(struct session *s, struct peer *p, const struct wire_msg *m,
 	}
 }
 
-/* ---- receiving blocks in place ---- */
-
-static uint32_t
-get32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-}
-
-/* Is the block (piece, begin, len) one we still miss, with a buffer? */
-static int
-block_wanted(const struct session *s, uint32_t piece, uint32_t begin,
-    uint32_t len)
-{
-	const struct session_piece *sp = &s->pieces[piece];
-	uint32_t size = picker_piece_size(&s->picker, piece);
-
-	return sp->data != NULL && begin % BLK == 0 && begin < size &&
-	    len == (size - begin < BLK ? size - begin : BLK) &&
-	    sp->from[begin / BLK] == 0;
-}
-
-/*
- * If p->in starts with the header of a piece message whose payload is not
- * all in yet, takes the header (the checks are the parser's: length for a
- * piece, index in range; a message that fails them is left to wire_parse
- * to refuse) and points p's sink where the payload goes: the bytes already
- * in p->in are copied there, the rest will be received there.  Returns 1 if
- * it did.
- */
-static int
-start_sink(struct session *s, struct peer *p)
-{
-	const uint8_t *b = p->in.data + p->in.start;
-	size_t have = peer_in_pending(p), take;
-	struct peer_sink *k = &p->sink;
-	uint32_t mlen;
-
-	if (p->state != PEER_ACTIVE || p->parser.state != WIRE_S_MESSAGE ||
-	    have < WIRE_PIECE_HDR || b[4] != WIRE_PIECE)
-		return 0;
-	mlen = get32(b);
-	if (mlen <= 9 || mlen > 9 + BLK || have >= 4 + (size_t)mlen ||
-	    get32(b + 5) >= s->meta->piece_count)
-		return 0;
-	*k = (struct peer_sink){ .index = get32(b + 5), .begin = get32(b + 9),
-	    .len = mlen - 9 };
-	p->parser.nmsgs++;
-	p->in.start += WIRE_PIECE_HDR;
-	if (block_wanted(s, k->index, k->begin, k->len)) {
-		release_sinks(s, p, k->index, k->begin, 0);
-		k->dst = s->pieces[k->index].data + k->begin;
-	} else {
-		k->dst = s->scratch;
-		k->discard = 1;
-	}
-	take = have - WIRE_PIECE_HDR;
-	memcpy(k->dst, p->in.data + p->in.start, take);
-	s->copied += k->discard ? 0 : take;
-	k->got = (uint32_t)take;
-	p->in.start += take;
-	return 1;
-}
-
-/* The sink's block is complete: handle it as the piece message it is. */
-static void
-sink_done(struct session *s, struct peer *p, int64_t now)
-{
-	struct peer_sink *k = &p->sink;
-	struct wire_msg m = { .type = WIRE_PIECE, .id = WIRE_PIECE,
-	    .index = k->index, .begin = k->begin, .length = k->len,
-	    .data = k->discard ? NULL : k->dst, .data_len = k->len };
-
-	k->len = k->got = 0;
-	on_piece(s, p, &m, now);
-}
-
-/*
- * Bytes p->in needs to hold the header of the next message, and when the
- * message there is not a piece, the rest of it and the header after it.
- */
-static size_t
-header_need(const struct peer *p)
-{
-	const uint8_t *b = p->in.data + p->in.start;
-	size_t have = peer_in_pending(p), need;
-
-	if (p->parser.state == WIRE_S_SKIP)
-		return p->parser.skip + WIRE_PIECE_HDR;
-	if (p->parser.state != WIRE_S_MESSAGE)
-		return SIZE_MAX;
-	if (have < 5 || (b[4] == WIRE_PIECE && have < WIRE_PIECE_HDR))
-		need = WIRE_PIECE_HDR;
-	else if (b[4] == WIRE_PIECE)
-		need = 4 + (size_t)get32(b);	/* one start_sink refused */
-	else
-		need = 4 + (size_t)get32(b) + WIRE_PIECE_HDR;
-	return need > have ? need - have : 1;
-}
-
-/* Is a neighbour other than p receiving that block in place right now? */
-static int
-sinking_elsewhere(const struct session *s, const struct peer *p,
-    uint32_t piece, uint32_t begin)
-{
-	for (size_t i = 0; i < s->npeers; i++) {
-		const struct peer_sink *k = &s->peers[i]->sink;
-
-		if (s->peers[i] != p && k->got < k->len && !k->discard &&
-		    k->index == piece && k->begin == begin)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * Plans p->spec: the blocks we asked p for, oldest first (after the one
- * arriving now), as long as each is wanted, no other neighbour is
- * receiving it, and it fits in max bytes.  Adds two iov entries per block
- * and returns how many.
- */
-static int
-plan_spec(struct session *s, struct peer *p, struct iovec *iov, size_t max)
-{
-	struct peer_spec *sp = &p->spec;
-	const struct peer_sink *k = &p->sink;
-	int n = 0;
-
-	for (size_t i = 0; i < peer_list_len(&p->reqs) &&
-	    sp->n < PEER_SPEC_MAX; i++) {
-		const struct peer_req *r = peer_list_at(&p->reqs, i);
-		unsigned j = sp->n;
-
-		if (k->got < k->len && r->piece == k->index &&
-		    r->begin == k->begin)
-			continue;	/* arriving now */
-		if (max < WIRE_PIECE_HDR + (size_t)r->length ||
-		    !block_wanted(s, r->piece, r->begin, r->length) ||
-		    sinking_elsewhere(s, p, r->piece, r->begin))
-			break;
-		sp->index[j] = r->piece;
-		sp->begin[j] = r->begin;
-		sp->len[j] = r->length;
-		sp->dst[j] = s->pieces[r->piece].data + r->begin;
-		iov[n++] = (struct iovec){ sp->hdr[j], WIRE_PIECE_HDR };
-		iov[n++] = (struct iovec){ sp->dst[j], r->length };
-		max -= WIRE_PIECE_HDR + r->length;
-		sp->n++;
-	}
-	return n;
-}
-
-/*
- * A block came that was not the one expected in slot j (or the recv()
- * ended inside its header): the n bytes from there on, spread over the
- * slots, go back into p->in in stream order, for the parser.  The places
- * they were written to were blocks still missing: nothing is lost.
- */
-static void
-spec_unwind(struct session *s, struct peer *p, unsigned j, unsigned nspec,
-    size_t n)
-{
-	const struct peer_spec *sp = &p->spec;
-	size_t room, put = 0;
-	uint8_t *in = peer_in_space(p, &room);
-
-	if (n > room) {		/* cannot happen: p->in was empty */
-		peer_kill(p, "input buffer overflow");
-		return;
-	}
-	for (; j < nspec && n > 0; j++) {
-		size_t h = n < WIRE_PIECE_HDR ? n : WIRE_PIECE_HDR, b;
-
-		memcpy(in + put, sp->hdr[j], h);
-		put += h;
-		n -= h;
-		b = n < sp->len[j] ? n : sp->len[j];
-		memmove(in + put, sp->dst[j], b);
-		put += b;
-		n -= b;
-	}
-	s->copied += put;
-	peer_in_added(p, put);
-}
-
-/* n bytes of a recv() went to p->spec's slots: take them block by block. */
-static void
-spec_received(struct session *s, struct peer *p, size_t n, int64_t now)
-{
-	struct peer_spec *sp = &p->spec;
-	unsigned nspec = sp->n;
-
-	for (unsigned j = 0; j < nspec && n > 0 && p->state != PEER_DEAD; j++) {
-		uint8_t want[WIRE_PIECE_HDR];
-		size_t b;
-
-		wire_piece_header(want, sp->index[j], sp->begin[j], sp->len[j]);
-		if (n < WIRE_PIECE_HDR ||
-		    memcmp(want, sp->hdr[j], WIRE_PIECE_HDR) != 0) {
-			spec_unwind(s, p, j, nspec, n);
-			break;
-		}
-		n -= WIRE_PIECE_HDR;
-		b = n < sp->len[j] ? n : sp->len[j];
-		n -= b;
-		p->parser.nmsgs++;
-		p->sink = (struct peer_sink){ .dst = sp->dst[j],
-		    .index = sp->index[j], .begin = sp->begin[j],
-		    .len = sp->len[j], .got = (uint32_t)b };
-		if (!block_wanted(s, sp->index[j], sp->begin[j], sp->len[j])) {
-			p->sink.dst = s->scratch;	/* done by others since */
-			p->sink.discard = 1;
-		}
-		if (b == sp->len[j])
-			sink_done(s, p, now);
-	}
-	sp->n = 0;
-}
-
-int
-session_recv_space(struct session *s, struct peer *p,
-    struct iovec iov[SESSION_IOV_MAX], size_t max)
-{
-	struct peer_sink *k = &p->sink;
-	int n = 0, sinking = k->got < k->len, ns;
-	size_t room;
-	uint8_t *in;
-
-	p->spec.n = 0;
-	if (sinking && max > 0) {
-		size_t left = k->len - k->got;
-
-		iov[n].iov_base = k->dst + k->got;
-		iov[n].iov_len = left < max ? left : max;
-		max -= iov[n++].iov_len;
-	}
-	if (peer_in_pending(p) == 0 && (ns = plan_spec(s, p, iov + n, max)) > 0)
-		return n + ns;
-	in = peer_in_space(p, &room);
-	room = room < max ? room : max;
-	if (sinking || peer_list_len(&p->reqs) > 0) {
-		size_t need = header_need(p);
-
-		room = room < need ? room : need;
-	}
-	if (room > 0) {
-		iov[n].iov_base = in;
-		iov[n++].iov_len = room;
-	}
-	return n;
-}
-
 void
 session_received(struct session *s, struct peer *p, size_t n, int64_t now)
 {
 	struct peer_buf *in = &p->in;
-	struct peer_sink *k = &p->sink;
 	struct wire_msg m;
 	size_t used;
 
-	p->last_recv_ms = now;
-	if (k->got < k->len) {
-		size_t take = k->len - k->got < n ? k->len - k->got : n;
-
-		k->got += (uint32_t)take;
-		n -= take;
-		if (k->got == k->len)
-			sink_done(s, p, now);
-	}
-	if (p->spec.n > 0) {
-		spec_received(s, p, n, now);
-		n = 0;		/* the slots took all the rest */
-	}
 	peer_in_added(p, n);
-	while (p->state != PEER_DEAD && !start_sink(s, p)) {
+	p->last_recv_ms = now;
+	while (p->state != PEER_DEAD) {
 		enum wire_status st = wire_parse(&p->parser, in->data + in->start,
 		    in->end - in->start, &m, &used);
 
@@ -1165,7 +842,7 @@ void
 session_sent(struct session *s, struct peer *p, size_t n, int64_t now)
 {
 	(void)s;
-	(void)n;
+	peer_out_consumed(p, n);
 	p->last_send_ms = now;
 }
 
@@ -1182,19 +859,18 @@ session_serve(struct session *s, struct peer *p, int64_t now)
 		uint8_t *dst;
 
 		peer_list_remove(&p->queue, 0);
-		/* The header here, the block as a span of the file: the
-		 * bytes go from the page cache to the socket (xfer.h). */
-		if ((dst = peer_out_reserve(p, WIRE_PIECE_HDR)) == NULL) {
+		if ((dst = peer_out_reserve(p, WIRE_PIECE_HDR + r.length)) == NULL) {
 			peer_kill(p, "out of memory");
 			return;
 		}
 		wire_piece_header(dst, r.piece, r.begin, r.length);
-		peer_out_commit(p, WIRE_PIECE_HDR);
-		if (peer_out_file(p, (uint64_t)r.piece * s->meta->piece_length +
-		    r.begin, r.length) < 0) {
-			peer_kill(p, "out of memory");
+		if (storage_read(s->store, (uint64_t)r.piece *
+		    s->meta->piece_length + r.begin, dst + WIRE_PIECE_HDR,
+		    r.length) < 0) {
+			peer_kill(p, "reading our data failed");
 			return;
 		}
+		peer_out_commit(p, WIRE_PIECE_HDR + r.length);
 		p->out_limited = peer_out_pending(p);
 		rate_add(&p->up, now, r.length);
 		rate_add(&s->up_rate, now, r.length);

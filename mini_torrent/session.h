@@ -43,7 +43,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include "choker.h"
 #include "jlog.h"
@@ -52,7 +51,6 @@
 #include "picker.h"
 #include "rate.h"
 #include "ratelimit.h"
-#include "sha1.h"
 #include "storage.h"
 
 #define SESSION_HANDSHAKE_MS 20000	/* to finish the handshake */
@@ -81,14 +79,10 @@ struct session_ban {
 	int has_id;
 };
 
-/* A piece being downloaded: its bytes, who sent each block (0: not in
- * yet), and its SHA-1 so far: blocks are hashed as soon as every block
- * before them is in, while they are still in the CPU's cache. */
+/* A piece being downloaded: its bytes, and who sent each block. */
 struct session_piece {
 	uint8_t *data;
 	uint64_t *from;		/* peer id per block */
-	struct sha1_ctx sha;
-	uint32_t hashed;	/* bytes [0, hashed) are in sha */
 };
 
 struct session {
@@ -112,10 +106,6 @@ struct session {
 	struct rate down_rate, up_rate;	/* block bytes, all peers */
 	uint64_t downloaded, uploaded;	/* block bytes this run */
 	uint64_t wasted;		/* block bytes we could not use */
-	uint64_t copied;		/* block bytes copied from an input
-					 * buffer into a piece: those that came
-					 * in before we knew where they go */
-	uint8_t *scratch;		/* where unwanted block bytes land */
 	uint64_t hash_fails;
 	int64_t start_ms;
 	int64_t next_check_ms;		/* next per-peer timer pass */
@@ -148,24 +138,10 @@ struct peer *session_add_peer(struct session *s, int fd,
     const struct sockaddr *addr, socklen_t len, int outgoing, int64_t now);
 /* Our outgoing connection is up: send our handshake. */
 void session_connected(struct session *s, struct peer *p, int64_t now);
-#define SESSION_IOV_MAX (1 + 2 * PEER_SPEC_MAX)
-
-/*
- * Where the next recv() from p (readv-style) puts at most max bytes: the rest
- * of the block being received, straight into its piece buffer; then, while
- * blocks are expected from p, the blocks asked for next, in order, each
- * header into a small slot and each payload into its piece (a block that
- * turns out not to be the one expected is taken apart again, through
- * p->in); else p->in, only so far as the next message's header when blocks
- * are expected, so the block after it lands in its piece too.  Fills iov
- * and returns how many entries are used (0: no room).
- */
-int session_recv_space(struct session *s, struct peer *p,
-    struct iovec iov[SESSION_IOV_MAX], size_t max);
-/* recv() put n bytes where session_recv_space said: handle the messages. */
+/* n bytes were appended to p->in by recv(): handle the messages. */
 void session_received(struct session *s, struct peer *p, size_t n,
     int64_t now);
-/* n bytes of p's output were sent (and taken off it, see xfer_send). */
+/* n bytes of p->out were sent. */
 void session_sent(struct session *s, struct peer *p, size_t n, int64_t now);
 /* Queues requested blocks into p->out, as far as its high-water mark. */
 void session_serve(struct session *s, struct peer *p, int64_t now);

@@ -193,38 +193,8 @@ storage_write(struct storage *s, uint64_t off, const void *buf, size_t len)
 		errno = EBADF;
 		return -1;
 	}
-	s->writes++;
 	/* span_io only reads from buf when writing. */
 	return span_io(s, off, (uint8_t *)(uintptr_t)buf, len, 1);
-}
-
-size_t
-storage_locate(const struct storage *s, uint64_t off, size_t len, int *fd,
-    uint64_t *within)
-{
-	const struct metainfo *m = s->meta;
-
-	if (off >= m->total_length)
-		return 0;
-	for (size_t i = metainfo_file_at(m, off); i < m->file_count; i++) {
-		const struct metainfo_file *f = &m->files[i];
-
-		if (f->length == 0 || off - f->offset >= f->length)
-			continue;
-		*fd = s->fds[i];
-		*within = off - f->offset;
-		return f->length - *within < len ? (size_t)(f->length - *within) :
-		    len;
-	}
-	return 0;
-}
-
-int
-storage_digest_ok(const struct storage *s, uint32_t piece,
-    const unsigned char md[SHA1_LEN])
-{
-	return piece < s->meta->piece_count &&
-	    memcmp(md, metainfo_piece_hash(s->meta, piece), SHA1_LEN) == 0;
 }
 
 int
@@ -237,7 +207,7 @@ storage_hash_ok(const struct storage *s, uint32_t piece, const void *data,
 	    len != metainfo_piece_size(s->meta, piece))
 		return 0;
 	sha1(data, len, md);
-	return storage_digest_ok(s, piece, md);
+	return memcmp(md, metainfo_piece_hash(s->meta, piece), SHA1_LEN) == 0;
 }
 
 int

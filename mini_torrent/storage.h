@@ -28,7 +28,6 @@ struct storage {
 	int *fds;			/* one per meta->files[i] */
 	int readonly;
 	int had_data;			/* some file existed and was not empty */
-	uint64_t writes;		/* storage_write calls (tests count them) */
 };
 
 /*
@@ -46,18 +45,6 @@ int storage_close(struct storage *s);
 int storage_read(struct storage *s, uint64_t off, void *buf, size_t len);
 int storage_write(struct storage *s, uint64_t off, const void *buf,
     size_t len);
-
-/*
- * Where stream offset off lives: sets *fd and *within (the offset in that
- * file) and returns how many of the len bytes from there are in that file
- * (0 if off is not in the torrent).
- */
-size_t storage_locate(const struct storage *s, uint64_t off, size_t len,
-    int *fd, uint64_t *within);
-
-/* 1 if md is the SHA-1 the torrent gives piece, else 0. */
-int storage_digest_ok(const struct storage *s, uint32_t piece,
-    const unsigned char md[20]);
 
 /* 1 if data (the whole piece) has the piece's SHA-1, else 0. */
 int storage_hash_ok(const struct storage *s, uint32_t piece, const void *data,
