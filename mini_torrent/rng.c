@@ -16,12 +16,18 @@ rng_next(uint64_t *state)
 uint64_t
 rng_below(uint64_t *state, uint64_t n)
 {
-	/* Rejection sampling: drop the top sliver that would bias the modulo. */
-	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-	uint64_t r;
+	/*
+	 * Rejection sampling: drop the top sliver that would bias the modulo,
+	 * the r at or above the largest multiple of n that fits.  r - r % n is
+	 * a multiple of n, and r is in that sliver exactly when the next one
+	 * does not fit: one division per draw, not two (the picker draws once
+	 * per candidate piece, thousands of times per pick).
+	 */
+	uint64_t r, q;
 
-	do
+	do {
 		r = rng_next(state);
-	while (r >= limit);
-	return r % n;
+		q = r % n;
+	} while (r - q > UINT64_MAX - n);
+	return q;
 }
