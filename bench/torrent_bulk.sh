@@ -182,6 +182,10 @@ run() {
   mkdir -p "$dl"
   "seed_$p"
   [ "$p" = socat ] || c0=$(cpu_of "$p-seed")
+  # The last round's log must go first: the leecher's shell truncates it
+  # only once it runs, and wait_line may read it before that, find the old
+  # "complete" line and compare a copy that has barely started.
+  rm -f "$work/$p-leech.out" "$work/$p-leech.err"
   t0=$(now)
   "leech_$p" "$dl"
   if [ -n "$DONE" ]; then
