@@ -1063,7 +1063,7 @@ static int
 add_malformed_fakes(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
     const struct bad_msg **bad, uint8_t (*bytes)[17])
 {
-	char *words = strdup(labconf_str(env->test, "send")), name[16];
+	char *words = strdup(labconf_str(env->test, "send")), name[32];
 	struct btfake *f;
 	size_t k = 0;
 
