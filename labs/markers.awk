@@ -22,6 +22,9 @@
 #          copy    copy verbatim, and fail if the file has any marker
 #   only   an extended regular expression; with mode=strip, only blocks whose
 #          hint matches it are stripped, the others are treated as solved
+#   nth    a number K; with mode=strip, only the K-th block that would be
+#          stripped is, the others are treated as solved (labs/audit.sh: a
+#          reference with one gap, to see which tests that gap fails)
 #
 # The parser is strict so that a typo in a reference fails the build of the
 # labs instead of leaking a solution: a marker that is not exactly one of the
@@ -147,12 +150,15 @@ END {
 	if (inblock)
 		fail("end of file inside a SOLUTION block (missing SOLUTION END)")
 	if (mode == "strip" && nstripped == 0)
-		fail("no SOLUTION block to strip" (only != "" ? " matching /" only "/" : ""))
+		fail("no SOLUTION block to strip" (only != "" ? " matching /" only "/" : "") \
+		    (nth != "" ? " numbered " nth : ""))
 }
 
 # Called once the whole BEGIN comment is read: strip this block or not?
 function decide() {
 	stripping = (mode == "strip" && (only == "" || hint ~ only))
+	if (stripping && nth != "")
+		stripping = (++nth_seen == nth + 0)
 	if (stripping)
 		nstripped++
 	flush_begin()

@@ -17,7 +17,7 @@ bad() { echo "FAIL generator: $*" >&2; fails=$((fails + 1)); }
 awk_case() {
 	local name=$1 mode=$2 input=$3 want_rc=$4 want=$5 rc=0 got
 	printf '%s' "$input" >"$tmp/in.c"
-	got=$(cd "$tmp" && awk -v mode="$mode" -v only="${ONLY:-}" -f "$top/labs/markers.awk" in.c 2>"$tmp/err") || rc=$?
+	got=$(cd "$tmp" && awk -v mode="$mode" -v only="${ONLY:-}" -v nth="${NTH:-}" -f "$top/labs/markers.awk" in.c 2>"$tmp/err") || rc=$?
 	[[ $rc == 0 ]] || got=$(cat "$tmp/err")
 	if [[ $rc != "$want_rc" ]]; then
 		bad "$name: exit status $rc, expected $want_rc ($(cat "$tmp/err"))"
@@ -46,6 +46,13 @@ awk_case strip_keeps_a_hint_over_two_lines strip \
 ONLY='^two' awk_case strip_with_pattern_strips_only_matching_hints strip \
 	$'/* SOLUTION BEGIN: one */\na();\n/* SOLUTION END */\n/* SOLUTION BEGIN: two */\nb();\n/* SOLUTION END */\n' 0 \
 	$'a();\n/* TODO: two */'
+three=$'/* SOLUTION BEGIN: one */\na();\n/* SOLUTION END */\n/* SOLUTION BEGIN: two */\n/* SOLUTION STUB: stub(); */\nb();\n/* SOLUTION END */\n/* SOLUTION BEGIN: three */\nc();\n/* SOLUTION END */\n'
+NTH=2 awk_case strip_nth_strips_only_that_block strip "$three" 0 \
+	$'a();\n/* TODO: two */\nstub();\nc();'
+NTH=1 ONLY='^t' awk_case strip_nth_counts_only_the_blocks_the_pattern_strips strip "$three" 0 \
+	$'a();\n/* TODO: two */\nstub();\nc();'
+NTH=4 awk_case strip_nth_past_the_last_block_fails strip "$three" 1 \
+	'in.c:10: no SOLUTION block to strip numbered 4'
 ONLY='^three' awk_case strip_with_pattern_matching_nothing_fails strip "$block" 1 \
 	'in.c:7: no SOLUTION block to strip matching /^three/'
 awk_case strip_of_a_file_without_blocks_fails strip $'int x;\n' 1 \
