@@ -11,6 +11,8 @@
 #   make bundle LAB=05-torrent-peer   dist/05-torrent-peer.tar.gz, what a class receives
 #   make bundles    every lab's bundle
 #   make test-handouts  run every runnable block of the handouts; check the coverage table
+#   make audit      grade the reference with one TODO left open at a time, and write
+#                   each handout's "which test stands for each TODO" table (minutes)
 #   make interop    our programs against real clients and trackers (slow)
 #   make test-browser   the tracker's page in headless Chromium
 #   make test-grader-slow   the grader's slow tier (peer-lab mutants, 20 gradings, Gradescope zip)
@@ -21,7 +23,7 @@
 
 DIRS := $(foreach d,udp_uppercase tcp_uppercase mux_demux mini_torrent grader,$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all test demo fuzz interop starters bundle bundles test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools check-cc $(DIRS)
+.PHONY: all test demo fuzz interop starters audit bundle bundles test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools check-cc $(DIRS)
 
 all: $(DIRS)
 
@@ -75,6 +77,10 @@ test-labs: all
 
 test-handouts: all
 	@bash handouts/test-handouts.sh
+
+# Which test stands for each TODO: one grading per TODO (labs/audit.sh).
+audit: all
+	@bash labs/audit.sh --write $(LAB)
 
 test-browser:
 	@$(MAKE) -C mini_torrent test-browser
