@@ -19,7 +19,8 @@
  * repeatable.  Times are the router's own monotonic clock in microseconds
  * since start, so a test can check the schedule the router computed however
  * busy the machine is.  Counts are printed on "stats", SIGUSR1 and exit;
- * --log FILE adds one JSON line per segment and periodic ones per link/flow.
+ * --log FILE adds JSON lines per segment (arrival, sending) and periodic ones
+ * per link and flow.
  */
 #include <err.h>
 #include <errno.h>
@@ -266,15 +267,21 @@ router_enter(struct router *r, struct router_dir *d, const uint8_t *seg, size_t 
 	d->pending++;
 }
 
-/* Sends what has reached the far end of link d by now (FIFO: exits in order). */
+/*
+ * Sends what has reached the far end of link d by now (FIFO: exits in order),
+ * and logs when it really went (never before exit_us; later on a busy machine).
+ */
 static void
-router_release(struct router_dir *d, uint64_t now)
+router_release(struct router *r, struct router_dir *d, uint64_t now)
 {
 	while (d->head != NULL && d->head->exit_us <= now) {
 		struct router_pkt *p = d->head;
 
 		if (netif_send(p->out, &p->dst, p->data, p->len, (long)(now / 1000)) == -1)
 			warn("sendto");
+		if (r->log != NULL)
+			router_line(r->log, "{\"ev\":\"sent\",\"link\":\"%s\",\"t_us\":%" PRIu64
+			    ",\"len\":%zu,\"exit_us\":%" PRIu64 "}", d->name, now, p->len, p->exit_us);
 		if ((d->head = p->next) == NULL)
 			d->tail = NULL;
 		d->pending--;
@@ -452,8 +459,8 @@ router_tick(struct router *r)
 {
 	uint64_t now = router_now_us(r);
 
-	router_release(&r->up, now);
-	router_release(&r->down, now);
+	router_release(r, &r->up, now);
+	router_release(r, &r->down, now);
 	if (netif_tick(&r->front, (long)(now / 1000)) == -1)
 		warn("sendto");
 	for (int i = 0; i < r->nclients; i++)
@@ -523,8 +530,9 @@ usage(FILE *f)
 	    "  1000000, 0: no limit), --delay ms (default 0) and a drop-tail queue of\n"
 	    "  --queue segments (default 64), then --drop/--corrupt/--dup/--reorder\n"
 	    "  damage (0..100 %%, PRNG seeded with --seed).  --log FILE ('-': stdout)\n"
-	    "  writes JSON Lines: one per segment, and per link and flow every --report\n"
-	    "  ms (default 1000).  Commands on stdin: stats, quit.\n");
+	    "  writes JSON Lines: per segment when it arrives and when it is sent on,\n"
+	    "  and per link and flow every --report ms (default 1000).  Commands on\n"
+	    "  stdin: stats, quit.\n");
 }
 
 /* Says what is wrong with the command line, then exits 2. */

@@ -208,6 +208,23 @@ next_seg(struct seg_line *g)
 	g->dropped = strcmp(verdict, "dropped") == 0;
 }
 
+/* Waits for the router's line saying it sent g on, and checks it held g till then. */
+static void
+expect_sent_at_exit(const struct seg_line *g)
+{
+	char line[256];
+	uint64_t t_us, exit_us;
+	size_t len;
+
+	cr_assert_eq(hostctl_expect(&router, "{\"ev\":\"sent\",\"link\":\"up\",", line,
+	    sizeof(line)), 0, "no sent line; stderr: %s", proc_stderr(&router.p));
+	cr_assert_eq(sscanf(line, "{\"ev\":\"sent\",\"link\":\"up\",\"t_us\":%" SCNu64
+	    ",\"len\":%zu,\"exit_us\":%" SCNu64 "}", &t_us, &len, &exit_us), 3, "bad line '%s'",
+	    line);
+	cr_assert(exit_us == g->exit_us && len == g->len, "sent out of order: '%s'", line);
+	cr_assert_geq(t_us, exit_us, "sent before it crossed the link: '%s'", line);
+}
+
 /*
  * One client sends n bytes at MSS 1000 through a router started with r_args
  * (which log to stdout) to port dport of a server; reads the n/1000 segment
@@ -232,9 +249,10 @@ burst(const char *const *r_args, const char *const *srv_args, unsigned dport, si
 Test(router, a_burst_into_a_tiny_queue_is_dropped_as_the_link_model_drops_it,
     .timeout = T_TIMEOUT)
 {
-	const char *const r_args[] = { "--rate", "10000", "--queue", "2", "--log", "-", NULL };
+	const char *const r_args[] = { "--rate", "10000", "--queue", "2", "--delay", "50", "--log",
+	    "-", NULL };
 	const char *const srv_args[] = { "-m", "1000", NULL };
-	struct link_config cfg = { .rate = 10000, .delay_us = 0, .queue = 2 };
+	struct link_config cfg = { .rate = 10000, .delay_us = 50000, .queue = 2 };
 	struct seg_line g[10];
 	struct link model;
 	unsigned long drops = 0;
@@ -287,6 +305,8 @@ Test(router, the_link_sends_at_its_rate_on_the_routers_clock, .timeout = T_TIMEO
 	rate = (double)bytes * 1e6 / (double)(g[best_from + best].exit_us - g[best_from].exit_us);
 	cr_assert(rate > 500000 * 0.99 && rate <= 500000 * 1.0001, "%.0f bytes/s, not 500000",
 	    rate);
+	for (int i = 0; i < 64; i++)
+		expect_sent_at_exit(&g[i]);
 	expect_upper_reply(&hosts[1], 64000);
 }
 
