@@ -40,6 +40,7 @@
 #include "runner.h"
 #include "sandbox.h"
 #include "scenario.h"
+#include "sched.h"
 #include "tree.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_GRADESCOPE, FMT_TAP, FMT_AUTOLAB };
@@ -375,34 +376,6 @@ list_tests(const struct kit *k)
 	printf("  total %d points (%d visible)\n", labconf_points(k->lab, 0), labconf_points(k->lab, 1));
 }
 
-/* Why test i cannot run, or NULL if it can. */
-static const char *
-skip_reason(const struct kit *k, const struct report *rep, size_t i, struct strbuf *why)
-{
-	const struct labconf_test *t = &k->lab->tests[i];
-
-	if (rep->build.status != RESULT_PASS)
-		return "skipped: the build failed";
-	for (size_t j = 0; j < t->nrequires; j++) {
-		int p = t->requires[j];
-
-		if (!rep->ran[p] || rep->results[p].status == RESULT_PASS)
-			continue;
-		strbuf_printf(why, "skipped: it needs %s, which %s", k->lab->tests[p].name,
-		    rep->results[p].status == RESULT_SKIP ? "was skipped" : "did not pass");
-		return strbuf_str(why);
-	}
-	return NULL;
-}
-
-/* The tests of one submission in flight. */
-struct sched {
-	size_t limit, nrun, todo, started;
-	int *state;		/* per test: 0 waiting, 1 running, 2 settled */
-	struct runner_job jobs[RUNNER_MAX_JOBS];
-	size_t index[RUNNER_MAX_JOBS];	/* the test each job runs */
-};
-
 static void
 progress(const struct options *o, const char *what, size_t i, size_t n)
 {
@@ -447,65 +420,59 @@ select_tests(const struct options *o, const struct kit *k, struct report *rep)
 		errx(1, "%s has no test called '%s' (see --list)", k->conf, o->only);
 }
 
-/* Starts every test whose prerequisites are settled, up to the limit; skips the hopeless. */
-static void
-start_ready(const struct options *o, struct kit *k, struct runner *r, struct report *rep,
-    struct sched *sc)
+_Static_assert(SCHED_MAX_SLOTS <= RUNNER_MAX_JOBS, "runner_wait takes every running test");
+
+/* One submission's tests in flight: what sched_run's callbacks need. */
+struct in_flight {
+	const struct options *o;
+	struct kit *k;
+	struct runner *r;
+	struct report *rep;
+	struct runner_job *jobs;	/* jobs[i]: test i's worker */
+	size_t todo, started;
+};
+
+/* sched_ops.start: test i in a worker of the runner's. */
+static int
+start_test(void *ctx, size_t i)
 {
-	struct strbuf why;
-	const char *reason;
+	struct in_flight *f = ctx;
+	const struct labconf_test *t = &f->k->lab->tests[i];
 
-	strbuf_init(&why);
-	for (size_t i = 0; i < k->lab->ntests && sc->nrun < sc->limit; i++) {
-		const struct labconf_test *t = &k->lab->tests[i];
-		int waiting = 0;
-
-		if (!rep->ran[i] || sc->state[i] != 0)
-			continue;
-		for (size_t j = 0; j < t->nrequires; j++)
-			waiting |= rep->ran[t->requires[j]] && sc->state[t->requires[j]] != 2;
-		if (waiting)
-			continue;
-		strbuf_reset(&why);
-		if ((reason = skip_reason(k, rep, i, &why)) != NULL) {
-			rep->results[i].status = RESULT_SKIP;
-			strbuf_puts(&rep->results[i].message, reason);
-			sc->state[i] = 2;
-			continue;
-		}
-		progress(o, t->name, ++sc->started, sc->todo);
-		sc->state[i] = 1;
-		sc->index[sc->nrun] = i;
-		if (runner_start_test(r, t, (int)i, &rep->results[i], &sc->jobs[sc->nrun]) == 0)
-			sc->nrun++;
-		else
-			sc->state[i] = 2;
-	}
-	strbuf_free(&why);
+	progress(f->o, t->name, ++f->started, f->todo);
+	return runner_start_test(f->r, t, (int)i, &f->rep->results[i], &f->jobs[i]);
 }
 
-/* Runs the selected tests, up to sc->limit at a time, prerequisites first. */
-static void
-run_tests(const struct options *o, struct kit *k, struct runner *r, struct report *rep,
-    struct sched *sc)
+/* sched_ops.wait: the runner finishes one test; it gets its points. */
+static int
+wait_test(void *ctx, const size_t *running, size_t n)
 {
-	for (;;) {
-		struct runner_job *jobs[RUNNER_MAX_JOBS];
-		int done;
+	struct in_flight *f = ctx;
+	struct runner_job *jobs[SCHED_MAX_SLOTS];
+	int done;
 
-		start_ready(o, k, r, rep, sc);
-		if (sc->nrun == 0)
-			break;
-		for (size_t j = 0; j < sc->nrun; j++)
-			jobs[j] = &sc->jobs[j];
-		if ((done = runner_wait(jobs, sc->nrun, 1000)) == -1)
-			continue;
-		runner_score(&k->lab->tests[sc->index[done]], &rep->results[sc->index[done]]);
-		sc->state[sc->index[done]] = 2;
-		sc->nrun--;
-		sc->jobs[done] = sc->jobs[sc->nrun];
-		sc->index[done] = sc->index[sc->nrun];
-	}
+	for (size_t j = 0; j < n; j++)
+		jobs[j] = &f->jobs[running[j]];
+	if ((done = runner_wait(jobs, n, 1000)) >= 0)
+		runner_score(&f->k->lab->tests[running[done]], &f->rep->results[running[done]]);
+	return done;
+}
+
+/* Runs the selected tests, up to limit at a time, prerequisites first (sched.h). */
+static void
+run_tests(struct in_flight *f, size_t limit)
+{
+	struct sched sc = { .tests = f->k->lab->tests, .ntests = f->k->lab->ntests,
+		.selected = f->rep->ran, .results = f->rep->results, .build = &f->rep->build,
+		.limit = limit };
+	struct sched_ops ops = { .start = start_test, .wait = wait_test, .ctx = f };
+
+	if (sched_init(&sc) == -1 || (f->jobs = calloc(f->k->lab->ntests + 1, sizeof(*f->jobs))) == NULL)
+		err(1, "calloc");
+	sched_run(&sc, &ops);
+	sched_free(&sc);
+	free(f->jobs);
+	f->jobs = NULL;
 }
 
 /*
@@ -595,16 +562,14 @@ grade_one(const struct options *o, struct kit *k, const char *submission, struct
 	struct runner r = { .lab = k->lab, .ref_dirs = k->ref_dirs, .tools_dir = k->tools };
 	long start = sandbox_now_ms();
 	struct strbuf msg;
-	struct sched sc = { .limit = o->parallel ? (size_t)o->parallel : (size_t)k->lab->parallel };
+	struct in_flight f = { .o = o, .k = k, .r = &r, .rep = rep };
 	char *hide[6] = { NULL };
 	int rc = 0;
 
 	report_start(o, k, submission, rep);
 	r.seed = rep->seed;
-	if ((sc.state = calloc(k->lab->ntests + 1, sizeof(*sc.state))) == NULL)
-		err(1, "calloc");
 	for (size_t i = 0; i < k->lab->ntests; i++)
-		sc.todo += (size_t)rep->ran[i];
+		f.todo += (size_t)rep->ran[i];
 	for (size_t i = 0; k->hide[i] != NULL; i++)
 		hide_add(hide, 5, k->hide[i]);
 	hide_add(hide, 5, submission);
@@ -615,15 +580,14 @@ grade_one(const struct options *o, struct kit *k, const char *submission, struct
 		ungraded(rep, strbuf_str(&msg));
 		rc = -1;
 	} else {
-		progress(o, "build", 0, sc.todo);
+		progress(o, "build", 0, f.todo);
 		runner_build(&r, &rep->build);
-		run_tests(o, k, &r, rep, &sc);
+		run_tests(&f, o->parallel ? (size_t)o->parallel : (size_t)k->lab->parallel);
 		if (o->class_dir == NULL && isatty(2))
 			fputs("\r\033[K", stderr);
 	}
 	runner_finish(&r);
 	strbuf_free(&msg);
-	free(sc.state);
 	for (size_t i = 0; hide[i] != NULL; i++)
 		free(hide[i]);
 	rep->duration_ms = sandbox_now_ms() - start;

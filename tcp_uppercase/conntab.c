@@ -20,8 +20,8 @@ conntab_init(struct conntab *t, int listen_fd)
 		return -1;
 	}
 	t->cap = CONNTAB_INITIAL;
-	t->n = 1;
-	t->pfds[0] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
+	t->n = CONNTAB_FIRST_CONN;
+	t->pfds[CONNTAB_LISTENER] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
 	return 0;
 }
 
@@ -121,7 +121,7 @@ conntab_touch(struct conntab *t, struct conn *c, long now_ms)
 size_t
 conntab_count(const struct conntab *t)
 {
-	return t->n > 0 ? t->n - 1 : 0;
+	return t->n > CONNTAB_FIRST_CONN ? t->n - CONNTAB_FIRST_CONN : 0;
 }
 
 void

@@ -3,11 +3,11 @@
  *
  * poll() wants one array of struct pollfd; the server wants, for each entry,
  * the state of that connection.  The table keeps both side by side:
- * pfds[0] is the welcoming (listening) socket and pfds[i] belongs to
- * conns[i] for i >= 1.  Both arrays grow by doubling, so the table holds as
- * many connections as the process has descriptors (tens of thousands), and a
- * removal moves the last entry into the hole, so they stay dense and poll()
- * never scans dead slots.
+ * pfds[CONNTAB_LISTENER] is the welcoming (listening) socket and pfds[i]
+ * belongs to conns[i] for i >= CONNTAB_FIRST_CONN.  Both arrays grow by
+ * doubling, so the table holds as many connections as the process has
+ * descriptors (tens of thousands), and a removal moves the last entry into
+ * the hole, so they stay dense and poll() never scans dead slots.
  *
  * The table also keeps the connections in order of last activity (a doubly
  * linked list, least recently active first).  With one idle timeout for all,
@@ -23,8 +23,14 @@
 #include <poll.h>
 #include <stddef.h>
 
-#include "net.h"
+#include "addr.h"
 #include "outbuf.h"
+
+/* The slots of pfds[] and conns[]: the welcoming socket, then one per client. */
+enum conntab_slot {
+	CONNTAB_LISTENER = 0,		/* pfds[] only: conns[CONNTAB_LISTENER] is unused */
+	CONNTAB_FIRST_CONN = 1,		/* the first client's slot */
+};
 
 struct conn {
 	int fd;
@@ -33,13 +39,13 @@ struct conn {
 	long last_ms;		/* last time bytes moved, for the idle timeout */
 	struct outbuf out;	/* replies the kernel has not taken yet */
 	struct conn *older, *newer;	/* activity order */
-	char name[NET_ADDRSTRLEN];	/* the peer's address, for logs */
+	char name[ADDR_STRLEN];	/* the peer's address, for logs */
 };
 
 struct conntab {
-	struct pollfd *pfds;	/* pfds[0]: the listening socket */
-	struct conn **conns;	/* conns[0] unused */
-	size_t n;		/* entries in use, slot 0 included */
+	struct pollfd *pfds;	/* pfds[CONNTAB_LISTENER]: the listening socket */
+	struct conn **conns;	/* from CONNTAB_FIRST_CONN */
+	size_t n;		/* entries in use, the listener's included */
 	size_t cap;		/* entries allocated */
 	struct conn *oldest, *newest;	/* activity order, oldest first */
 };
@@ -56,7 +62,7 @@ struct conn *conntab_add(struct conntab *t, int fd, long now_ms);
 /*
  * Removes c and frees it and its buffer; the caller has closed c->fd.  The
  * last connection moves into c's slot, so a caller walking the table must go
- * from the last slot down to 1.
+ * from the last slot down to CONNTAB_FIRST_CONN.
  */
 void conntab_remove(struct conntab *t, struct conn *c);
 

@@ -5,10 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <stdio.h>
 #include <time.h>
 
 int
@@ -56,22 +53,4 @@ net_wait(int fd, short events, long timeout_ms)
 		if (errno != EINTR)
 			return -1;
 	}
-}
-
-int
-net_format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t cap)
-{
-	char host[INET6_ADDRSTRLEN + 16], serv[8];	/* + room for a "%scope" */
-	int n;
-
-	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
-		return -1;
-	if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
-		NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-		return -1;
-	if (sa->sa_family == AF_INET6)
-		n = snprintf(buf, cap, "[%s]:%s", host, serv);
-	else
-		n = snprintf(buf, cap, "%s:%s", host, serv);
-	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }

@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "net.h"
-#include "opts.h"
+#include "options.h"
 
 #define CHUNK 65536
 
@@ -44,7 +44,7 @@ usage(FILE *f)
 	    "Sends each line of stdin to the uppercase server at HOST PORT over TCP and\n"
 	    "prints the reply.\n"
 	    "  -t TIMEOUT_MS  give up on connecting or on a reply after this long (default %ld)\n",
-	    OPTS_DEFAULT_TIMEOUT_MS);
+	    OPTIONS_DEFAULT_TIMEOUT_MS);
 }
 
 /*
@@ -89,7 +89,7 @@ recv_exact(int fd, char *buf, size_t n, long timeout_ms)
 
 /* Connects to the first address of host:port that answers; exits on failure. */
 static int
-dial(const struct opts_client *o)
+dial(const struct options_client *o)
 {
 	struct addrinfo hints, *res, *ai;
 	int fd = -1, gai, saved = 0;
@@ -114,7 +114,7 @@ dial(const struct opts_client *o)
 
 /* Sends buf[0..n) and prints the reply, CHUNK bytes at a time; exits on failure. */
 static void
-exchange(int fd, const struct opts_client *o, const char *buf, size_t n)
+exchange(int fd, const struct options_client *o, const char *buf, size_t n)
 {
 	static char reply[CHUNK];
 
@@ -146,20 +146,20 @@ exchange(int fd, const struct opts_client *o, const char *buf, size_t n)
 int
 main(int argc, char **argv)
 {
-	struct opts_client o;
+	struct options_client o;
 	char why[256], *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	int fd;
 
-	switch (opts_parse_client(argc, argv, &o, why, sizeof(why))) {
-	case OPTS_HELP:
+	switch (options_parse_client(argc, argv, &o, why, sizeof(why))) {
+	case OPTIONS_HELP:
 		usage(stdout);
 		return 0;
-	case OPTS_USAGE:
+	case OPTIONS_BAD:
 		fprintf(stderr, "tcp_client: %s (see tcp_client --help)\n", why);
 		return 2;
-	case OPTS_OK:
+	case OPTIONS_OK:
 		break;
 	}
 	signal(SIGPIPE, SIG_IGN);	/* a reset server: report it, don't die of SIGPIPE */

@@ -14,8 +14,8 @@ check_consistent(const struct conntab *t)
 	size_t listed = 0;
 	long last = -1;
 
-	cr_assert_eq(t->pfds[0].fd, 3);
-	for (size_t i = 1; i < t->n; i++) {
+	cr_assert_eq(t->pfds[CONNTAB_LISTENER].fd, 3);
+	for (size_t i = CONNTAB_FIRST_CONN; i < t->n; i++) {
 		cr_assert_eq(t->conns[i]->slot, i);
 		cr_assert_eq(t->pfds[i].fd, t->conns[i]->fd);
 	}
@@ -33,7 +33,7 @@ Test(conntab, starts_with_only_the_listening_socket)
 
 	cr_assert_eq(conntab_init(&t, 3), 0);
 	cr_assert_eq(conntab_count(&t), 0);
-	cr_assert_eq(t.pfds[0].events, POLLIN);
+	cr_assert_eq(t.pfds[CONNTAB_LISTENER].events, POLLIN);
 	cr_assert_null(t.oldest);
 	conntab_free(&t);
 }
@@ -110,9 +110,9 @@ Test(conntab, random_operations_keep_the_table_consistent)
 		if (op == 0 || n == 0)
 			cr_assert_not_null(conntab_add(&t, next_fd++, now));
 		else if (op == 1)
-			conntab_remove(&t, t.conns[1 + (size_t)rand() % n]);
+			conntab_remove(&t, t.conns[CONNTAB_FIRST_CONN + (size_t)rand() % n]);
 		else
-			conntab_touch(&t, t.conns[1 + (size_t)rand() % n], now);
+			conntab_touch(&t, t.conns[CONNTAB_FIRST_CONN + (size_t)rand() % n], now);
 		if (round % 500 == 0)
 			check_consistent(&t);
 	}

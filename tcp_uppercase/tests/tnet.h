@@ -68,7 +68,7 @@ long tnet_read_to_eof(int fd, char *buf, size_t cap, int timeout_ms);
 long tnet_transfer(int fd, const char *out, size_t n, char *in, size_t cap, int shut_wr,
     int timeout_ms);
 
-/* The ASCII upper-case of buf[0..n) into dst (written independently of upper.c). */
+/* The ASCII upper-case of buf[0..n) into dst (written independently of uppercase.c). */
 void tnet_upper(char *dst, const char *buf, size_t n);
 
 /* Raises this process's open-file soft limit to at least n (fails if it cannot). */
