@@ -131,6 +131,8 @@ sender_write(struct sender *s, const void *data, size_t len)
 	}
 	if (len < n)
 		n = len;
+	if (n == 0)
+		return 0;
 	tail = (s->head + s->count) % s->cfg.buf_cap;
 	first = s->cfg.buf_cap - tail < n ? s->cfg.buf_cap - tail : n;
 	memcpy(s->buf + tail, data, first);

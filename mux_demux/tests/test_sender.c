@@ -313,3 +313,16 @@ Test(sender, a_window_update_is_not_a_duplicate_ack)
 		ack(100, w, 20);	/* same ack, the window grows each time */
 	cr_assert_eq(sender_stats(s)->fast_retransmits, 0);
 }
+
+Test(sender, takes_what_fits_in_its_buffer_and_no_more)
+{
+	static uint8_t lots[70000];
+
+	make(SENDER_GO_BACK_N, 4, 0, CC_NONE);
+	cr_assert_eq(sender_write(s, lots, sizeof(lots)), 65536);
+	cr_assert_eq(sender_write(s, lots, 1), 0);
+	cr_assert_eq(sender_write(s, NULL, 0), 0);
+	drain(0);
+	ack(200, 65536, 10);
+	cr_assert_eq(sender_write(s, lots, sizeof(lots)), 200, "acked bytes not freed");
+}
