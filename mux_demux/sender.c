@@ -164,6 +164,12 @@ sender_copy(const struct sender *s, uint32_t seq, uint8_t *out, size_t len)
 	memcpy(out + first, s->buf, len - first);
 }
 
+uint32_t
+sender_next_seq(const struct sender *s)
+{
+	return s->nxt;
+}
+
 size_t
 sender_flight(const struct sender *s)
 {

@@ -111,6 +111,9 @@ void sender_tick(struct sender *s, long now_ms);
 /* When sender_tick next has work (ms), or -1. */
 long sender_next_deadline(const struct sender *s);
 
+/* The sequence number the next new byte will take. */
+uint32_t sender_next_seq(const struct sender *s);
+
 /* Bytes sent and not yet acknowledged. */
 size_t sender_flight(const struct sender *s);
 

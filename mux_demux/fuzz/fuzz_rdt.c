@@ -7,12 +7,14 @@
  * read as a script of 13-byte records (sequence, acknowledgment, window,
  * flags), each handed to a receiver as a data segment and to a sender as an
  * ACK, with the clock moving on; buffers must stay within their bounds and
- * nothing may crash (ASan, UBSan).
+ * nothing may crash (ASan, UBSan).  The fixed-up datagram also goes to a host's
+ * reliable connections (a listener on its destination port).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rconn.h"
 #include "receiver.h"
 #include "rseg.h"
 #include "sender.h"
@@ -21,6 +23,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct segment_netaddr src = { 0x7f000001, 40001 };
 static const struct segment_netaddr dst = { 0x7f000001, 40002 };
+
+static int
+drop(void *ctx, const struct segment_netaddr *to, const uint8_t *seg, size_t len)
+{
+	return 0;
+}
+
+/* The datagram reaches a host that listens on its destination port. */
+static void
+to_host(const uint8_t *buf, size_t size)
+{
+	struct rconn_config cfg;
+	struct rconn_host *h;
+
+	rconn_config_default(&cfg);
+	if ((h = rconn_new(&dst, &cfg, drop, NULL)) == NULL)
+		return;
+	rconn_listen(h, segment_get16(buf + 2));
+	rconn_input(h, buf, size, &src, 0);
+	rconn_input(h, buf, size, &src, 5);
+	rconn_tick(h, 10000);
+	rconn_free(h);
+}
 
 static void
 check_codec(const uint8_t *data, size_t size)
@@ -33,6 +58,7 @@ check_codec(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	segment_put16(buf + 6, 0);
 	segment_put16(buf + 6, segment_checksum(&src, &dst, buf, size));
+	to_host(buf, size);
 	if (rseg_decode(buf, size, &src, &dst, &s) != RSEG_OK)
 		return;
 	if (s.payload != buf + RSEG_HEADER_LEN || s.payload_len != size - RSEG_HEADER_LEN)
