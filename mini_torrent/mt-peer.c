@@ -10,11 +10,13 @@
  * uploads to the four neighbours that upload to it fastest (tit-for-tat) plus
  * one optimistic unchoke, and checks every piece's SHA-1 before keeping it.
  *
- * This file is the event loop: one poll() over the listening socket, the
- * tracker connection and every neighbour.  It only moves bytes: recv() into a
- * neighbour's input buffer, send() from its output buffer, under the upload
- * and download token buckets.  What the bytes mean is decided in session.c
- * (the protocol), picker.c, choker.c and storage.c.
+ * This file is the options and the event loop: one poll() over the listening
+ * socket, the tracker connection and every neighbour.  It only moves bytes:
+ * recv() into a neighbour's input buffer, send() from its output buffer,
+ * under the upload and download token buckets (ratelimit.c, which also says
+ * how neighbours share them).  What the bytes mean is decided in session.c
+ * (the protocol), picker.c, choker.c and storage.c; when to talk to the
+ * tracker in announcer.c; whom to dial in candidates.c.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -37,9 +39,9 @@
 #include "clock.h"
 #include "jlog.h"
 #include "metainfo.h"
+#include "net.h"
 #include "rng.h"
 #include "session.h"
-#include "net.h"
 #include "storage.h"
 
 #define PEER_ID_PREFIX "-MT0100-"
