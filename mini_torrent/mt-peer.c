@@ -124,7 +124,7 @@ usage(FILE *f)
 	    "K = 1024, M = 1048576.\n");
 }
 
-static void
+static _Noreturn void
 bad_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "mt-peer: ");
