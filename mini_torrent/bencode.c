@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytebuf.h"
+
 /* ---- encoder ---- */
 
 void
@@ -39,22 +41,13 @@ bencode_put_raw(struct bencode_buf *b, const void *s, size_t n)
 	if (b->failed || n == 0)
 		return;
 	if (n > b->cap - b->len) {
-		size_t ncap = b->cap ? b->cap : 256;
-		unsigned char *nd;
+		unsigned char *nd = bytebuf_grow(b->data, &b->cap, b->len, n, 256);
 
-		while (ncap - b->len < n) {
-			if (ncap > SIZE_MAX / 2) {
-				b->failed = 1;
-				return;
-			}
-			ncap *= 2;
-		}
-		if ((nd = realloc(b->data, ncap)) == NULL) {
+		if (nd == NULL) {
 			b->failed = 1;
 			return;
 		}
 		b->data = nd;
-		b->cap = ncap;
 	}
 	memcpy(b->data + b->len, s, n);
 	b->len += n;

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytebuf.h"
+
 #define METHOD_MAX 16
 
 static int
@@ -219,22 +221,13 @@ httpd_buf_append(struct httpd_buf *b, const void *data, size_t n)
 	if (b->failed || n == 0)
 		return;
 	if (n > b->cap - b->len) {
-		size_t ncap = b->cap ? b->cap : 1024;
-		char *nd;
+		char *nd = bytebuf_grow(b->data, &b->cap, b->len, n, 1024);
 
-		while (ncap - b->len < n) {
-			if (ncap > (size_t)-1 / 2) {
-				b->failed = 1;
-				return;
-			}
-			ncap *= 2;
-		}
-		if ((nd = realloc(b->data, ncap)) == NULL) {
+		if (nd == NULL) {
 			b->failed = 1;
 			return;
 		}
 		b->data = nd;
-		b->cap = ncap;
 	}
 	memcpy(b->data + b->len, data, n);
 	b->len += n;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "bencode.h"
 #include "maketorrent.h"
 #include "metainfo.h"
@@ -58,18 +59,9 @@ bad_usage(const char *msg)
 static uint32_t
 parse_piece_length(const char *s)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v = 0;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || end == s || *s == '-')
-		return 0;
-	if ((*end == 'K' || *end == 'k') && end[1] == '\0')
-		v = v > MAX_PIECE ? 0 : v * 1024;
-	else if ((*end == 'M' || *end == 'm') && end[1] == '\0')
-		v = v > MAX_PIECE ? 0 : v * 1024 * 1024;
-	else if (*end != '\0')
+	if (args_size(s, MAX_PIECE, &v) != ARGS_OK)
 		return 0;
 	if (v < MIN_PIECE || v > MAX_PIECE || (v & (v - 1)) != 0)
 		return 0;

@@ -10,16 +10,17 @@
  * uploads to the four neighbours that upload to it fastest (tit-for-tat) plus
  * one optimistic unchoke, and checks every piece's SHA-1 before keeping it.
  *
- * This file is the event loop: one poll() over the listening socket, the
- * tracker connection and every neighbour.  It only moves bytes: recv() into a
- * neighbour's input buffer, send() from its output buffer, under the upload
- * and download token buckets.  What the bytes mean is decided in session.c
- * (the protocol), picker.c, choker.c and storage.c.
+ * This file is the options and the event loop: one poll() over the listening
+ * socket, the tracker connection and every neighbour.  It only moves bytes:
+ * recv() into a neighbour's input buffer, send() from its output buffer,
+ * under the upload and download token buckets (ratelimit.c, which also says
+ * how neighbours share them).  What the bytes mean is decided in session.c
+ * (the protocol), picker.c, choker.c and storage.c; when to talk to the
+ * tracker in announcer.c; whom to dial in candidates.c.
  */
 #include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -32,23 +33,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "announcer.h"
+#include "args.h"
+#include "candidates.h"
+#include "clock.h"
 #include "jlog.h"
 #include "metainfo.h"
+#include "net.h"
 #include "rng.h"
 #include "session.h"
 #include "storage.h"
-#include "tracker_client.h"
 
 #define PEER_ID_PREFIX "-MT0100-"
-#define MAX_CANDIDATES 2000
 #define MAX_CONNECTING 16	/* connect() attempts in flight */
-#define TRACKER_TIMEOUT_MS 15000
-#define TRACKER_RESP_MAX (1u << 20)
 #define PROGRESS_TTY_MS 500
 #define PROGRESS_PLAIN_MS 5000
 #define RATE_CHUNK 4096	/* under a rate limit, move at least this much */
-#define LOW_NEIGHBOURS 5	/* fewer: announce early for more */
-#define SENDING_HOLD_MS 250	/* a half-sent block keeps the upload turn this long */
 
 struct options {
 	const char *torrent, *dir, *bind, *log;
@@ -61,34 +61,6 @@ struct options {
 	size_t npeers;
 };
 
-/* An address we may dial: from the tracker or --peer. */
-struct candidate {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int64_t next_try_ms;
-	unsigned fails;
-};
-
-/* The announce in progress, and when the next one is due. */
-struct announcer {
-	int enabled;
-	struct tracker_url url;
-	int fd;			/* -1 when idle */
-	int connected;
-	const char *event;	/* of the request in flight */
-	char req[4096];
-	size_t req_len, req_off;
-	uint8_t *resp;
-	size_t resp_len;
-	int64_t deadline_ms;
-	int64_t next_ms;	/* next regular announce */
-	int64_t last_ms;	/* last answer */
-	int64_t min_interval_ms;
-	unsigned failures;
-	int started_ok;		/* the "started" announce got through */
-	int need_completed;	/* a "completed" announce is owed */
-};
-
 struct loop {
 	struct options *o;
 	struct session s;
@@ -99,8 +71,7 @@ struct loop {
 	struct sockaddr_storage src;	/* -b address for outgoing, port 0 */
 	socklen_t src_len;		/* 0: let the kernel choose */
 	uint16_t port;
-	struct candidate *cands;
-	size_t ncands;
+	struct candidates cands;
 	struct announcer ann;
 	uint64_t rng;
 	int64_t next_progress_ms;
@@ -108,8 +79,7 @@ struct loop {
 	int progress_drawn;
 	size_t nreaders;		/* peers polled for input */
 	size_t turn;			/* who goes first this round */
-	uint64_t sending_id;		/* rate-limited: the peer whose block is half sent */
-	int64_t sending_ms;		/* ... and when it last sent */
+	struct ratelimit_turn upload_turn;	/* who finishes a block first */
 	int64_t next_dial_ms;		/* next look for neighbours to dial */
 	int64_t leave_at_ms;		/* -1: no planned exit */
 };
@@ -121,15 +91,6 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- options ---- */
@@ -163,7 +124,7 @@ usage(FILE *f)
 	    "K = 1024, M = 1048576.\n");
 }
 
-static void
+static _Noreturn void
 bad_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "mt-peer: ");
@@ -172,50 +133,43 @@ bad_usage(const char *fmt, const char *arg)
 	exit(2);
 }
 
-/* A number with an optional suffix from units ("K", "M", "s", "ms"), each
- * with its multiplier.  Exits 2 on anything else. */
-static unsigned long long
-number(const char *s, const char *what, const char *const *units,
-    const unsigned long long *mult, unsigned long long max)
+/* Exits 2 unless st is ARGS_OK, naming the option. */
+static void
+check_arg(enum args_status st, const char *what)
 {
-	unsigned long long v, m = units != NULL ? mult[0] : 1;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || s[0] == '-')
+	if (st == ARGS_BAD)
 		bad_usage("bad %s", what);
-	if (*end != '\0') {
-		size_t i;
-
-		for (i = 0; units != NULL && units[i] != NULL; i++)
-			if (strcmp(end, units[i]) == 0)
-				break;
-		if (units == NULL || units[i] == NULL)
-			bad_usage("bad %s", what);
-		m = mult[i];
-	}
-	if (v > max / (m ? m : 1) || v * m > max)
+	if (st == ARGS_TOO_LARGE)
 		bad_usage("%s is too large", what);
-	return v * m;
 }
 
+/* A whole number, at most max. */
+static uint64_t
+number(const char *s, const char *what, uint64_t max)
+{
+	uint64_t v = 0;
+
+	check_arg(args_number(s, NULL, max, &v), what);
+	return v;
+}
+
+/* Bytes per second, K and M suffixes. */
 static uint64_t
 rate_arg(const char *s, const char *what)
 {
-	static const char *const u[] = { "", "K", "k", "M", "m", NULL };
-	static const unsigned long long m[] = { 1, 1024, 1024, 1048576, 1048576 };
+	uint64_t v = 0;
 
-	return number(s, what, u, m, 1ULL << 40);
+	check_arg(args_size(s, 1ULL << 40, &v), what);
+	return v;
 }
 
+/* Milliseconds, ms and s suffixes; more than 0. */
 static int64_t
 time_arg(const char *s, const char *what)
 {
-	static const char *const u[] = { "ms", "s", NULL };
-	static const unsigned long long m[] = { 1, 1000 };
-	unsigned long long v = number(s, what, u, m, 1ULL << 40);
+	uint64_t v = 0;
 
+	check_arg(args_time_ms(s, &v), what);
 	if (v == 0)
 		bad_usage("%s must be more than 0", what);
 	return (int64_t)v;
@@ -271,7 +225,7 @@ set_option(struct options *o, int c, const char *arg)
 	switch (c) {
 	case 'o': o->dir = arg; break;
 	case 'b': o->bind = arg; break;
-	case 'p': o->port = (long)number(arg, "port", NULL, NULL, 65535); break;
+	case 'p': o->port = (long)number(arg, "port", 65535); break;
 	case 'q': o->quiet = 1; break;
 	case OPT_SEED: o->seed = 1; break;
 	case OPT_PEER:
@@ -281,13 +235,13 @@ set_option(struct options *o, int c, const char *arg)
 		o->peers[o->npeers++] = (char *)arg;
 		break;
 	case OPT_MAX_PEERS:
-		o->cfg.max_peers = (unsigned)number(arg, "--max-peers", NULL, NULL, 10000);
+		o->cfg.max_peers = (unsigned)number(arg, "--max-peers", 10000);
 		break;
-	case OPT_NUMWANT: o->numwant = (unsigned)number(arg, "--numwant", NULL, NULL, 1000); break;
+	case OPT_NUMWANT: o->numwant = (unsigned)number(arg, "--numwant", 1000); break;
 	case OPT_UP: o->cfg.upload_rate = rate_arg(arg, "--upload-rate"); break;
 	case OPT_DOWN: o->cfg.download_rate = rate_arg(arg, "--download-rate"); break;
 	case OPT_SLOTS:
-		o->cfg.choke.slots = (unsigned)number(arg, "--unchoke-slots", NULL, NULL, 1000);
+		o->cfg.choke.slots = (unsigned)number(arg, "--unchoke-slots", 1000);
 		break;
 	case OPT_RECHOKE: o->cfg.choke.rechoke_ms = time_arg(arg, "--rechoke-interval"); break;
 	case OPT_OPTIMISTIC:
@@ -297,14 +251,12 @@ set_option(struct options *o, int c, const char *arg)
 	case OPT_TIMEOUT: o->cfg.peer_timeout_ms = time_arg(arg, "--peer-timeout"); break;
 	case OPT_LEAVE: o->leave_when_done = 1; break;
 	case OPT_SEED_FOR:
-		o->seed_for_ms = 1000 * (long long)number(arg, "--seed-for", NULL, NULL,
-		    1ULL << 31);
+		o->seed_for_ms = 1000 * (long long)number(arg, "--seed-for", 1ULL << 31);
 		break;
 	case OPT_LOG: o->log = arg; break;
-	case OPT_RNG: o->cfg.rng_seed = number(arg, "--seed-rng", NULL, NULL, UINT64_MAX); break;
+	case OPT_RNG: o->cfg.rng_seed = number(arg, "--seed-rng", UINT64_MAX); break;
 	case OPT_RANDOM_FIRST:
-		o->cfg.random_first = (unsigned)number(arg, "--random-first", NULL,
-		    NULL, 1000000);
+		o->cfg.random_first = (unsigned)number(arg, "--random-first", 1000000);
 		break;
 	case OPT_HELP: usage(stdout); exit(0);
 	default: usage(stderr); exit(2);
@@ -346,14 +298,6 @@ make_peer_id(uint8_t id[20], uint64_t seed)
 		id[i] = (uint8_t)alnum[rng_below(&r, sizeof(alnum) - 1)];
 }
 
-static int
-set_nonblocking(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
 /* Binds and listens on -b/-p; prints "listening on ADDR:PORT". */
 static void
 open_listener(struct loop *L)
@@ -375,7 +319,7 @@ open_listener(struct loop *L)
 		err(1, "setsockopt");
 	if (bind(L->lfd, ai->ai_addr, ai->ai_addrlen) < 0)
 		err(1, "bind %s:%s", L->o->bind, port);
-	if (listen(L->lfd, 128) < 0 || set_nonblocking(L->lfd) < 0)
+	if (listen(L->lfd, 128) < 0 || net_set_nonblocking(L->lfd) < 0)
 		err(1, "listen");
 	/* Dial from the -b address too, unless it is the wildcard. */
 	if (strcmp(L->o->bind, "0.0.0.0") != 0 && strcmp(L->o->bind, "::") != 0) {
@@ -452,48 +396,6 @@ open_data(struct loop *L, struct bitfield *have)
 
 /* ---- neighbours to dial ---- */
 
-static int
-addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return 0;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
-		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
-
-		return x->sin_port == y->sin_port &&
-		    x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	return memcmp(a, b, sizeof(struct sockaddr_in6)) == 0;
-}
-
-static void
-add_candidate(struct loop *L, const struct sockaddr_storage *addr,
-    socklen_t len)
-{
-	for (size_t i = 0; i < L->ncands; i++) {
-		if (addr_equal(&L->cands[i].addr, addr)) {
-			L->cands[i].fails = 0;	/* the tracker still lists it */
-			return;
-		}
-	}
-	if (L->ncands == MAX_CANDIDATES)
-		return;
-	memset(&L->cands[L->ncands], 0, sizeof(L->cands[0]));
-	L->cands[L->ncands].addr = *addr;
-	L->cands[L->ncands].len = len;
-	L->ncands++;
-}
-
-/* Never dials addr again (unless the tracker lists it anew). */
-static void
-forget_candidate(struct loop *L, const struct sockaddr_storage *addr)
-{
-	for (size_t i = 0; i < L->ncands; i++)
-		if (addr_equal(&L->cands[i].addr, addr))
-			L->cands[i].fails = 5;
-}
-
 /* --peer ADDR:PORT (the port after the last colon; [v6]:port works too). */
 static void
 add_peer_option(struct loop *L, const char *spec)
@@ -515,13 +417,7 @@ add_peer_option(struct loop *L, const char *spec)
 	host[n] = '\0';
 	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0)
 		bad_usage("cannot resolve --peer %s", spec);
-	{
-		struct sockaddr_storage ss;
-
-		memset(&ss, 0, sizeof(ss));
-		memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-		add_candidate(L, &ss, ai->ai_addrlen);
-	}
+	candidates_add(&L->cands, ai->ai_addr, ai->ai_addrlen);
 	freeaddrinfo(ai);
 }
 
@@ -543,7 +439,7 @@ dial(struct loop *L, struct candidate *c, int64_t now)
 
 	if (fd < 0)
 		return -1;
-	if (set_nonblocking(fd) < 0 ||
+	if (net_set_nonblocking(fd) < 0 ||
 	    (L->src_len > 0 && L->src.ss_family == c->addr.ss_family &&
 	    bind(fd, (struct sockaddr *)&L->src, L->src_len) < 0) ||
 	    (connect(fd, (struct sockaddr *)&c->addr, c->len) < 0 &&
@@ -554,6 +450,13 @@ dial(struct loop *L, struct candidate *c, int64_t now)
 		return -1;
 	}
 	return 0;
+}
+
+/* The candidates not worth dialling: neighbours already, ourselves, banned. */
+static int
+known_addr(void *ctx, const struct sockaddr *addr)
+{
+	return session_knows_addr(ctx, addr);
 }
 
 /* Dials random candidates while we have room for more neighbours. */
@@ -570,23 +473,12 @@ connect_more(struct loop *L, int64_t now)
 	 * because MAX_CONNECTING dials were in flight (a swarm joining). */
 	L->next_dial_ms = now + (connecting < MAX_CONNECTING ? 500 : 20);
 	while (s->npeers < s->cfg.max_peers && connecting < MAX_CONNECTING) {
-		size_t eligible = 0, pick = 0;
+		struct candidate *c = candidates_pick(&L->cands, now, &L->rng,
+		    known_addr, s);
 
-		for (size_t i = 0; i < L->ncands; i++) {
-			struct candidate *c = &L->cands[i];
-
-			if (c->next_try_ms > now || c->fails >= 5 ||
-			    session_knows_addr(s, (struct sockaddr *)&c->addr))
-				continue;
-			if (rng_below(&L->rng, ++eligible) == 0)
-				pick = i;
-		}
-		if (eligible == 0)
+		if (c == NULL)
 			return;
-		/* Back off: a neighbour we lose is not redialled at once. */
-		L->cands[pick].next_try_ms = now + 5000 * (1 + L->cands[pick].fails);
-		L->cands[pick].fails++;
-		if (dial(L, &L->cands[pick], now) == 0 && ++connecting == MAX_CONNECTING)
+		if (dial(L, c, now) == 0 && ++connecting == MAX_CONNECTING)
 			L->next_dial_ms = now + 20;
 	}
 }
@@ -607,7 +499,7 @@ accept_peers(struct loop *L, int64_t now)
 		}
 		if (L->s.npeers >= L->s.cfg.max_peers ||
 		    session_banned(&L->s, (struct sockaddr *)&ss) ||
-		    set_nonblocking(fd) < 0 ||
+		    net_set_nonblocking(fd) < 0 ||
 		    session_add_peer(&L->s, fd, (struct sockaddr *)&ss, len, 0,
 		    now) == NULL) {
 			close(fd);
@@ -619,249 +511,23 @@ accept_peers(struct loop *L, int64_t now)
 /* ---- the tracker ---- */
 
 static void
-announce_close(struct announcer *a)
+tracker_failed(void *ctx, const char *why)
 {
-	if (a->fd >= 0)
-		close(a->fd);
-	a->fd = -1;
-	free(a->resp);
-	a->resp = NULL;
-	a->resp_len = 0;
-}
+	struct loop *L = ctx;
 
-/* Starts an announce with event (or NULL).  Returns 0 or -1. */
-static int
-announce_start(struct loop *L, const char *event, int64_t now)
-{
-	struct announcer *a = &L->ann;
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-	    .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *ai;
-	struct tracker_announce req = { .info_hash = L->meta.info_hash,
-	    .peer_id = L->s.peer_id, .port = L->port,
-	    .uploaded = L->s.uploaded, .downloaded = L->s.downloaded,
-	    .left = session_left(&L->s), .event = event,
-	    .numwant = (int)L->o->numwant };
-	long n;
-
-	announce_close(a);
-	if ((n = tracker_client_request(&a->url, &req, a->req,
-	    sizeof(a->req))) < 0)
-		return -1;
-	a->req_len = (size_t)n;
-	a->req_off = 0;
-	a->event = event;
-	a->deadline_ms = now + TRACKER_TIMEOUT_MS;
-	if (getaddrinfo(a->url.host, a->url.port, &hints, &ai) != 0)
-		return -1;
-	a->fd = socket(ai->ai_family, SOCK_STREAM, 0);
-	if (a->fd < 0 || set_nonblocking(a->fd) < 0 ||
-	    (L->src_len > 0 && L->src.ss_family == ai->ai_family &&
-	    bind(a->fd, (struct sockaddr *)&L->src, L->src_len) < 0) ||
-	    (connect(a->fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
-	    errno != EINPROGRESS)) {
-		freeaddrinfo(ai);
-		announce_close(a);
-		return -1;
-	}
-	freeaddrinfo(ai);
-	a->connected = 0;
-	return 0;
-}
-
-static void
-announce_failed(struct loop *L, const char *why, int64_t now)
-{
-	struct announcer *a = &L->ann;
-	int64_t backoff = 5000LL << (a->failures < 6 ? a->failures : 6);
-
-	announce_close(a);
-	a->failures++;
-	a->next_ms = now + backoff;
-	jlog_begin(&L->log, now - L->s.start_ms, "announce_failed");
-	jlog_str(&L->log, "event", a->event != NULL ? a->event : "");
-	jlog_str(&L->log, "reason", why);
-	jlog_end(&L->log);
 	if (!L->o->quiet)
 		warnx("tracker: %s", why);
 }
 
-/* The tracker answered: remember its peers and when to come back. */
+/* An answer names new candidates: dial them now. */
 static void
-announce_done(struct loop *L, int64_t now)
+tracker_io(struct loop *L, short revents, int64_t now)
 {
-	struct announcer *a = &L->ann;
-	struct tracker_reply r;
-	char why[300];
-
-	if (tracker_client_parse_reply(a->resp, a->resp_len, &r, why,
-	    sizeof(why)) < 0) {
-		announce_failed(L, why, now);
-		return;
-	}
-	if (r.failure[0] != '\0') {
-		snprintf(why, sizeof(why), "failure reason: %s", r.failure);
-		tracker_client_reply_free(&r);
-		announce_failed(L, why, now);
-		return;
-	}
-	a->failures = 0;
-	a->last_ms = now;
-	if (a->event == NULL || strcmp(a->event, "started") == 0)
-		a->started_ok = 1;
-	if (a->event != NULL && strcmp(a->event, "completed") == 0)
-		a->need_completed = 0;
-	a->next_ms = now + 1000 * (r.interval > 0 ? r.interval : 1800);
-	a->min_interval_ms = r.min_interval > 0 ? 1000 * r.min_interval : 0;
-	for (size_t i = 0; i < r.npeers; i++)
-		add_candidate(L, &r.peers[i].addr, r.peers[i].addr_len);
-	L->next_dial_ms = 0;	/* dial the new ones now */
-	jlog_begin(&L->log, now - L->s.start_ms, "announce");
-	jlog_str(&L->log, "event", a->event != NULL ? a->event : "");
-	jlog_int(&L->log, "peers", (int64_t)r.npeers);
-	jlog_int(&L->log, "interval", r.interval);
-	jlog_int(&L->log, "min_interval", r.min_interval);
-	jlog_int(&L->log, "complete", r.complete);
-	jlog_int(&L->log, "incomplete", r.incomplete);
-	jlog_str(&L->log, "warning", r.warning);
-	jlog_end(&L->log);
-	tracker_client_reply_free(&r);
-	announce_close(a);
-}
-
-/* Moves the announce along after poll() said its socket is ready. */
-static void
-announce_io(struct loop *L, short revents, int64_t now)
-{
-	struct announcer *a = &L->ann;
-	ssize_t n;
-
-	if (!a->connected) {
-		int e = 0;
-		socklen_t el = sizeof(e);
-
-		if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
-			announce_failed(L, strerror(e ? e : errno), now);
-			return;
-		}
-		a->connected = 1;
-	}
-	if (a->req_off < a->req_len) {
-		n = send(a->fd, a->req + a->req_off, a->req_len - a->req_off,
-		    MSG_NOSIGNAL);
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			announce_failed(L, strerror(errno), now);
-		else if (n > 0)
-			a->req_off += (size_t)n;
-		return;
-	}
-	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
-		return;
-	if (a->resp == NULL && (a->resp = malloc(TRACKER_RESP_MAX)) == NULL) {
-		announce_failed(L, "out of memory", now);
-		return;
-	}
-	n = recv(a->fd, a->resp + a->resp_len, TRACKER_RESP_MAX - a->resp_len, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n < 0)
-		announce_failed(L, strerror(errno), now);
-	else if (n == 0)
-		announce_done(L, now);
-	else if ((a->resp_len += (size_t)n) == TRACKER_RESP_MAX)
-		announce_failed(L, "answer too large", now);
-}
-
-/*
- * Few neighbours and nobody left to dial: worth asking the tracker early —
- * but no sooner than the tracker's "min interval" allows (30 s if it gave
- * none), and not while a failure's back-off runs, or a tracker that refuses
- * connections would be asked again at once, in a busy loop.
- */
-static int
-running_low(const struct loop *L, int64_t now)
-{
-	const struct announcer *a = &L->ann;
-	int64_t gap = a->min_interval_ms > 0 ? a->min_interval_ms : 30000;
-	size_t dialable = 0;
-
-	if (gap < 1000)
-		gap = 1000;
-	if (L->s.npeers >= LOW_NEIGHBOURS || session_complete(&L->s) ||
-	    a->failures > 0 || now < a->last_ms + gap)
-		return 0;
-	for (size_t i = 0; i < L->ncands; i++)
-		dialable += L->cands[i].fails < 5 &&
-		    !session_knows_addr(&L->s, (const struct sockaddr *)&L->cands[i].addr);
-	return dialable == 0;
-}
-
-/* Starts whatever announce is due: "started" first, "completed" as soon as
- * the download completes, then regular ones, or an early one when we run
- * short of neighbours. */
-static void
-announce_due(struct loop *L, int64_t now)
-{
-	struct announcer *a = &L->ann;
-	const char *event = NULL;
-
-	if (!a->enabled || a->fd >= 0)
-		return;
-	if (L->s.just_completed) {
-		L->s.just_completed = 0;
-		a->need_completed = a->started_ok;
-	}
-	if (!a->started_ok)
-		event = "started";
-	else if (a->need_completed)
-		event = "completed";
-	if (now < a->next_ms && (event == NULL || a->failures > 0) &&
-	    !running_low(L, now))
-		return;
-	if (announce_start(L, event, now) < 0)
-		announce_failed(L, "cannot reach the tracker", now);
-}
-
-/* Announces event and waits up to a couple of seconds for the answer (for
- * the goodbyes, when there is no loop left to wait in). */
-static void
-announce_now(struct loop *L, const char *event)
-{
-	struct announcer *a = &L->ann;
-	int64_t now = now_ms(), end = now + 2000;
-
-	if (!a->enabled || !a->started_ok)
-		return;
-	if (announce_start(L, event, now) < 0)
-		return;
-	while (a->fd >= 0 && (now = now_ms()) < end) {
-		struct pollfd pfd = { .fd = a->fd, .events = (short)(a->connected &&
-		    a->req_off == a->req_len ? POLLIN : POLLOUT) };
-
-		if (poll(&pfd, 1, (int)(end - now)) > 0)
-			announce_io(L, pfd.revents, now_ms());
-	}
-	announce_close(a);
+	if (announcer_io(&L->ann, revents, now) == ANNOUNCER_ANSWERED)
+		L->next_dial_ms = 0;
 }
 
 /* ---- moving bytes ---- */
-
-/*
- * A connection's share of a rate limit this round: an equal part of what the
- * bucket holds (at least 4 KiB, so shares are not uselessly small), so one
- * busy neighbour cannot take every token, round after round.
- */
-static uint64_t
-fair_share(struct ratelimit *rl, int64_t now, size_t contenders)
-{
-	uint64_t avail = ratelimit_available(rl, now), share;
-
-	if (rl->rate == 0 || contenders <= 1)
-		return avail;
-	share = avail / contenders;
-	share = share < 4096 ? 4096 : share;
-	return share < avail ? share : avail;
-}
 
 /* recv() into p's input buffer, within the download budget. */
 static void
@@ -869,7 +535,8 @@ peer_read(struct loop *L, struct peer *p, int64_t now)
 {
 	size_t room;
 	uint8_t *dst = peer_in_space(p, &room);
-	uint64_t budget = fair_share(&L->s.down_limit, now, L->nreaders);
+	uint64_t budget = ratelimit_fair_share(&L->s.down_limit, now,
+	    L->nreaders);
 	ssize_t n;
 
 	if (room > budget)
@@ -880,7 +547,8 @@ peer_read(struct loop *L, struct peer *p, int64_t now)
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (n <= 0) {
-		peer_kill(p, n == 0 ? "closed by peer" : strerror(errno));
+		peer_kill(p, n == 0 ? PEER_END_CLOSED : PEER_END_SOCKET,
+		    n == 0 ? NULL : strerror(errno));
 		return;
 	}
 	ratelimit_take(&L->s.down_limit, now, (uint64_t)n);
@@ -894,19 +562,13 @@ peer_read(struct loop *L, struct peer *p, int64_t now)
  * go as soon as nothing limited is ahead of them — a request held back by
  * our own upload limit would slow our download.
  *
- * Under an upload limit, a block that has started to leave is finished
- * before any other neighbour's: the tokens go to one block at a time, at the
- * full rate, rather than a slice to every neighbour so that all their blocks
- * arrive late and together.  A neighbour gets its first block sooner, and can
- * pass it on sooner (in a swarm that starts empty, this is most of the
- * difference).  The turn passes on if that neighbour's socket is full, or
- * it has sent nothing for SENDING_HOLD_MS.
+ * Under an upload limit, one neighbour at a time holds the upload turn and
+ * finishes its block before the others start theirs (see ratelimit.h).
  */
 static int
-has_upload_turn(const struct loop *L, const struct peer *p, int64_t now)
+has_upload_turn(struct loop *L, const struct peer *p, int64_t now)
 {
-	return L->s.cfg.upload_rate == 0 || L->sending_id == 0 ||
-	    L->sending_id == p->id || now - L->sending_ms >= SENDING_HOLD_MS;
+	return ratelimit_has_turn(&L->upload_turn, &L->s.up_limit, p->id, now);
 }
 
 static void
@@ -928,24 +590,21 @@ peer_write(struct loop *L, struct peer *p, int64_t now)
 		return;
 	n = send(p->fd, p->out.data + p->out.start, len, MSG_NOSIGNAL);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-		if (L->sending_id == p->id)
-			L->sending_id = 0;
+		ratelimit_turn_release(&L->upload_turn, p->id);
 		return;
 	}
 	if (n < 0) {
-		peer_kill(p, strerror(errno));
+		peer_kill(p, PEER_END_SOCKET, strerror(errno));
 		return;
 	}
 	limited = (size_t)n < limited ? (size_t)n : limited;
 	ratelimit_take(&L->s.up_limit, now, (uint64_t)limited);
 	p->out_limited -= limited;
 	session_sent(&L->s, p, (size_t)n, now);
-	if (p->out_limited > 0 && (size_t)n == len) {
-		L->sending_id = p->id;	/* out of tokens mid-block: keep the turn */
-		L->sending_ms = now;
-	} else if (L->sending_id == p->id) {
-		L->sending_id = 0;
-	}
+	if (p->out_limited > 0 && (size_t)n == len)
+		ratelimit_turn_keep(&L->upload_turn, p->id, now);	/* out of tokens mid-block */
+	else
+		ratelimit_turn_release(&L->upload_turn, p->id);
 }
 
 /* Our connect() finished, one way or the other. */
@@ -956,7 +615,7 @@ peer_connected(struct loop *L, struct peer *p, int64_t now)
 	socklen_t el = sizeof(e);
 
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e != 0) {
-		peer_kill(p, strerror(e ? e : errno));
+		peer_kill(p, PEER_END_SOCKET, strerror(e ? e : errno));
 		return;
 	}
 	session_connected(&L->s, p, now);
@@ -991,10 +650,9 @@ reap_peers(struct loop *L, int64_t now)
 		}
 		if (close(p->fd) < 0)
 			warn("close");
-		if (p->outgoing && strcmp(p->why, "both seeds") == 0)
-			forget_candidate(L, &p->addr);
-		if (p->id == L->sending_id)
-			L->sending_id = 0;	/* the upload turn passes on */
+		if (p->outgoing && p->end == PEER_END_BOTH_SEEDS)
+			candidates_retire(&L->cands, (struct sockaddr *)&p->addr);
+		ratelimit_turn_release(&L->upload_turn, p->id);
 		session_remove_peer(&L->s, p, now);	/* moves another into i */
 	}
 }
@@ -1098,11 +756,10 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 	L->nreaders = 0;
 	pollset_add(ps, L->lfd, POLLIN, SLOT_LISTEN, NULL);
 	if (L->ann.fd >= 0)
-		pollset_add(ps, L->ann.fd, L->ann.connected &&
-		    L->ann.req_off == L->ann.req_len ? POLLIN : POLLOUT,
+		pollset_add(ps, L->ann.fd, announcer_events(&L->ann),
 		    SLOT_TRACKER, NULL);
-	else if (L->ann.enabled && L->ann.next_ms < deadline)
-		deadline = L->ann.next_ms;
+	if (announcer_deadline(&L->ann) < deadline)
+		deadline = announcer_deadline(&L->ann);
 	for (size_t i = 0; i < s->npeers; i++) {
 		struct peer *p = s->peers[i];
 		short ev = 0;
@@ -1118,13 +775,14 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 			int limited = p->out_limited > 0 ||
 			    (peer_list_len(&p->queue) > 0 && !p->am_choking);
 			int turn = has_upload_turn(L, p, now);
+			int64_t turn_ends = ratelimit_turn_expires(&L->upload_turn);
 
 			if ((free_out && p->out_limited == 0) ||
 			    (up_ok && limited && turn))
 				ev |= POLLOUT;
 			else if (up_ok && limited && !turn &&
-			    L->sending_ms + SENDING_HOLD_MS < deadline)
-				deadline = L->sending_ms + SENDING_HOLD_MS;	/* its turn may come */
+			    turn_ends < deadline)
+				deadline = turn_ends;	/* its turn may come */
 		}
 		L->nreaders += (ev & POLLIN) != 0;
 		pollset_add(ps, p->fd, ev, SLOT_PEER, p);
@@ -1133,8 +791,6 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 		deadline = now + ratelimit_wait_ms(&s->up_limit, RATE_CHUNK);
 	if (!down_ok && now + ratelimit_wait_ms(&s->down_limit, RATE_CHUNK) < deadline)
 		deadline = now + ratelimit_wait_ms(&s->down_limit, RATE_CHUNK);
-	if (L->ann.fd >= 0 && L->ann.deadline_ms < deadline)
-		deadline = L->ann.deadline_ms;
 	return deadline <= now ? 0 : (int)(deadline - now);
 }
 
@@ -1153,7 +809,7 @@ dispatch(struct loop *L, struct pollset *ps, int64_t now)
 		if (ps->kind[i] == SLOT_LISTEN)
 			accept_peers(L, now);
 		else if (ps->kind[i] == SLOT_TRACKER && L->ann.fd == ps->fds[i].fd)
-			announce_io(L, re, now);
+			tracker_io(L, re, now);
 		else if (ps->kind[i] == SLOT_PEER && ps->peer[i]->state != PEER_DEAD)
 			peer_io(L, ps->peer[i], re, now);
 	}
@@ -1189,12 +845,12 @@ run(struct loop *L)
 	struct pollset ps = { 0 };
 
 	while (!stop_requested) {
-		int64_t now = now_ms(), deadline = session_tick(&L->s, now);
+		int64_t now = clock_now_ms(), deadline = session_tick(&L->s, now);
 		int timeout;
 
 		if (L->s.fatal)
 			break;
-		announce_due(L, now);
+		announcer_due(&L->ann, now);
 		connect_more(L, now);
 		reap_peers(L, now);
 		if (time_to_leave(L, now))
@@ -1206,7 +862,7 @@ run(struct loop *L)
 				continue;
 			err(1, "poll");
 		}
-		dispatch(L, &ps, now_ms());
+		dispatch(L, &ps, clock_now_ms());
 	}
 	free(ps.fds);
 	free(ps.peer);
@@ -1217,23 +873,19 @@ run(struct loop *L)
 static int
 shut_down(struct loop *L)
 {
-	int64_t now = now_ms();
+	int64_t now = clock_now_ms();
 	int rc = 0;
 
 	show_progress(L, now, 1);
 	end_progress_line(L);
 	for (size_t i = 0; i < L->s.npeers; i++)
-		peer_kill(L->s.peers[i], "we are leaving");
+		peer_kill(L->s.peers[i], PEER_END_LEAVING, NULL);
 	reap_peers(L, now);
 	if (L->s.fatal) {
 		warnx("%s", L->s.fatal_why);
 		rc = 1;
 	}
-	if (L->s.just_completed)
-		L->ann.need_completed = 1;
-	if (L->ann.need_completed)
-		announce_now(L, "completed");
-	announce_now(L, "stopped");
+	announcer_goodbye(&L->ann);
 	jlog_begin(&L->log, now - L->s.start_ms, "exit");
 	jlog_int(&L->log, "complete", session_complete(&L->s));
 	jlog_int(&L->log, "downloaded", (int64_t)L->s.downloaded);
@@ -1248,32 +900,31 @@ shut_down(struct loop *L)
 	session_free(&L->s);
 	metainfo_free(&L->meta);
 	close(L->lfd);
-	free(L->cands);
+	candidates_free(&L->cands);
 	return rc;
 }
 
-/* The first http:// tracker of the torrent, if any. */
+/* The tracker conversation, with the first http:// tracker of the torrent
+ * (if any). */
 static void
 setup_tracker(struct loop *L)
 {
-	const struct metainfo *m = &L->meta;
+	struct announcer *a = &L->ann;
 
-	L->ann.fd = -1;
-	if (m->announce != NULL &&
-	    tracker_client_parse_url(m->announce, &L->ann.url) == 0) {
-		L->ann.enabled = 1;
-		return;
-	}
-	for (size_t t = 0; t < m->tier_count; t++)
-		for (size_t i = 0; i < m->tiers[t].count; i++)
-			if (tracker_client_parse_url(m->tiers[t].urls[i],
-			    &L->ann.url) == 0) {
-				L->ann.enabled = 1;
-				return;
-			}
-	if (m->announce != NULL && !L->o->quiet)
+	a->s = &L->s;
+	a->cands = &L->cands;
+	a->busy = known_addr;
+	a->busy_ctx = &L->s;
+	a->on_failure = tracker_failed;
+	a->failure_ctx = L;
+	a->port = L->port;
+	a->numwant = L->o->numwant;
+	a->src = L->src;
+	a->src_len = L->src_len;
+	if (announcer_init(a, &L->meta) < 0 && L->meta.announce != NULL &&
+	    !L->o->quiet)
 		warnx("%s: only http:// trackers are supported; not announcing",
-		    m->announce);
+		    L->meta.announce);
 }
 
 static void
@@ -1315,14 +966,14 @@ main(int argc, char **argv)
 	L.lfd = -1;
 	L.leave_at_ms = -1;
 	L.tty = isatty(STDERR_FILENO);
-	L.next_progress_ms = now_ms() + (L.tty ? 0 : PROGRESS_PLAIN_MS);
+	L.next_progress_ms = clock_now_ms() + (L.tty ? 0 : PROGRESS_PLAIN_MS);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if ((L.cands = calloc(MAX_CANDIDATES, sizeof(*L.cands))) == NULL)
+	if (candidates_init(&L.cands) < 0)
 		err(1, "out of memory");
 	for (size_t i = 0; i < o.npeers; i++)
 		add_peer_option(&L, o.peers[i]);
@@ -1335,7 +986,7 @@ main(int argc, char **argv)
 	make_peer_id(id, o.cfg.rng_seed);
 	L.rng = o.cfg.rng_seed ^ 0x5bd1e995;
 	if (session_init(&L.s, &o.cfg, &L.meta, &L.store, &have, &L.log, id,
-	    now_ms()) < 0)
+	    clock_now_ms()) < 0)
 		err(1, "starting the session");
 	bitfield_free(&have);
 	remember_self(&L);

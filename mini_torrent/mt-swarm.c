@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
+#include "clock.h"
 #include "distbound.h"
 #include "svgplot.h"
 #include "swarmrun.h"
@@ -84,15 +86,6 @@ on_signal(int sig)
 	(void)sig;
 	interrupted = 1;
 	swarmrun_interrupt();
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- numbers on the command line ---- */
@@ -149,53 +142,43 @@ bad_usage(const char *fmt, ...)
 	exit(2);
 }
 
-/* A decimal number with an optional unit suffix from units (multipliers in
- * mult), at most max.  Exits 2 on anything else. */
-static uint64_t
-number(const char *s, const char *what, const char *const *units,
-    const uint64_t *mult, uint64_t max)
+/* Exits 2 unless st is ARGS_OK, naming the option. */
+static void
+check_arg(enum args_status st, const char *what)
 {
-	unsigned long long v;
-	uint64_t m = 1;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || s[0] == '-' || s[0] == '+')
+	if (st == ARGS_BAD)
 		bad_usage("bad %s", what);
-	if (*end != '\0') {
-		size_t i;
-
-		for (i = 0; units != NULL && units[i] != NULL; i++)
-			if (strcmp(end, units[i]) == 0)
-				break;
-		if (units == NULL || units[i] == NULL)
-			bad_usage("bad %s", what);
-		m = mult[i];
-	}
-	if (v > max / m)
+	if (st == ARGS_TOO_LARGE)
 		bad_usage("%s is too large", what);
-	return (uint64_t)v * m;
+}
+
+/* A whole number, at most max. */
+static uint64_t
+number(const char *s, const char *what, uint64_t max)
+{
+	uint64_t v = 0;
+
+	check_arg(args_number(s, NULL, max, &v), what);
+	return v;
 }
 
 /* Bytes or bytes/s: 1500, 64K, 2M. */
 static uint64_t
 size_arg(const char *s, const char *what)
 {
-	static const char *const u[] = { "K", "k", "M", "m", NULL };
-	static const uint64_t m[] = { 1024, 1024, 1048576, 1048576 };
+	uint64_t v = 0;
 
-	return number(s, what, u, m, 1ULL << 40);
+	check_arg(args_size(s, 1ULL << 40, &v), what);
+	return v;
 }
 
-/* Milliseconds: 1500, 1500ms, 2s. */
+/* Milliseconds: 1500, 1500ms, 2s; more than 0. */
 static int64_t
 time_arg(const char *s, const char *what)
 {
-	static const char *const u[] = { "ms", "s", NULL };
-	static const uint64_t m[] = { 1, 1000 };
-	uint64_t v = number(s, what, u, m, 1ULL << 31);
+	uint64_t v = 0;
 
+	check_arg(args_time_ms(s, &v), what);
 	if (v == 0)
 		bad_usage("%s must be more than 0", what);
 	return (int64_t)v;
@@ -215,8 +198,7 @@ list_arg(struct experiment *x, const char *s)
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (x->nns == MAX_RUNS)
 			bad_usage("--n: more than %d values", MAX_RUNS);
-		x->ns[x->nns] = (unsigned)number(tok, "--n value", NULL, NULL,
-		    MAX_N);
+		x->ns[x->nns] = (unsigned)number(tok, "--n value", MAX_N);
 		if (x->ns[x->nns++] == 0)
 			bad_usage("--n values must be at least 1");
 	}
@@ -283,7 +265,7 @@ set_option(struct experiment *x, int c, const char *arg)
 {
 	switch (c) {
 	case 'F': x->file = size_arg(arg, "-F"); break;
-	case 'N': x->n = (unsigned)number(arg, "-N", NULL, NULL, 1000000000); break;
+	case 'N': x->n = (unsigned)number(arg, "-N", 1000000000); break;
 	case 'q': x->quiet = 1; break;
 	case OPT_US: x->us = size_arg(arg, "--us"); break;
 	case OPT_UI: x->ui = size_arg(arg, "--ui"); break;
@@ -292,21 +274,21 @@ set_option(struct experiment *x, int c, const char *arg)
 	case OPT_MODES: x->modes = modes_arg(arg); break;
 	case OPT_NLIST: list_arg(x, arg); break;
 	case OPT_PIECE: x->piece_len = size_arg(arg, "--piece-length"); break;
-	case OPT_SLOTS: x->slots = (unsigned)number(arg, "--slots", NULL, NULL, 1000); break;
+	case OPT_SLOTS: x->slots = (unsigned)number(arg, "--slots", 1000); break;
 	case OPT_MAX_PEERS:
-		x->max_peers = (unsigned)number(arg, "--max-peers", NULL, NULL, MAX_N);
+		x->max_peers = (unsigned)number(arg, "--max-peers", MAX_N);
 		if (x->max_peers == 0)
 			bad_usage("--max-peers must be at least 1");
 		break;
 	case OPT_SEED_SLOTS:
-		x->seed_slots = (unsigned)number(arg, "--seed-slots", NULL, NULL, 1000);
+		x->seed_slots = (unsigned)number(arg, "--seed-slots", 1000);
 		break;
 	case OPT_RECHOKE: x->rechoke_ms = time_arg(arg, "--rechoke-interval"); break;
 	case OPT_OPTIMISTIC:
 		x->optimistic_ms = time_arg(arg, "--optimistic-interval");
 		break;
 	case OPT_TIMEOUT:
-		x->timeout_s = (double)number(arg, "--timeout", NULL, NULL, 86400);
+		x->timeout_s = (double)number(arg, "--timeout", 86400);
 		break;
 	case OPT_CSV: x->csv = arg; break;
 	case OPT_SVG: x->svg = arg; break;
@@ -437,7 +419,7 @@ run_once(const struct experiment *x, enum mode m, unsigned n,
 	    .bin_dir = bin_dir, .keep_dir = x->keep,
 	    .progress = x->quiet ? NULL : on_progress, .progress_arg = res };
 	struct distbound_params p;
-	int64_t start = now_ms();
+	int64_t start = clock_now_ms();
 	char why[2048];
 	int rc;
 
@@ -454,7 +436,7 @@ run_once(const struct experiment *x, enum mode m, unsigned n,
 		summarise(res);
 	else
 		warnx("%s, N=%u: %s", mode_names[m], n, why);
-	res->wall = (double)(now_ms() - start) / 1000;
+	res->wall = (double)(clock_now_ms() - start) / 1000;
 	return rc;
 }
 
@@ -760,7 +742,7 @@ cmd_sweep(const struct experiment *x)
 {
 	static struct result res[MODE_COUNT][MAX_RUNS];
 	struct result flat[MODE_COUNT * MAX_RUNS];
-	int64_t start = now_ms();
+	int64_t start = clock_now_ms();
 	size_t nflat = 0;
 	int rc = 0;
 
@@ -787,7 +769,7 @@ cmd_sweep(const struct experiment *x)
 		write_svg(x->svg, x, res);
 	if (!x->quiet)
 		fprintf(stderr, "mt-swarm: %zu runs in %.1f s\n", nflat,
-		    (double)(now_ms() - start) / 1000);
+		    (double)(clock_now_ms() - start) / 1000);
 	for (size_t i = 0; i < nflat; i++)
 		free(flat[i].each);
 	return 0;

@@ -20,7 +20,6 @@
 #include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -35,7 +34,10 @@
 #include <unistd.h>
 
 #include "announce.h"
+#include "args.h"
+#include "clock.h"
 #include "httpd.h"
+#include "net.h"
 #include "trackerd.h"
 
 #define OUT_HIGH (256 * 1024)	/* stop taking requests while this much is unsent */
@@ -91,29 +93,17 @@ usage(FILE *f)
 	    "  -v                   log one line per announce on stderr\n");
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A whole decimal number in [min, max], or exit 2 naming the option. */
 static long
 number(const char *s, long min, long max, const char *what)
 {
-	char *end;
-	long v;
+	uint64_t v = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+	if (args_number(s, NULL, (uint64_t)max, &v) != ARGS_OK || v < (uint64_t)min) {
 		fprintf(stderr, "mt-tracker: %s must be a number from %ld to %ld\n", what, min, max);
 		exit(2);
 	}
-	return v;
+	return (long)v;
 }
 
 enum { OPT_INTERVAL = 256, OPT_MIN_INTERVAL, OPT_ALLOW, OPT_TIMEOUT, OPT_MAX_CONNS,
@@ -213,14 +203,6 @@ load_allow(const char *path, struct swarm_table *t)
 	fclose(f);
 }
 
-static int
-set_nonblocking(int fd)
-{
-	int flags = fcntl(fd, F_GETFL);
-
-	return flags == -1 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
-
 /* socket, bind, listen; prints the readiness line.  Returns the socket. */
 static int
 open_listener(const char *addr, long port)
@@ -245,7 +227,7 @@ open_listener(const char *addr, long port)
 		err(1, "bind %s:%ld", addr, port);
 	if (listen(fd, SOMAXCONN) == -1)
 		err(1, "listen");
-	if (set_nonblocking(fd) == -1)
+	if (net_set_nonblocking(fd) == -1)
 		err(1, "fcntl");
 	if (getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
 		err(1, "getsockname");
@@ -270,7 +252,7 @@ conn_flush(struct server *sv, struct conn *c)
 		if (n == -1)
 			return -1;
 		c->out_pos += (size_t)n;
-		c->deadline_ms = now_ms() + sv->timeout_ms;
+		c->deadline_ms = clock_now_ms() + sv->timeout_ms;
 	}
 	c->out_pos = c->out.len = 0;
 	return 0;
@@ -310,13 +292,13 @@ conn_process(struct server *sv, struct conn *c)
 			c->closing = 1;
 			return;
 		}
-		if (!trackerd_handle(&sv->d, &req, c->ip, now_ms(), &c->out, log, sizeof(log)))
+		if (!trackerd_handle(&sv->d, &req, c->ip, clock_now_ms(), &c->out, log, sizeof(log)))
 			c->closing = 1;
 		if (sv->verbose && log[0] != '\0')
 			fprintf(stderr, "%s\n", log);
 		memmove(c->in, c->in + req.head_len, c->in_len - req.head_len);
 		c->in_len -= req.head_len;
-		c->deadline_ms = now_ms() + sv->timeout_ms;
+		c->deadline_ms = clock_now_ms() + sv->timeout_ms;
 	}
 }
 
@@ -357,8 +339,7 @@ accept_clients(struct server *sv)
 				warn("accept");
 			return;
 		}
-		/* A fresh socket has no other status flags: one fcntl will do. */
-		if (sv->nconns == sv->max_conns || fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
+		if (sv->nconns == sv->max_conns || net_set_nonblocking(fd) == -1) {
 			(void)send(fd, busy, sizeof(busy) - 1, 0);
 			close(fd);
 			continue;
@@ -368,7 +349,7 @@ accept_clients(struct server *sv)
 		c->fd = fd;
 		memcpy(c->ip, &sin.sin_addr.s_addr, 4);
 		httpd_buf_init(&c->out);
-		c->deadline_ms = now_ms() + sv->timeout_ms;
+		c->deadline_ms = clock_now_ms() + sv->timeout_ms;
 	}
 }
 
@@ -481,7 +462,7 @@ static void
 serve(struct server *sv)
 {
 	for (;;) {
-		long long now = now_ms();
+		long long now = clock_now_ms();
 		int timeout = prepare_poll(sv, now);
 		size_t n = sv->nconns;
 
@@ -490,7 +471,7 @@ serve(struct server *sv)
 				continue;
 			err(1, "poll");
 		}
-		now = now_ms();
+		now = clock_now_ms();
 		/* Backwards, so that closing i (which moves the last one into i)
 		 * never skips a connection. */
 		for (size_t i = n; i-- > 0;)

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytebuf.h"
+
 static uint64_t peer_serial;
 
 void
@@ -105,15 +107,11 @@ peer_out_reserve(struct peer *p, size_t n)
 		b->start = 0;
 	}
 	if (b->cap - b->end < n) {
-		size_t ncap = b->cap ? b->cap : 4096;
-		uint8_t *nd;
+		uint8_t *nd = bytebuf_grow(b->data, &b->cap, b->end, n, 4096);
 
-		while (ncap - b->end < n)
-			ncap *= 2;
-		if ((nd = realloc(b->data, ncap)) == NULL)
+		if (nd == NULL)
 			return NULL;
 		b->data = nd;
-		b->cap = ncap;
 	}
 	return b->data + b->end;
 }
@@ -242,10 +240,39 @@ peer_list_clear(struct peer_list *l)
 	l->head = l->end = 0;
 }
 
-void
-peer_kill(struct peer *p, const char *why)
+const char *
+peer_end_name(enum peer_end end)
 {
-	if (p->state != PEER_DEAD)
-		snprintf(p->why, sizeof(p->why), "%s", why);
+	static const char *const names[PEER_END_COUNT] = {
+		[PEER_END_NONE] = "open",
+		[PEER_END_CLOSED] = "closed by peer",
+		[PEER_END_SOCKET] = "socket error",
+		[PEER_END_LEAVING] = "we are leaving",
+		[PEER_END_BOTH_SEEDS] = "both seeds",
+		[PEER_END_DUPLICATE] = "already connected to that peer",
+		[PEER_END_WRONG_TORRENT] = "handshake for another torrent",
+		[PEER_END_SELF] = "connected to ourselves",
+		[PEER_END_BANNED] = "banned peer",
+		[PEER_END_BAD_DATA] = "sent data that failed the hash check",
+		[PEER_END_BAD_BITFIELD] = "malformed bitfield",
+		[PEER_END_BAD_MESSAGE] = "malformed message",
+		[PEER_END_ABUSE] = "too many bad requests",
+		[PEER_END_NO_MEMORY] = "out of memory",
+		[PEER_END_DISK] = "reading our data failed",
+		[PEER_END_HANDSHAKE_TIMEOUT] = "handshake timed out",
+		[PEER_END_SILENT] = "silent too long",
+	};
+
+	return (unsigned)end < PEER_END_COUNT ? names[end] : "?";
+}
+
+void
+peer_kill(struct peer *p, enum peer_end end, const char *detail)
+{
+	if (p->state != PEER_DEAD) {
+		p->end = end;
+		snprintf(p->why, sizeof(p->why), "%s",
+		    detail != NULL ? detail : peer_end_name(end));
+	}
 	p->state = PEER_DEAD;
 }

@@ -33,6 +33,33 @@ enum peer_state {
 	PEER_DEAD		/* to be closed by the event loop */
 };
 
+/*
+ * Why a connection ends.  The event loop acts on some (two seeds have
+ * nothing to give each other: do not dial that one again); the log writes
+ * each one's name, or the detail given with it (an errno's text, the wire
+ * parser's verdict).
+ */
+enum peer_end {
+	PEER_END_NONE,			/* still open */
+	PEER_END_CLOSED,		/* it hung up */
+	PEER_END_SOCKET,		/* recv/send/connect failed */
+	PEER_END_LEAVING,		/* we are shutting down */
+	PEER_END_BOTH_SEEDS,		/* neither needs the other */
+	PEER_END_DUPLICATE,		/* a second connection to one peer */
+	PEER_END_WRONG_TORRENT,		/* its handshake names another torrent */
+	PEER_END_SELF,			/* we dialled ourselves */
+	PEER_END_BANNED,		/* banned earlier */
+	PEER_END_BAD_DATA,		/* its data failed the hash check */
+	PEER_END_BAD_BITFIELD,
+	PEER_END_BAD_MESSAGE,		/* the wire parser refused it */
+	PEER_END_ABUSE,			/* too many bogus requests */
+	PEER_END_NO_MEMORY,
+	PEER_END_DISK,			/* reading our data failed */
+	PEER_END_HANDSHAKE_TIMEOUT,
+	PEER_END_SILENT,		/* nothing received for too long */
+	PEER_END_COUNT
+};
+
 struct peer_req {
 	uint32_t piece, begin, length;
 	int64_t sent_ms;
@@ -83,7 +110,8 @@ struct peer {
 	int64_t connected_ms, last_recv_ms, last_send_ms, last_block_ms;
 	unsigned strikes;	/* pieces that failed with its data in them */
 	unsigned abuses;	/* oversized or bogus requests */
-	char why[96];		/* reason it is being closed */
+	enum peer_end end;	/* why it is being closed */
+	char why[96];		/* ... in words, for the log */
 };
 
 /*
@@ -126,7 +154,11 @@ int peer_list_push(struct peer_list *l, uint32_t piece, uint32_t begin,
     uint32_t length, int64_t now);
 void peer_list_clear(struct peer_list *l);
 
-/* Marks the peer for closing, with a reason for the log (printf-style). */
-void peer_kill(struct peer *p, const char *why);
+/* The log's words for end: "both seeds", "silent too long"... */
+const char *peer_end_name(enum peer_end end);
+
+/* Marks the peer for closing because of end; the log says detail, or end's
+ * name if detail is NULL.  The first reason given stays. */
+void peer_kill(struct peer *p, enum peer_end end, const char *detail);
 
 #endif

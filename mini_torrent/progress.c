@@ -5,20 +5,12 @@
  */
 #include "progress.h"
 
-#include <time.h>
+#include "clock.h"
+
 #include <unistd.h>
 
 #define BAR_WIDTH 30
 #define REDRAW_MS 100
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 progress_init(struct progress *p, FILE *out, const char *label, uint64_t total)
@@ -28,7 +20,7 @@ progress_init(struct progress *p, FILE *out, const char *label, uint64_t total)
 	p->label = label;
 	p->total = total;
 	p->done = 0;
-	p->start_ms = p->last_ms = now_ms();
+	p->start_ms = p->last_ms = clock_now_ms();
 }
 
 static double
@@ -62,7 +54,7 @@ draw_bar(struct progress *p, long t)
 void
 progress_update(struct progress *p, uint64_t done)
 {
-	long t = now_ms();
+	int64_t t = clock_now_ms();
 
 	p->done = done > p->total ? p->total : done;
 	if (p->tty && t - p->last_ms >= REDRAW_MS) {
@@ -81,7 +73,7 @@ void
 progress_finish(struct progress *p)
 {
 	if (p->tty) {
-		draw_bar(p, now_ms());
+		draw_bar(p, clock_now_ms());
 		fputc('\n', p->out);
 		fflush(p->out);
 	}

@@ -20,7 +20,7 @@ struct progress {
 	int tty;		/* out is a terminal: redraw a bar */
 	const char *label;	/* shown before the bar; not copied */
 	uint64_t total, done;
-	long start_ms, last_ms;	/* monotonic clock */
+	int64_t start_ms, last_ms;	/* clock_now_ms() */
 };
 
 /* Starts reporting on out (usually stderr) for total units (bytes). */

@@ -1,5 +1,6 @@
 /*
- * ratelimit.c — token bucket on an injected clock (see ratelimit.h).
+ * ratelimit.c — token bucket on an injected clock, and how connections
+ * share it (see ratelimit.h).
  */
 #include "ratelimit.h"
 
@@ -70,4 +71,44 @@ ratelimit_wait_ms(const struct ratelimit *rl, uint64_t n)
 		return 0;
 	need = n * 1000 - rl->milli;
 	return (int64_t)((need + rl->rate - 1) / rl->rate);
+}
+
+uint64_t
+ratelimit_fair_share(struct ratelimit *rl, int64_t now, size_t contenders)
+{
+	uint64_t avail = ratelimit_available(rl, now), share;
+
+	if (rl->rate == 0 || contenders <= 1)
+		return avail;
+	share = avail / contenders;
+	share = share < RATELIMIT_MIN_SHARE ? RATELIMIT_MIN_SHARE : share;
+	return share < avail ? share : avail;
+}
+
+int
+ratelimit_has_turn(const struct ratelimit_turn *t, const struct ratelimit *rl,
+    uint64_t id, int64_t now)
+{
+	return rl->rate == 0 || t->holder == 0 || t->holder == id ||
+	    now - t->since_ms >= RATELIMIT_TURN_HOLD_MS;
+}
+
+void
+ratelimit_turn_keep(struct ratelimit_turn *t, uint64_t id, int64_t now)
+{
+	t->holder = id;
+	t->since_ms = now;
+}
+
+void
+ratelimit_turn_release(struct ratelimit_turn *t, uint64_t id)
+{
+	if (t->holder == id)
+		t->holder = 0;
+}
+
+int64_t
+ratelimit_turn_expires(const struct ratelimit_turn *t)
+{
+	return t->since_ms + RATELIMIT_TURN_HOLD_MS;
 }

@@ -12,6 +12,7 @@
 #ifndef RATELIMIT_H
 #define RATELIMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ratelimit {
@@ -40,5 +41,50 @@ uint64_t ratelimit_available(struct ratelimit *rl, int64_t now);
  * available: 0 if they already are.  For a poll() timeout.
  */
 int64_t ratelimit_wait_ms(const struct ratelimit *rl, uint64_t n);
+
+/*
+ * How the connections of a peer share one bucket.
+ *
+ * Reading: each connection polled for input gets an equal part of what the
+ * bucket holds this round (at least RATELIMIT_MIN_SHARE, so shares are not
+ * uselessly small), so one busy neighbour cannot take every token, round
+ * after round.
+ *
+ * Writing: under an upload limit, a block that has started to leave is
+ * finished before any other neighbour's.  The tokens go to one block at a
+ * time, at the full rate, rather than a slice to every neighbour so that all
+ * their blocks arrive late and together: a neighbour gets its first block
+ * sooner and can pass it on sooner (in a swarm that starts empty, this is
+ * most of the difference).  The connection whose block is half sent holds
+ * the turn; it passes on when that connection's socket is full, when it
+ * closes, or when it has sent nothing for RATELIMIT_TURN_HOLD_MS.
+ */
+#define RATELIMIT_MIN_SHARE 4096
+#define RATELIMIT_TURN_HOLD_MS 250
+
+/* Who holds the upload turn: a connection's id (never 0), 0 for nobody. */
+struct ratelimit_turn {
+	uint64_t holder;
+	int64_t since_ms;	/* when the holder last sent */
+};
+
+/* One of contenders' share of rl's tokens at now (all of them when
+ * unlimited or alone). */
+uint64_t ratelimit_fair_share(struct ratelimit *rl, int64_t now,
+    size_t contenders);
+
+/* 1 when connection id may send limited bytes at now under rl. */
+int ratelimit_has_turn(const struct ratelimit_turn *t,
+    const struct ratelimit *rl, uint64_t id, int64_t now);
+
+/* id ran out of tokens mid-block at now: it keeps the turn. */
+void ratelimit_turn_keep(struct ratelimit_turn *t, uint64_t id, int64_t now);
+
+/* id finished its block, filled its socket or closed: if it held the turn,
+ * nobody does now. */
+void ratelimit_turn_release(struct ratelimit_turn *t, uint64_t id);
+
+/* When the turn's hold runs out (for a poll() timeout). */
+int64_t ratelimit_turn_expires(const struct ratelimit_turn *t);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include "net.h"
 #include "sha1.h"
 
 #define BLK PICKER_BLOCK_LEN
@@ -130,33 +131,11 @@ session_free(struct session *s)
 
 /* ---- addresses, bans ---- */
 
-static int
-same_addr(const struct sockaddr *a, const struct sockaddr *b)
-{
-	if (a->sa_family != b->sa_family)
-		return 0;
-	if (a->sa_family == AF_INET) {
-		const struct sockaddr_in *x = (const struct sockaddr_in *)a;
-		const struct sockaddr_in *y = (const struct sockaddr_in *)b;
-
-		return x->sin_port == y->sin_port &&
-		    x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
-		const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		    memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
-	}
-	return 0;
-}
-
 int
 session_banned(const struct session *s, const struct sockaddr *addr)
 {
 	for (size_t i = 0; i < s->nbans; i++)
-		if (same_addr((const struct sockaddr *)&s->bans[i].addr, addr))
+		if (net_addr_equal((const struct sockaddr *)&s->bans[i].addr, addr))
 			return 1;
 	return 0;
 }
@@ -205,9 +184,9 @@ session_knows_addr(const struct session *s, const struct sockaddr *addr)
 		const struct peer *p = s->peers[i];
 
 		if ((p->outgoing &&
-		    same_addr((const struct sockaddr *)&p->addr, addr)) ||
+		    net_addr_equal((const struct sockaddr *)&p->addr, addr)) ||
 		    (p->alt_len > 0 &&
-		    same_addr((const struct sockaddr *)&p->alt_addr, addr)))
+		    net_addr_equal((const struct sockaddr *)&p->alt_addr, addr)))
 			return 1;
 	}
 	return session_banned(s, addr);
@@ -215,13 +194,13 @@ session_knows_addr(const struct session *s, const struct sockaddr *addr)
 
 /* Bans p for what it did and hangs up. */
 static void
-ban_peer(struct session *s, struct peer *p, const char *why, int64_t now)
+ban_peer(struct session *s, struct peer *p, enum peer_end why, int64_t now)
 {
 	add_ban(s, (const struct sockaddr *)&p->addr, p->addr_len, p->peer_id);
 	log_peer(s, now, "ban", p);
-	jlog_str(s->log, "reason", why);
+	jlog_str(s->log, "reason", peer_end_name(why));
 	jlog_end(s->log);
-	peer_kill(p, why);
+	peer_kill(p, why, NULL);
 }
 
 /* ---- sending ---- */
@@ -232,7 +211,7 @@ send_simple(struct peer *p, enum wire_type t)
 	struct wire_msg m = { .type = t };
 
 	if (peer_send(p, &m) < 0)
-		peer_kill(p, "out of memory");
+		peer_kill(p, PEER_END_NO_MEMORY, NULL);
 }
 
 static void
@@ -243,7 +222,7 @@ send_block_msg(struct peer *p, enum wire_type t, uint32_t piece,
 	    .length = length };
 
 	if (peer_send(p, &m) < 0)
-		peer_kill(p, "out of memory");
+		peer_kill(p, PEER_END_NO_MEMORY, NULL);
 }
 
 static void
@@ -254,7 +233,7 @@ send_handshake(struct session *s, struct peer *p)
 	memcpy(m.info_hash, s->meta->info_hash, 20);
 	memcpy(m.peer_id, s->peer_id, 20);
 	if (peer_send(p, &m) < 0)
-		peer_kill(p, "out of memory");
+		peer_kill(p, PEER_END_NO_MEMORY, NULL);
 	p->sent_handshake = 1;
 }
 
@@ -459,7 +438,7 @@ on_complete(struct session *s, int64_t now)
 		struct peer *q = s->peers[i];
 
 		if (q->state == PEER_ACTIVE && bitfield_full(&q->has))
-			peer_kill(q, "both seeds");
+			peer_kill(q, PEER_END_BOTH_SEEDS, NULL);
 	}
 }
 
@@ -480,7 +459,7 @@ piece_verified(struct session *s, uint32_t piece, int64_t now)
 		if (q->state != PEER_ACTIVE)
 			continue;
 		if (peer_send(q, &have) < 0)
-			peer_kill(q, "out of memory");
+			peer_kill(q, PEER_END_NO_MEMORY, NULL);
 		update_interest(s, q, now);
 	}
 	if (session_complete(s))
@@ -514,7 +493,7 @@ piece_failed(struct session *s, uint32_t piece, int64_t now)
 			continue;
 		q->strikes += sole ? 2 : 1;
 		if (q->strikes >= SESSION_BAN_STRIKES)
-			ban_peer(s, q, "sent data that failed the hash check", now);
+			ban_peer(s, q, PEER_END_BAD_DATA, now);
 	}
 }
 
@@ -614,10 +593,10 @@ keep_one_connection(struct session *s, struct peer *p, const uint8_t id[20])
 				q->alt_addr = p->addr;
 				q->alt_len = p->addr_len;
 			}
-			peer_kill(p, "already connected to that peer");
+			peer_kill(p, PEER_END_DUPLICATE, NULL);
 			return 1;
 		}
-		peer_kill(q, "already connected to that peer");
+		peer_kill(q, PEER_END_DUPLICATE, NULL);
 	}
 	return 0;
 }
@@ -627,17 +606,17 @@ on_handshake(struct session *s, struct peer *p, const struct wire_msg *m,
     int64_t now)
 {
 	if (memcmp(m->info_hash, s->meta->info_hash, 20) != 0) {
-		peer_kill(p, "handshake for another torrent");
+		peer_kill(p, PEER_END_WRONG_TORRENT, NULL);
 		return;
 	}
 	if (memcmp(m->peer_id, s->peer_id, 20) == 0) {
 		if (p->outgoing)
 			session_add_self(s, (const struct sockaddr *)&p->addr);
-		peer_kill(p, "connected to ourselves");
+		peer_kill(p, PEER_END_SELF, NULL);
 		return;
 	}
 	if (banned_id(s, m->peer_id)) {
-		peer_kill(p, "banned peer");
+		peer_kill(p, PEER_END_BANNED, NULL);
 		return;
 	}
 	if (keep_one_connection(s, p, m->peer_id))
@@ -660,7 +639,7 @@ on_handshake(struct session *s, struct peer *p, const struct wire_msg *m,
 		    .data_len = bitfield_bytes(s->picker.npieces) };
 
 		if (peer_send(p, &bf) < 0)
-			peer_kill(p, "out of memory");
+			peer_kill(p, PEER_END_NO_MEMORY, NULL);
 	}
 }
 
@@ -671,7 +650,7 @@ on_bitfield(struct session *s, struct peer *p, const struct wire_msg *m,
 	/* It may follow haves (see wire.h): it replaces what they said. */
 	picker_remove_peer(&s->picker, &p->has);
 	if (bitfield_load(&p->has, m->data, m->data_len) < 0) {
-		peer_kill(p, "malformed bitfield");
+		peer_kill(p, PEER_END_BAD_BITFIELD, NULL);
 		return;
 	}
 	picker_add_peer(&s->picker, &p->has);
@@ -679,7 +658,7 @@ on_bitfield(struct session *s, struct peer *p, const struct wire_msg *m,
 	jlog_int(s->log, "pieces", p->has.count);
 	jlog_end(s->log);
 	if (session_complete(s) && bitfield_full(&p->has)) {
-		peer_kill(p, "both seeds");
+		peer_kill(p, PEER_END_BOTH_SEEDS, NULL);
 		return;
 	}
 	update_interest(s, p, now);
@@ -696,7 +675,7 @@ on_have(struct session *s, struct peer *p, uint32_t piece, int64_t now)
 	jlog_int(s->log, "piece", piece);
 	jlog_end(s->log);
 	if (session_complete(s) && bitfield_full(&p->has)) {
-		peer_kill(p, "both seeds");
+		peer_kill(p, PEER_END_BOTH_SEEDS, NULL);
 		return;
 	}
 	if (!p->am_interested && !bitfield_get(&s->picker.have, piece))
@@ -743,7 +722,7 @@ static void
 abuse(struct peer *p, const char *what)
 {
 	if (++p->abuses > SESSION_MAX_ABUSES)
-		peer_kill(p, what);
+		peer_kill(p, PEER_END_ABUSE, what);
 }
 
 static void
@@ -826,7 +805,7 @@ session_received(struct session *s, struct peer *p, size_t n, int64_t now)
 		if (st == WIRE_NEED_MORE)
 			break;
 		if (st != WIRE_OK) {
-			peer_kill(p, wire_status_name(st));
+			peer_kill(p, PEER_END_BAD_MESSAGE, wire_status_name(st));
 			break;
 		}
 		if (p->state != PEER_ACTIVE && m.type != WIRE_HANDSHAKE)
@@ -860,14 +839,14 @@ session_serve(struct session *s, struct peer *p, int64_t now)
 
 		peer_list_remove(&p->queue, 0);
 		if ((dst = peer_out_reserve(p, WIRE_PIECE_HDR + r.length)) == NULL) {
-			peer_kill(p, "out of memory");
+			peer_kill(p, PEER_END_NO_MEMORY, NULL);
 			return;
 		}
 		wire_piece_header(dst, r.piece, r.begin, r.length);
 		if (storage_read(s->store, (uint64_t)r.piece *
 		    s->meta->piece_length + r.begin, dst + WIRE_PIECE_HDR,
 		    r.length) < 0) {
-			peer_kill(p, "reading our data failed");
+			peer_kill(p, PEER_END_DISK, NULL);
 			return;
 		}
 		peer_out_commit(p, WIRE_PIECE_HDR + r.length);
@@ -991,13 +970,13 @@ check_peer(struct session *s, struct peer *p, int64_t now)
 {
 	if (p->state == PEER_CONNECTING || p->state == PEER_HANDSHAKE) {
 		if (now - p->connected_ms > SESSION_HANDSHAKE_MS)
-			peer_kill(p, "handshake timed out");
+			peer_kill(p, PEER_END_HANDSHAKE_TIMEOUT, NULL);
 		return;
 	}
 	if (p->state != PEER_ACTIVE)
 		return;
 	if (now - p->last_recv_ms > s->cfg.peer_timeout_ms) {
-		peer_kill(p, "silent too long");
+		peer_kill(p, PEER_END_SILENT, NULL);
 		return;
 	}
 	if (now - p->last_send_ms >= SESSION_KEEPALIVE_MS &&

@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include "bencode.h"
+#include "clock.h"
 #include "maketorrent.h"
+#include "net.h"
 #include "rng.h"
 #include "swarmrun.h"
 
@@ -78,15 +80,6 @@ const char *
 swarmrun_mode_name(enum swarmrun_mode m)
 {
 	return m == SWARMRUN_CS ? "cs" : m == SWARMRUN_P2P ? "p2p" : "?";
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Records why the run failed (the first reason wins). */
@@ -309,7 +302,7 @@ cloexec_pipe(int fds[2])
 		return -1;
 	if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) < 0 ||
 	    fcntl(fds[1], F_SETFD, FD_CLOEXEC) < 0 ||
-	    fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
+	    net_set_nonblocking(fds[0]) < 0) {
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
@@ -530,7 +523,7 @@ pump(struct run *r, int timeout_ms)
 
 		if (fds[i].revents == 0)
 			continue;
-		if (drain(r, c, is_err, now_ms()) < 0) {
+		if (drain(r, c, is_err, clock_now_ms()) < 0) {
 			if (is_err)
 				c->err_fd = -1;
 			else
@@ -565,7 +558,7 @@ someone_died(struct run *r)
 static void
 progress(struct run *r)
 {
-	int64_t now = now_ms();
+	int64_t now = clock_now_ms();
 	unsigned done = 0;
 
 	if (r->c->progress == NULL || r->t0_ms == 0 || now < r->next_progress_ms)
@@ -592,7 +585,7 @@ wait_for(struct run *r, int (*done)(const struct run *), int64_t deadline,
 		}
 		if (someone_died(r))
 			return -1;
-		if ((now = now_ms()) >= deadline) {
+		if ((now = clock_now_ms()) >= deadline) {
 			fail(r, "timed out waiting for %s", what);
 			return -1;
 		}
@@ -617,7 +610,7 @@ signal_and_wait(struct run *r, size_t from, size_t to, int sig,
 		alive = 0;
 		for (size_t i = from; i < to; i++)
 			alive += r->kids[i].pid > 0;
-		if (alive == 0 || now_ms() >= deadline)
+		if (alive == 0 || clock_now_ms() >= deadline)
 			return alive;
 		pump(r, 50);
 	}
@@ -628,7 +621,7 @@ signal_and_wait(struct run *r, size_t from, size_t to, int sig,
 static void
 stop_all(struct run *r)
 {
-	int64_t deadline = now_ms() + STOP_GRACE_MS;
+	int64_t deadline = clock_now_ms() + STOP_GRACE_MS;
 
 	signal_and_wait(r, 1, r->nkids, SIGTERM, deadline);
 	signal_and_wait(r, 0, 1, SIGTERM, deadline);
@@ -822,7 +815,7 @@ start_tracker(struct run *r, struct child *c)
 static int
 set_up(struct run *r)
 {
-	int64_t deadline = now_ms() + 15000;
+	int64_t deadline = clock_now_ms() + 15000;
 
 	if (make_workdir(r) < 0 || make_data(r) < 0) {
 		fail(r, "preparing %s: %s", r->dir, strerror(errno));
@@ -841,7 +834,7 @@ set_up(struct run *r)
 			return -1;
 		}
 	/* A loaded machine starts a process in tens of ms: be generous. */
-	deadline = now_ms() + 15000 + 250 * (int64_t)r->n;
+	deadline = clock_now_ms() + 15000 + 250 * (int64_t)r->n;
 	if (wait_for(r, leechers_ready, deadline, "the leechers to listen") < 0)
 		return -1;
 	return wait_for(r, leechers_announced, deadline,
@@ -852,7 +845,7 @@ set_up(struct run *r)
 static int
 measure(struct run *r)
 {
-	r->t0_ms = now_ms();
+	r->t0_ms = clock_now_ms();
 	r->next_progress_ms = r->t0_ms + PROGRESS_MS;
 	if (start_seed(r, &r->kids[1]) < 0) {
 		fail(r, "starting the seed: %s", strerror(errno));

@@ -446,6 +446,8 @@ Test(peer_cli, bad_usage_exits_2_with_one_line, .timeout = 15)
 	static const char *const cases[][4] = {
 		{ NULL },
 		{ "--upload-rate", "12X", "t.torrent", NULL },
+		{ "--upload-rate", "+12K", "t.torrent", NULL },	/* args.c: no sign */
+		{ "--peer-timeout", "2147483648", "t.torrent", NULL },	/* > an int of ms */
 		{ "--rechoke-interval", "0", "t.torrent", NULL },
 		{ "-p", "70000", "t.torrent", NULL },
 		{ "--peer", "nowhere", "t.torrent", NULL },

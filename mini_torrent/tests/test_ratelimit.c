@@ -1,6 +1,7 @@
 /*
- * test_ratelimit.c — the token bucket on a fake clock, and the rolling rate
- * meter the choker ranks peers by.
+ * test_ratelimit.c — the token bucket on a fake clock, how connections share
+ * it (fair shares, the upload turn), and the rolling rate meter the choker
+ * ranks peers by.
  */
 #include <criterion/criterion.h>
 
@@ -111,4 +112,59 @@ Test(rate, young_meter_divides_by_its_age)
 	uint64_t got = rate_get(&r, 4000);	/* 100 KB in 4 s */
 	cr_expect(got >= 24000 && got <= 26000, "got %llu",
 	    (unsigned long long)got);
+}
+
+Test(ratelimit, fair_share_splits_the_bucket_but_not_below_the_minimum)
+{
+	struct ratelimit rl;
+
+	ratelimit_init(&rl, 1000000, 100000, 0);
+	ratelimit_available(&rl, 1000);	/* full: 100000 tokens */
+	cr_expect_eq(ratelimit_fair_share(&rl, 1000, 1), 100000);
+	cr_expect_eq(ratelimit_fair_share(&rl, 1000, 4), 25000);
+	cr_expect_eq(ratelimit_fair_share(&rl, 1000, 100), RATELIMIT_MIN_SHARE);
+	ratelimit_take(&rl, 1000, 100000 - 1000);
+	cr_expect_eq(ratelimit_fair_share(&rl, 1000, 100), 1000,
+	    "never more than the bucket holds");
+}
+
+Test(ratelimit, fair_share_is_everything_when_unlimited)
+{
+	struct ratelimit rl;
+
+	ratelimit_init(&rl, 0, 0, 0);
+	cr_expect_eq(ratelimit_fair_share(&rl, 5, 10), UINT64_MAX);
+}
+
+Test(ratelimit, the_upload_turn_stays_with_a_half_sent_block)
+{
+	struct ratelimit rl;
+	struct ratelimit_turn t = { 0 };
+	int64_t now = 1000;
+
+	ratelimit_init(&rl, 50000, 4096, 0);
+	cr_expect(ratelimit_has_turn(&t, &rl, 1, now), "nobody holds it");
+	cr_expect(ratelimit_has_turn(&t, &rl, 2, now));
+	ratelimit_turn_keep(&t, 1, now);
+	cr_expect(ratelimit_has_turn(&t, &rl, 1, now));
+	cr_expect(!ratelimit_has_turn(&t, &rl, 2, now), "1 is mid-block");
+	cr_expect(!ratelimit_has_turn(&t, &rl, 2,
+	    now + RATELIMIT_TURN_HOLD_MS - 1));
+	cr_expect_eq(ratelimit_turn_expires(&t), now + RATELIMIT_TURN_HOLD_MS);
+	cr_expect(ratelimit_has_turn(&t, &rl, 2, now + RATELIMIT_TURN_HOLD_MS),
+	    "1 sent nothing for the hold time: the turn passes on");
+	ratelimit_turn_release(&t, 2);
+	cr_expect(!ratelimit_has_turn(&t, &rl, 2, now), "2 did not hold it");
+	ratelimit_turn_release(&t, 1);
+	cr_expect(ratelimit_has_turn(&t, &rl, 2, now), "released");
+}
+
+Test(ratelimit, no_upload_turn_without_a_limit)
+{
+	struct ratelimit rl;
+	struct ratelimit_turn t = { 0 };
+
+	ratelimit_init(&rl, 0, 0, 0);
+	ratelimit_turn_keep(&t, 1, 0);
+	cr_expect(ratelimit_has_turn(&t, &rl, 2, 0));
 }
