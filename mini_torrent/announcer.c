@@ -76,7 +76,8 @@ announce_start(struct announcer *a, const char *event, int64_t now)
 	a->req_len = (size_t)n;
 	a->req_off = 0;
 	a->event = event;
-	a->deadline_ms = now + ANNOUNCER_TIMEOUT_MS;
+	a->deadline_ms = now + (a->timeout_ms > 0 ? a->timeout_ms :
+	    ANNOUNCER_TIMEOUT_MS);
 	if (getaddrinfo(a->url.host, a->url.port, &hints, &ai) != 0)
 		return -1;
 	a->fd = socket(ai->ai_family, SOCK_STREAM, 0);
@@ -226,7 +227,10 @@ running_low(const struct announcer *a, int64_t now)
 	return candidates_left(a->cands, a->busy, a->busy_ctx) == 0;
 }
 
-/* Starts whatever announce is due: "started" first, "completed" as soon as
+/* Gives up on an announce that outlived its deadline (a tracker that
+ * accepts and never answers would otherwise hold it, and the event loop's
+ * poll would wait 0 ms for it, forever).  Then starts whatever announce is
+ * due: "started" first, "completed" as soon as
  * the download completes, then regular ones, or an early one when we run
  * short of neighbours. */
 enum announcer_status
@@ -234,6 +238,12 @@ announcer_due(struct announcer *a, int64_t now)
 {
 	const char *event = NULL;
 
+	if (a->fd >= 0 && now >= a->deadline_ms) {
+		snprintf(a->why, sizeof(a->why), "no answer within %lld ms",
+		    (long long)(a->timeout_ms > 0 ? a->timeout_ms :
+		    ANNOUNCER_TIMEOUT_MS));
+		return announce_failed(a, a->why, now);
+	}
 	if (!a->enabled || a->fd >= 0)
 		return ANNOUNCER_IDLE;
 	if (a->s->just_completed) {

@@ -63,6 +63,7 @@ struct announcer {
 	uint8_t *resp;
 	size_t resp_len;
 	int64_t deadline_ms;
+	int64_t timeout_ms;	/* connect to answer; 0: ANNOUNCER_TIMEOUT_MS */
 	char why[300];		/* the last failure */
 	/* The schedule. */
 	int64_t next_ms;	/* next regular announce */

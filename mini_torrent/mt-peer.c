@@ -56,6 +56,7 @@ struct options {
 	int seed, leave_when_done, quiet;
 	long long seed_for_ms;		/* -1: stay forever */
 	unsigned numwant;
+	int64_t tracker_timeout_ms;	/* 0: the announcer's default */
 	struct session_config cfg;
 	char **peers;			/* --peer ADDR:PORT */
 	size_t npeers;
@@ -115,6 +116,7 @@ usage(FILE *f)
 	    "  --random-first N        pick pieces at random until N are in, then\n"
 	    "                          rarest first (default 4; 0: rarest from the start)\n"
 	    "  --peer-timeout T        drop a neighbour silent this long (default 180s)\n"
+	    "  --tracker-timeout T     give up on an announce after this long (default 15s)\n"
 	    "  --leave-when-done       exit once the download completes\n"
 	    "  --seed-for SECONDS      once complete, seed this long, then exit\n"
 	    "  --log FILE              write events as JSON Lines to FILE\n"
@@ -177,7 +179,7 @@ time_arg(const char *s, const char *what)
 
 enum {
 	OPT_SEED = 256, OPT_PEER, OPT_MAX_PEERS, OPT_NUMWANT, OPT_UP, OPT_DOWN,
-	OPT_SLOTS, OPT_RECHOKE, OPT_OPTIMISTIC, OPT_SNUB, OPT_TIMEOUT,
+	OPT_SLOTS, OPT_RECHOKE, OPT_OPTIMISTIC, OPT_SNUB, OPT_TIMEOUT, OPT_TRACKER_TIMEOUT,
 	OPT_LEAVE, OPT_SEED_FOR, OPT_LOG, OPT_RNG, OPT_RANDOM_FIRST, OPT_HELP
 };
 
@@ -193,6 +195,7 @@ static const struct option long_opts[] = {
 	{ "optimistic-interval", required_argument, NULL, OPT_OPTIMISTIC },
 	{ "snub-time", required_argument, NULL, OPT_SNUB },
 	{ "peer-timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "tracker-timeout", required_argument, NULL, OPT_TRACKER_TIMEOUT },
 	{ "leave-when-done", no_argument, NULL, OPT_LEAVE },
 	{ "seed-for", required_argument, NULL, OPT_SEED_FOR },
 	{ "log", required_argument, NULL, OPT_LOG },
@@ -249,6 +252,9 @@ set_option(struct options *o, int c, const char *arg)
 		break;
 	case OPT_SNUB: o->cfg.choke.snub_ms = time_arg(arg, "--snub-time"); break;
 	case OPT_TIMEOUT: o->cfg.peer_timeout_ms = time_arg(arg, "--peer-timeout"); break;
+	case OPT_TRACKER_TIMEOUT:
+		o->tracker_timeout_ms = time_arg(arg, "--tracker-timeout");
+		break;
 	case OPT_LEAVE: o->leave_when_done = 1; break;
 	case OPT_SEED_FOR:
 		o->seed_for_ms = 1000 * (long long)number(arg, "--seed-for", 1ULL << 31);
@@ -919,6 +925,7 @@ setup_tracker(struct loop *L)
 	a->failure_ctx = L;
 	a->port = L->port;
 	a->numwant = L->o->numwant;
+	a->timeout_ms = L->o->tracker_timeout_ms;
 	a->src = L->src;
 	a->src_len = L->src_len;
 	if (announcer_init(a, &L->meta) < 0 && L->meta.announce != NULL &&

@@ -419,6 +419,56 @@ Test(peer_wire, hangs_up_on_itself, .timeout = 30)
 	fixture_free(&x);
 }
 
+/* CPU seconds (user + system) pid has used, from /proc/PID/stat. */
+static double
+cpu_seconds(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	cr_assert_not_null(f = fopen(path, "r"));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields 14 and 15 (utime, stime) follow the ")" of field 2. */
+	cr_assert_not_null(p = strrchr(buf, ')'));
+	cr_assert_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+	    &ut, &st), 2);
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * A tracker that accepts the connection and never answers: mt-peer gives up
+ * on that announce once --tracker-timeout has passed (an "announce_failed"
+ * event), and waits for it without spinning: the event loop used to poll
+ * with a 0 ms timeout from the deadline on, a busy loop with no end.
+ */
+Test(peer_tracker, gives_up_on_a_tracker_that_never_answers, .timeout = 60)
+{
+	static const char *const opts[] = { "--tracker-timeout", "2s", NULL };
+	static const char *const failed[] = { "\"announce_failed\"",
+		"no answer within 2000 ms", NULL };
+	struct fixture x;
+	char url[64];
+	int port, lfd = mtkit_listen(&port);
+	double cpu;
+
+	cr_assert_geq(lfd, 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/announce", port);
+	fixture_init(&x, "stalltracker", url);
+	start(&x, "leech", opts);
+	cr_assert_eq(mtkit_log_wait(x.log, failed, 30000), 0,
+	    "no announce_failed event after the tracker said nothing");
+	cpu = cpu_seconds(x.peer.pid);
+	cr_expect_lt(cpu, 0.5, "mt-peer used %.2f CPU seconds while it waited on a "
+	    "silent tracker: a busy loop", cpu);
+	close(lfd);
+	fixture_free(&x);
+}
+
 /* ---- the command line ---- */
 
 static int
