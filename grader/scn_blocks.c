@@ -140,7 +140,11 @@ judge_strict(struct scenario_env *env, const struct btfake *f, uint32_t nblocks,
 	uint8_t *seen = calloc((size_t)f->npieces * nblocks, 1);
 	size_t n = 0;
 
-	for (size_t i = 0; asked && seen && i < f->nev && n < want; i++) {
+	if (asked == NULL || seen == NULL) {
+		result_error(env->res, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < f->nev && n < want; i++) {
 		const struct btfake_event *e = &f->ev[i];
 		size_t k = (size_t)e->piece * nblocks + e->begin / BLOCK;
 
