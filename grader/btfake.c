@@ -79,7 +79,18 @@ record(struct btfake *f, enum btfake_ev kind, uint32_t piece, long now)
 		f->ev = ne;
 		f->capev = ncap;
 	}
-	f->ev[f->nev++] = (struct btfake_event){ now, kind, piece };
+	f->ev[f->nev++] = (struct btfake_event){ .ms = now, .kind = kind, .piece = piece };
+}
+
+/* Records an event about one block. */
+static void
+record_block(struct btfake *f, enum btfake_ev kind, uint32_t piece, uint32_t begin, long now)
+{
+	size_t n = f->nev;
+
+	record(f, kind, piece, now);
+	if (f->nev > n)
+		f->ev[n].begin = begin;
 }
 
 static void
@@ -133,6 +144,8 @@ greet(struct btfake *f)
 	for (uint32_t i = 0; bits && i < f->npieces; i++)
 		if (f->has[i])
 			bits[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+	if (bits != NULL && f->spare_bit && f->npieces % 8 != 0)
+		bits[nbytes - 1] |= 1;
 	if (bits != NULL)
 		send_msg(f, MSG_BITFIELD, bits, nbytes);
 	free(bits);
@@ -161,8 +174,8 @@ on_request(struct btfake *f, const unsigned char *p, long now)
 
 	if (r.index >= f->npieces)
 		return;
-	record(f, BTFAKE_REQUEST, r.index, now);
-	if (!f->unchoke || !f->has[r.index] || r.length == 0 || r.length > 16384 ||
+	record_block(f, BTFAKE_REQUEST, r.index, r.begin, now);
+	if ((f->may_serve != NULL && !f->may_serve(f->may_serve_ctx, f, &r)) || !f->unchoke || !f->has[r.index] || r.length == 0 || r.length > 16384 ||
 	    (uint64_t)r.begin + r.length > piece_size(f, r.index) || f->nqueue == BTFAKE_MAX_QUEUE)
 		return;
 	if (f->nqueue == f->capqueue) {
@@ -178,10 +191,11 @@ on_request(struct btfake *f, const unsigned char *p, long now)
 }
 
 static void
-on_cancel(struct btfake *f, const unsigned char *p)
+on_cancel(struct btfake *f, const unsigned char *p, long now)
 {
 	uint32_t index = get32(p), begin = get32(p + 4);
 
+	record_block(f, BTFAKE_CANCEL, index, begin, now);
 	for (size_t i = 0; i < f->nqueue; i++) {
 		if (f->queue[i].index == index && f->queue[i].begin == begin) {
 			memmove(&f->queue[i], &f->queue[i + 1], (f->nqueue - i - 1) * sizeof(*f->queue));
@@ -260,7 +274,7 @@ btfake_feed(struct btfake *f, const void *buf, size_t n, long now)
 		} else if (m.id == MSG_REQUEST) {
 			on_request(f, m.payload, now);
 		} else if (m.id == MSG_CANCEL) {
-			on_cancel(f, m.payload);
+			on_cancel(f, m.payload, now);
 		} else if (m.id == MSG_PIECE) {
 			record(f, BTFAKE_PIECE_GOT, get32(m.payload), now);
 			f->take_out -= f->take_out > 0;
@@ -298,7 +312,7 @@ serve(struct btfake *f, long now)
 	} else {
 		strbuf_append(&f->out, f->data + off, r.length);
 	}
-	record(f, BTFAKE_PIECE_SENT, r.index, now);
+	record_block(f, BTFAKE_PIECE_SENT, r.index, r.begin, now);
 	f->next_serve_ms = now + f->serve_gap_ms;
 }
 
@@ -390,6 +404,16 @@ btfake_run(struct btfake **fakes, size_t n, long until_ms)
 		for (size_t i = 0; i < n; i++)
 			btfake_io(fakes[i], &pfd[2 * i], now);
 	}
+}
+
+void
+btfake_unchoke(struct btfake *f)
+{
+	if (f->unchoke)
+		return;
+	f->unchoke = 1;
+	if (f->got_handshake)
+		send_msg(f, MSG_UNCHOKE, NULL, 0);
 }
 
 int

@@ -25,12 +25,14 @@
 
 #include "strbuf.h"
 
-enum btfake_ev { BTFAKE_CHOKE, BTFAKE_UNCHOKE, BTFAKE_REQUEST, BTFAKE_PIECE_SENT, BTFAKE_PIECE_GOT };
+enum btfake_ev { BTFAKE_CHOKE, BTFAKE_UNCHOKE, BTFAKE_REQUEST, BTFAKE_PIECE_SENT, BTFAKE_PIECE_GOT,
+	BTFAKE_CANCEL };
 
 struct btfake_event {
 	long ms;		/* sandbox_now_ms() when it happened */
 	enum btfake_ev kind;
-	uint32_t piece;		/* REQUEST, PIECE_SENT, PIECE_GOT */
+	uint32_t piece;		/* REQUEST, PIECE_SENT, PIECE_GOT, CANCEL */
+	uint32_t begin;		/* REQUEST, PIECE_SENT, CANCEL: the block's offset */
 };
 
 struct btfake_req {
@@ -52,6 +54,10 @@ struct btfake {
 	const uint8_t *after_greet;	/* raw bytes sent after our greeting (a malformed
 					 * message the student's peer must refuse), or NULL */
 	size_t after_greet_len;
+	int spare_bit;			/* set a spare bit in our bitfield (a malformed one) */
+	/* which requests to answer (NULL: all); a request refused is recorded, never answered */
+	int (*may_serve)(void *ctx, const struct btfake *f, const struct btfake_req *r);
+	void *may_serve_ctx;
 	/* state */
 	int lfd, fd, port;
 	int got_handshake, closed;
@@ -118,6 +124,9 @@ void btfake_io(struct btfake *f, const struct pollfd pfd[2], long now);
 
 /* Runs every fake of fakes[] until until_ms, draining the sandbox's processes meanwhile. */
 void btfake_run(struct btfake **fakes, size_t n, long until_ms);
+
+/* Unchokes the student now, if f did not at its greeting (unchoke was 0). */
+void btfake_unchoke(struct btfake *f);
 
 /* Whether the student unchokes f at time ms (from f's recorded events). */
 int btfake_unchoked_at(const struct btfake *f, long ms);

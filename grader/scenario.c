@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "scn_blocks.h"
 #include "scn_line.h"
 #include "scn_peer.h"
 #include "scn_script.h"
@@ -38,6 +39,9 @@ static const struct {
 	{ "liar", scn_peer_liar_params, scn_peer_liar },
 	{ "malformed", scn_peer_malformed_params, scn_peer_malformed },
 	{ "ties", scn_peer_ties_params, scn_peer_ties },
+	{ "pipeline", scn_blocks_pipeline_params, scn_blocks_pipeline },
+	{ "endgame", scn_blocks_endgame_params, scn_blocks_endgame },
+	{ "sparebits", scn_blocks_sparebits_params, scn_blocks_sparebits },
 	{ "tracker", scn_tracker_params, scn_tracker_run },
 };
 
@@ -57,6 +61,9 @@ const struct labconf_scenario scenario_table[] = {
 	{ "liar", scn_peer_liar_params },
 	{ "malformed", scn_peer_malformed_params },
 	{ "ties", scn_peer_ties_params },
+	{ "pipeline", scn_blocks_pipeline_params },
+	{ "endgame", scn_blocks_endgame_params },
+	{ "sparebits", scn_blocks_sparebits_params },
 	{ "tracker", scn_tracker_params },
 	{ NULL, NULL },
 };

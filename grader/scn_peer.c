@@ -20,12 +20,6 @@
 #define ROLE "student|reference"
 #define PEER_DATA "data.bin"
 
-/* Common parameters of the three scenarios. */
-#define PEER_COMMON \
-	{ "peer_prog", LABCONF_STR, "mt-peer", 0, 0, NULL }, \
-	{ "mktorrent_prog", LABCONF_STR, "mt-mktorrent", 0, 0, NULL }, \
-	{ "peer_args", LABCONF_WORDS, "", 0, 0, NULL }
-
 /* The rarest and ties scenarios: one neighbour serves a piece per gap; the
  * picks judged begin margin_ms after the random_first-th piece was sent. */
 #define PEER_RANDOM_START \
@@ -80,16 +74,6 @@ const struct labconf_param scn_peer_titfortat_params[] = {
 	{ "warmup_ms", LABCONF_INT, "3000", 0, 600000, NULL },
 	{ "observe_ms", LABCONF_INT, "9000", 100, 600000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
-};
-
-/* The test's file and torrent. */
-struct torrent {
-	uint8_t *data;
-	size_t len;
-	uint32_t piece_len, npieces;
-	uint8_t info_hash[20];
-	char path[4096];		/* the torrent, in the student's directory */
-	char ref_path[4096];		/* the torrent, in the reference directory */
 };
 
 /* Writes n bytes to path (created for uid, or the grader if -1).  0, or -1. */
@@ -425,14 +409,6 @@ out:
 }
 
 /* ---- fake neighbours ---- */
-
-#define FAKES_MAX 32
-
-struct fakes {
-	struct btfake f[FAKES_MAX];
-	struct btfake *all[FAKES_MAX];
-	size_t n;
-};
 
 /* Adds a fake that has every piece but those flagged in lacks (may be NULL). */
 static struct btfake *
@@ -983,8 +959,8 @@ scn_peer_liar(struct scenario_env *env)
 	}
 	if (right < n)
 		result_fail(env->res, "%u of %u pieces of your peer's copy were right, and no more came "
-		    "for 10 s: a piece must match its SHA-1 before it counts, and a bad one is "
-		    "fetched again", right, n);
+		    "for 10 s: the session checks each piece's SHA-1 and asks for a bad one again, "
+		    "trusting the index, begin and block your decoder gives it", right, n);
 out:
 	free_fakes(&fk);
 	free(tor.data);
@@ -1276,4 +1252,57 @@ out:
 	free_fakes(&fk);
 	free(tor.data);
 	strbuf_free(&peers);
+}
+
+/* ---- shared with scn_blocks.c (see scn_peer.h) ---- */
+
+int
+scn_peer_make_torrent(struct scenario_env *env, struct torrent *t, size_t size, uint32_t piece_len)
+{
+	return make_torrent(env, t, size, piece_len, "http://127.0.0.1:9/announce");
+}
+
+struct btfake *
+scn_peer_add_fake(struct fakes *fk, const struct torrent *t, const char *name, const uint8_t *lacks)
+{
+	return add_fake(fk, t, name, lacks);
+}
+
+void
+scn_peer_free_fakes(struct fakes *fk)
+{
+	free_fakes(fk);
+}
+
+struct sandbox_proc *
+scn_peer_start_student(struct scenario_env *env, const struct torrent *t, struct fakes *fk,
+    const char *extra)
+{
+	struct strbuf args;
+	struct sandbox_proc *p;
+
+	strbuf_init(&args);
+	peer_list(fk, NULL, &args);
+	strbuf_printf(&args, " %s", extra ? extra : "");
+	p = start_peer(env, t, "student", env->scratch, 0, strbuf_str(&args));
+	strbuf_free(&args);
+	return p;
+}
+
+size_t
+scn_peer_await_dials(struct scenario_env *env, struct fakes *fk)
+{
+	return await_dials(env, fk);
+}
+
+int
+scn_peer_read_file(const char *path, struct strbuf *sb)
+{
+	return read_file(path, sb);
+}
+
+uint32_t
+scn_peer_pieces_right(const struct torrent *t, const char *dir)
+{
+	return pieces_right(t, dir, NULL);
 }

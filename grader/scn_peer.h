@@ -32,6 +32,7 @@
 #ifndef SCN_PEER_H
 #define SCN_PEER_H
 
+#include "btfake.h"
 #include "scenario.h"
 
 extern const struct labconf_param scn_peer_swarm_params[];
@@ -47,5 +48,49 @@ void scn_peer_titfortat(struct scenario_env *env);
 void scn_peer_liar(struct scenario_env *env);
 void scn_peer_malformed(struct scenario_env *env);
 void scn_peer_ties(struct scenario_env *env);
+
+/* ---- shared with the other fake-neighbour scenarios (scn_blocks.c) ---- */
+
+/* Parameters every scenario of an mt-peer has. */
+#define PEER_COMMON \
+	{ "peer_prog", LABCONF_STR, "mt-peer", 0, 0, NULL }, \
+	{ "mktorrent_prog", LABCONF_STR, "mt-mktorrent", 0, 0, NULL }, \
+	{ "peer_args", LABCONF_WORDS, "", 0, 0, NULL }
+
+/* The test's file and torrent. */
+struct torrent {
+	uint8_t *data;
+	size_t len;
+	uint32_t piece_len, npieces;
+	uint8_t info_hash[20];
+	char path[4096];		/* the torrent, in the student's directory */
+	char ref_path[4096];		/* the torrent, in the reference directory */
+};
+
+#define FAKES_MAX 32
+
+struct fakes {
+	struct btfake f[FAKES_MAX];
+	struct btfake *all[FAKES_MAX];
+	size_t n;
+};
+
+/* The test's file (size bytes from the test's seed) and its torrent, with no
+ * tracker.  0, or -1 (error recorded). */
+int scn_peer_make_torrent(struct scenario_env *env, struct torrent *t, size_t size,
+    uint32_t piece_len);
+/* A fake that has every piece but those flagged in lacks (may be NULL), listening; or NULL. */
+struct btfake *scn_peer_add_fake(struct fakes *fk, const struct torrent *t, const char *name,
+    const uint8_t *lacks);
+void scn_peer_free_fakes(struct fakes *fk);
+/* Starts the student's peer as a leecher that dials every fake, with extra arguments. */
+struct sandbox_proc *scn_peer_start_student(struct scenario_env *env, const struct torrent *t,
+    struct fakes *fk, const char *extra);
+/* Runs the fakes until every one has been dialled (or 10 s).  Returns how many were. */
+size_t scn_peer_await_dials(struct scenario_env *env, struct fakes *fk);
+/* Appends the file at path to sb.  0, or -1. */
+int scn_peer_read_file(const char *path, struct strbuf *sb);
+/* Pieces of the test's file in dir that are right. */
+uint32_t scn_peer_pieces_right(const struct torrent *t, const char *dir);
 
 #endif

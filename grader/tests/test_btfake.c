@@ -148,3 +148,46 @@ Test(btfake, a_taker_asks_what_it_lacks_one_block_per_gap_while_unchoked)
 	cr_expect_eq(requests_out(&f, base, idx, 8), 3, "asked while choked");
 	btfake_free(&f);
 }
+
+/* may_serve for the test below: only blocks at begin 0. */
+static int
+first_blocks_only(void *ctx, const struct btfake *f, const struct btfake_req *r)
+{
+	(void)f;
+	++*(int *)ctx;
+	return r->begin == 0;
+}
+
+Test(btfake, records_blocks_and_cancels_serves_what_the_test_allows_and_unchokes_late)
+{
+	static uint8_t file[9 * 32768];
+	static const uint8_t hs[] = "\x13" "BitTorrent protocol" "\0\0\0\0\0\0\0\0"
+	    "0123456789abcdefghij" "-XX0001-000000000000";
+	static const uint8_t msgs[] = "\0\0\0\x0d\6\0\0\0\2\0\0\0\0\0\0\x40\0"	/* request 2 at 0 */
+	    "\0\0\0\x0d\6\0\0\0\2\0\0\x40\0\0\0\x40\0"				/* request 2 at 16384 */
+	    "\0\0\0\x0d\x08\0\0\0\2\0\0\x40\0\0\0\x40\0";			/* cancel 2 at 16384 */
+	struct btfake f;
+	int asked = 0;
+
+	cr_assert_eq(btfake_init(&f, "f", hash, 9, 32768, sizeof(file), file), 0);
+	memset(f.has, 1, 9);
+	f.spare_bit = 1;
+	f.may_serve = first_blocks_only;
+	f.may_serve_ctx = &asked;
+	cr_expect_eq(btfake_feed(&f, hs, sizeof(hs) - 1, 0), 0);
+	/* handshake, then a bitfield of 9 pieces whose last byte has its low spare bit set; no unchoke */
+	cr_assert_eq(f.out.len, 68 + 7);
+	cr_expect_eq((uint8_t)f.out.data[68 + 6], 0x81);
+	btfake_unchoke(&f);
+	cr_assert_eq(f.out.len, 68 + 7 + 5);
+	cr_expect(memcmp(f.out.data + 68 + 7, "\0\0\0\1\1", 5) == 0);
+	cr_expect_eq(btfake_feed(&f, msgs, sizeof(msgs) - 1, 7), 0);
+	cr_expect_eq(asked, 2);
+	cr_assert_eq(f.nqueue, 1, "the block at 16384 is refused");
+	cr_expect_eq(f.queue[0].begin, 0);
+	cr_assert_eq(f.nev, 3);
+	cr_expect(f.ev[1].kind == BTFAKE_REQUEST && f.ev[1].piece == 2 && f.ev[1].begin == 16384);
+	cr_expect(f.ev[2].kind == BTFAKE_CANCEL && f.ev[2].piece == 2 && f.ev[2].begin == 16384 &&
+	    f.ev[2].ms == 7);
+	btfake_free(&f);
+}

@@ -210,30 +210,11 @@ static int
 pick_duplicate(struct picker *p, const struct bitfield *has,
     picker_asked_fn asked, void *ctx, struct picker_block *out)
 {
-	struct picker_active *best = NULL;
-	uint32_t best_b = 0;
-
-	for (size_t i = 0; i < p->nactive; i++) {
-		struct picker_active *a = &p->active[i];
-
-		if (!bitfield_get(has, a->piece))
-			continue;
-		for (uint32_t b = 0; b < a->nblocks; b++) {
-			if (a->received[b] || (asked != NULL &&
-			    asked(ctx, a->piece, b * PICKER_BLOCK_LEN)))
-				continue;
-			if (best == NULL || a->requested[b] < best->requested[best_b]) {
-				best = a;
-				best_b = b;
-			}
-		}
-	}
-	if (best == NULL)
-		return 0;
-	fill_block(p, best->piece, best_b, out);
-	out->duplicate = best->requested[best_b] > 0;
-	mark_requested(best, best_b);
-	return 1;
+	/* TODO: endgame: over every active piece the peer has, the block
+	 * neither received nor already asked of this peer (asked(ctx, piece, begin),
+	 * when asked is not NULL) with the fewest requests out (requested[b]);
+	 * fill *out, set out->duplicate when another peer has it, count the request */
+	return 0;
 }
 
 int
@@ -244,18 +225,12 @@ picker_next(struct picker *p, const struct bitfield *has, int idle,
 	int64_t piece;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < p->nactive; i++) {
-		a = &p->active[i];
-		if (a->nunrequested == 0 || !bitfield_get(has, a->piece))
-			continue;
-		for (uint32_t b = 0; b < a->nblocks; b++) {
-			if (!a->received[b] && a->requested[b] == 0) {
-				fill_block(p, a->piece, b, out);
-				mark_requested(a, b);
-				return 1;
-			}
-		}
-	}
+	/* TODO: the pipeline's strict priority: finish started pieces
+	 * first.  In the oldest active piece this peer has (p->active[] is in the
+	 * order pieces were started) whose nunrequested is not 0, the first block
+	 * neither received nor requested: fill_block, mark_requested, return 1.
+	 * Hand out a block whatever idle says: the session calls again while the
+	 * peer's pipeline has room, so several requests are out at once */
 	if (p->nactive < p->max_active || idle) {
 		if ((piece = picker_pick_new(p, has)) >= 0) {
 			if ((a = start_piece(p, (uint32_t)piece)) == NULL)
@@ -300,10 +275,10 @@ picker_block_received(struct picker *p, uint32_t piece, uint32_t begin)
 unsigned
 picker_requests_out(const struct picker *p, uint32_t piece, uint32_t begin)
 {
-	const struct picker_active *a = active_of(p, piece);
-	uint32_t b = begin / PICKER_BLOCK_LEN;
-
-	return a != NULL && b < a->nblocks ? a->requested[b] : 0;
+	/* TODO: the requests still out for the block (0 when its piece is
+	 * not active or begin is past its last block): when a block arrives and
+	 * this is not 0, the session sends those other peers a cancel (endgame) */
+	return 0;
 }
 
 void
@@ -322,12 +297,10 @@ picker_piece_failed(struct picker *p, uint32_t piece)
 int
 picker_endgame(const struct picker *p)
 {
-	if (p->have.count + p->nactive < p->npieces)
-		return 0;
-	for (size_t i = 0; i < p->nactive; i++)
-		if (p->active[i].nunrequested > 0)
-			return 0;
-	return !picker_complete(p);
+	/* TODO: endgame once every piece we lack is started (have.count +
+	 * nactive) and no active piece has a block nobody was asked for
+	 * (nunrequested); never once the download is complete */
+	return 0;
 }
 
 int
