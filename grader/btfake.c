@@ -392,6 +392,16 @@ btfake_run(struct btfake **fakes, size_t n, long until_ms)
 	}
 }
 
+void
+btfake_interest(struct btfake *f, int interested)
+{
+	if (f->interested == interested)
+		return;
+	f->interested = interested;
+	if (f->got_handshake && !f->closed)
+		send_msg(f, interested ? MSG_INTERESTED : MSG_NOT_INTERESTED, NULL, 0);
+}
+
 int
 btfake_unchoked_at(const struct btfake *f, long ms)
 {

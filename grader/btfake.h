@@ -119,6 +119,9 @@ void btfake_io(struct btfake *f, const struct pollfd pfd[2], long now);
 /* Runs every fake of fakes[] until until_ms, draining the sandbox's processes meanwhile. */
 void btfake_run(struct btfake **fakes, size_t n, long until_ms);
 
+/* Changes whether f is interested, telling the student's peer if connected. */
+void btfake_interest(struct btfake *f, int interested);
+
 /* Whether the student unchokes f at time ms (from f's recorded events). */
 int btfake_unchoked_at(const struct btfake *f, long ms);
 

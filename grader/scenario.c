@@ -14,6 +14,7 @@
 
 #include "scn_line.h"
 #include "scn_peer.h"
+#include "scn_snub.h"
 #include "scn_script.h"
 #include "scn_stream.h"
 #include "scn_tracker.h"
@@ -38,6 +39,8 @@ static const struct {
 	{ "liar", scn_peer_liar_params, scn_peer_liar },
 	{ "malformed", scn_peer_malformed_params, scn_peer_malformed },
 	{ "ties", scn_peer_ties_params, scn_peer_ties },
+	{ "snub_stops", scn_snub_stops_params, scn_snub_stops },
+	{ "snub_quiet", scn_snub_quiet_params, scn_snub_quiet },
 	{ "tracker", scn_tracker_params, scn_tracker_run },
 };
 
@@ -57,6 +60,8 @@ const struct labconf_scenario scenario_table[] = {
 	{ "liar", scn_peer_liar_params },
 	{ "malformed", scn_peer_malformed_params },
 	{ "ties", scn_peer_ties_params },
+	{ "snub_stops", scn_snub_stops_params },
+	{ "snub_quiet", scn_snub_quiet_params },
 	{ "tracker", scn_tracker_params },
 	{ NULL, NULL },
 };
