@@ -128,6 +128,26 @@ unchoke_optimistic(struct choker_peer *peers, long pick)
 	return 1;
 }
 
+/*
+ * Anti-snubbing: one more optimistic unchoke for each of the `empty` regular
+ * slots that best_candidate left (their peers snub us, or nobody else is
+ * interested).  Returns how many peers it unchoked.
+ */
+static size_t
+fill_empty_slots(struct choker *c, struct choker_peer *peers, size_t n,
+    int64_t now, size_t empty)
+{
+	/* SOLUTION BEGIN: one more optimistic unchoke (draw_optimistic) per empty regular slot, while draw_optimistic finds a peer */
+	/* SOLUTION STUB: return 0; */
+	size_t done = 0;
+
+	while (done < empty &&
+	    unchoke_optimistic(peers, draw_optimistic(c, peers, n, now)))
+		done++;
+	return done;
+	/* SOLUTION END */
+}
+
 size_t
 choker_run(struct choker *c, struct choker_peer *peers, size_t n, int64_t now,
     int seeding)
@@ -157,11 +177,7 @@ choker_run(struct choker *c, struct choker_peer *peers, size_t n, int64_t now,
 		c->next_optimistic = now + c->cfg.optimistic_ms;
 	c->optimistic_id = pick >= 0 ? peers[pick].id : 0;
 	unchoked += unchoke_optimistic(peers, pick);
-	/* SOLUTION BEGIN: anti-snubbing: each regular slot left empty (its peers snub us) goes to one more optimistic unchoke, drawn like the first */
-	for (size_t s = regular; s < c->cfg.slots; s++)
-		unchoked += unchoke_optimistic(peers,
-		    draw_optimistic(c, peers, n, now));
-	/* SOLUTION END */
+	unchoked += fill_empty_slots(c, peers, n, now, c->cfg.slots - regular);
 	c->next_rechoke = now + c->cfg.rechoke_ms;
 	return unchoked;
 }
