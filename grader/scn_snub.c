@@ -169,6 +169,10 @@ scn_snub_stops(struct scenario_env *env)
 	sn.tor.data = NULL;
 	if (snub_setup(&sn, 5) == -1)
 		goto out;
+	if (sn.fk.n == sn.nup) {	/* else up1 would be the only peer left to draw */
+		result_error(env->res, "lab.conf: silent: at least 1 (the optimistic unchoke's peer)");
+		goto out;
+	}
 	up1 = &sn.fk.f[0];
 	late = &sn.fk.f[sn.nup - 1];
 	late->interested = 0;
