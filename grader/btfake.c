@@ -416,6 +416,16 @@ btfake_unchoke(struct btfake *f)
 		send_msg(f, MSG_UNCHOKE, NULL, 0);
 }
 
+void
+btfake_interest(struct btfake *f, int interested)
+{
+	if (f->interested == interested)
+		return;
+	f->interested = interested;
+	if (f->got_handshake && !f->closed)
+		send_msg(f, interested ? MSG_INTERESTED : MSG_NOT_INTERESTED, NULL, 0);
+}
+
 int
 btfake_unchoked_at(const struct btfake *f, long ms)
 {

@@ -127,6 +127,8 @@ void btfake_run(struct btfake **fakes, size_t n, long until_ms);
 
 /* Unchokes the student now, if f did not at its greeting (unchoke was 0). */
 void btfake_unchoke(struct btfake *f);
+/* Changes whether f is interested, telling the student's peer if connected. */
+void btfake_interest(struct btfake *f, int interested);
 
 /* Whether the student unchokes f at time ms (from f's recorded events). */
 int btfake_unchoked_at(const struct btfake *f, long ms);

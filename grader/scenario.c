@@ -15,6 +15,7 @@
 #include "scn_blocks.h"
 #include "scn_line.h"
 #include "scn_peer.h"
+#include "scn_snub.h"
 #include "scn_script.h"
 #include "scn_stream.h"
 #include "scn_tracker.h"
@@ -42,6 +43,8 @@ static const struct {
 	{ "pipeline", scn_blocks_pipeline_params, scn_blocks_pipeline },
 	{ "endgame", scn_blocks_endgame_params, scn_blocks_endgame },
 	{ "sparebits", scn_blocks_sparebits_params, scn_blocks_sparebits },
+	{ "snub_stops", scn_snub_stops_params, scn_snub_stops },
+	{ "snub_quiet", scn_snub_quiet_params, scn_snub_quiet },
 	{ "tracker", scn_tracker_params, scn_tracker_run },
 };
 
@@ -64,6 +67,8 @@ const struct labconf_scenario scenario_table[] = {
 	{ "pipeline", scn_blocks_pipeline_params },
 	{ "endgame", scn_blocks_endgame_params },
 	{ "sparebits", scn_blocks_sparebits_params },
+	{ "snub_stops", scn_snub_stops_params },
+	{ "snub_quiet", scn_snub_quiet_params },
 	{ "tracker", scn_tracker_params },
 	{ NULL, NULL },
 };

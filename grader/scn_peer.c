@@ -60,17 +60,11 @@ const struct labconf_param scn_peer_liar_params[] = {
 
 const struct labconf_param scn_peer_titfortat_params[] = {
 	PEER_COMMON,
-	{ "pieces", LABCONF_INT, "2048", 16, 65536, NULL },
-	{ "own", LABCONF_INT, "16", 1, 65536, NULL },
-	{ "upload_gaps_ms", LABCONF_WORDS, "25 50 100 200 800 1600", 0, 0, NULL },
-	{ "uninterested", LABCONF_WORDS, "", 0, 0, NULL },
-	{ "take_gaps_ms", LABCONF_WORDS, "", 0, 0, NULL },
+	PEER_NEIGHBOURS("2048", "25 50 100 200 800 1600", "4"),
 	{ "student", LABCONF_ENUM, "leecher", 0, 0, "leecher|seed" },
 	{ "fast", LABCONF_INT, "4", 1, 16, NULL },
-	{ "silent", LABCONF_INT, "4", 0, 16, NULL },
 	{ "optimistic_turns", LABCONF_INT, "2", 0, 16, NULL },
-	{ "rechoke_ms", LABCONF_INT, "1000", 100, 600000, NULL },
-	{ "optimistic_ms", LABCONF_INT, "2000", 100, 600000, NULL },
+	PEER_TIMERS("1000", "2000"),
 	{ "warmup_ms", LABCONF_INT, "3000", 0, 600000, NULL },
 	{ "observe_ms", LABCONF_INT, "9000", 100, 600000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
@@ -845,20 +839,18 @@ expected_top(const struct fakes *fk, int seed, size_t fast, uint8_t *top)
 	return k == fast ? 0 : -1;
 }
 
-/* Starts the student's peer dialling every fake (slowest first), and waits for the dials. */
-static int
-titfortat_start(struct scenario_env *env, struct fakes *fk, const struct torrent *tor, int seed)
+int
+scn_peer_start_among(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    int seed, const char *extra)
 {
-	const struct labconf_test *t = env->test;
 	size_t order[FAKES_MAX];
 	struct strbuf args;
 	int rc = -1;
 
 	strbuf_init(&args);
+	strbuf_printf(&args, "%s", extra);
 	for (size_t i = 0; i < fk->n; i++)
 		order[i] = fk->n - 1 - i;	/* slowest first: connection order must not help */
-	strbuf_printf(&args, "--rechoke-interval %ldms --optimistic-interval %ldms",
-	    labconf_int(t, "rechoke_ms"), labconf_int(t, "optimistic_ms"));
 	peer_list(fk, order, &args);
 	if (start_peer(env, tor, "student", env->scratch, seed, strbuf_str(&args)) == NULL)
 		goto out;
@@ -869,6 +861,17 @@ titfortat_start(struct scenario_env *env, struct fakes *fk, const struct torrent
 out:
 	strbuf_free(&args);
 	return rc;
+}
+
+/* Starts the student's peer among the fakes, with the test's rechoke timers. */
+static int
+titfortat_start(struct scenario_env *env, struct fakes *fk, const struct torrent *tor, int seed)
+{
+	char timers[128];
+
+	snprintf(timers, sizeof(timers), "--rechoke-interval %ldms --optimistic-interval %ldms",
+	    labconf_int(env->test, "rechoke_ms"), labconf_int(env->test, "optimistic_ms"));
+	return scn_peer_start_among(env, fk, tor, seed, timers);
 }
 
 void
@@ -1254,12 +1257,19 @@ out:
 	strbuf_free(&peers);
 }
 
-/* ---- shared with scn_blocks.c (see scn_peer.h) ---- */
+/* ---- for the other peer scenarios (scn_blocks.c, scn_snub.c: see
+ * scn_peer.h) ---- */
 
 int
 scn_peer_make_torrent(struct scenario_env *env, struct torrent *t, size_t size, uint32_t piece_len)
 {
 	return make_torrent(env, t, size, piece_len, "http://127.0.0.1:9/announce");
+}
+
+int
+scn_peer_place_data(const struct torrent *t, const char *dir, int uid, long keep)
+{
+	return place_data(t, dir, uid, keep);
 }
 
 struct btfake *
@@ -1305,4 +1315,11 @@ uint32_t
 scn_peer_pieces_right(const struct torrent *t, const char *dir)
 {
 	return pieces_right(t, dir, NULL);
+}
+
+int
+scn_peer_add_neighbours(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    const uint8_t *lacks, int seed)
+{
+	return add_titfortat_fakes(env, fk, tor, lacks, seed);
 }

@@ -49,13 +49,25 @@ void scn_peer_liar(struct scenario_env *env);
 void scn_peer_malformed(struct scenario_env *env);
 void scn_peer_ties(struct scenario_env *env);
 
-/* ---- shared with the other fake-neighbour scenarios (scn_blocks.c) ---- */
+/* ---- shared with the other fake-neighbour scenarios (scn_blocks.c, scn_snub.c) ---- */
 
 /* Parameters every scenario of an mt-peer has. */
 #define PEER_COMMON \
 	{ "peer_prog", LABCONF_STR, "mt-peer", 0, 0, NULL }, \
 	{ "mktorrent_prog", LABCONF_STR, "mt-mktorrent", 0, 0, NULL }, \
 	{ "peer_args", LABCONF_WORDS, "", 0, 0, NULL }
+
+/* The fake neighbours of scn_peer_add_neighbours, and the choke timers. */
+#define PEER_NEIGHBOURS(pieces, gaps, silent) \
+	{ "pieces", LABCONF_INT, pieces, 16, 65536, NULL }, \
+	{ "own", LABCONF_INT, "16", 1, 65536, NULL }, \
+	{ "upload_gaps_ms", LABCONF_WORDS, gaps, 0, 0, NULL }, \
+	{ "uninterested", LABCONF_WORDS, "", 0, 0, NULL }, \
+	{ "take_gaps_ms", LABCONF_WORDS, "", 0, 0, NULL }, \
+	{ "silent", LABCONF_INT, silent, 0, 16, NULL }
+#define PEER_TIMERS(rechoke, optimistic) \
+	{ "rechoke_ms", LABCONF_INT, rechoke, 100, 600000, NULL }, \
+	{ "optimistic_ms", LABCONF_INT, optimistic, 100, 600000, NULL }
 
 /* The test's file and torrent. */
 struct torrent {
@@ -79,6 +91,8 @@ struct fakes {
  * tracker.  0, or -1 (error recorded). */
 int scn_peer_make_torrent(struct scenario_env *env, struct torrent *t, size_t size,
     uint32_t piece_len);
+/* Writes the test's file into dir for uid, keeping only pieces [0, keep) (all if keep < 0). */
+int scn_peer_place_data(const struct torrent *t, const char *dir, int uid, long keep);
 /* A fake that has every piece but those flagged in lacks (may be NULL), listening; or NULL. */
 struct btfake *scn_peer_add_fake(struct fakes *fk, const struct torrent *t, const char *name,
     const uint8_t *lacks);
@@ -92,5 +106,24 @@ size_t scn_peer_await_dials(struct scenario_env *env, struct fakes *fk);
 int scn_peer_read_file(const char *path, struct strbuf *sb);
 /* Pieces of the test's file in dir that are right. */
 uint32_t scn_peer_pieces_right(const struct torrent *t, const char *dir);
+
+/*
+ * Adds the neighbours PEER_NEIGHBOURS describes: an uploader "upN" per word
+ * of upload_gaps_ms (a 16 KiB piece per gap; not interested, with every
+ * piece, if N is in `uninterested`) unless seed, a taker "takeN" per word of
+ * take_gaps_ms (asks the student for a piece per gap), then `silent` ones
+ * (interested, nothing sent or asked), in that order; each has every piece
+ * but those flagged in lacks.  Says so in the result.  0, or -1.
+ */
+int scn_peer_add_neighbours(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    const uint8_t *lacks, int seed);
+
+/*
+ * Starts the student's peer (seeding if seed) with the options in extra,
+ * dialling every fake (slowest first), and waits for the dials.  0, or -1
+ * (the failure recorded).
+ */
+int scn_peer_start_among(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    int seed, const char *extra);
 
 #endif

@@ -4,6 +4,13 @@
  * The top `slots` are found by repeated selection (slots x n comparisons,
  * no allocation, no sort), ties broken at random so that equal peers (all at
  * rate 0 when a download starts) do not always favour the first connected.
+ *
+ * Anti-snubbing is Bram Cohen's: a peer we would reciprocate with that has
+ * sent us nothing for snub_ms gets no regular slot, and each slot so given up
+ * becomes one more optimistic unchoke, drawn like the optimistic peer (so a
+ * leecher whose partners all went quiet tries up to slots + 1 new ones at
+ * once instead of one).  A seed receives nothing from anyone: snubbing means
+ * nothing to it and it ranks every peer by the rate it uploads to it.
  */
 #include "choker.h"
 
@@ -39,37 +46,37 @@ int
 choker_snubbed(const struct choker *c, const struct choker_peer *peer,
     int64_t now)
 {
+	/* SOLUTION BEGIN: snubbing: no block from this peer for snub_ms or more */
+	/* SOLUTION STUB: return 0; */
 	return now - peer->last_block_ms >= c->cfg.snub_ms;
+	/* SOLUTION END */
 }
 
 /*
- * The best interested, still-choked peer, or -1.  Unsnubbed peers rank
- * before snubbing ones whatever their rates, so a snubbing peer keeps a
- * regular slot only when nobody else wants it.
+ * The best interested, still-choked peer for a regular slot, or -1.  When we
+ * leech, a snubbing peer is no candidate at all: its slot goes to an extra
+ * optimistic unchoke (choker_run).
  */
 static long
 best_candidate(struct choker *c, const struct choker_peer *peers, size_t n,
     int64_t now, int seeding)
 {
-	/* SOLUTION BEGIN: the interested, choked peer with the best rate (upload rate to it when seeding), snubbing peers last, a random one among ties */
+	/* SOLUTION BEGIN: the interested, choked peer with the best rate (upload rate to it when seeding), skipping snubbing peers when leeching, a random one among ties */
 	/* SOLUTION STUB: return -1; */
 	long best = -1;
 	uint64_t best_rate = 0, ties = 0;
-	int best_snub = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct choker_peer *p = &peers[i];
 		uint64_t rate = seeding ? p->rate_to : p->rate_from;
-		int snub = !seeding && choker_snubbed(c, p, now);
 
-		if (!p->interested || p->unchoke)
+		if (!p->interested || p->unchoke ||
+		    (!seeding && choker_snubbed(c, p, now)))
 			continue;
-		if (best >= 0 && (snub > best_snub ||
-		    (snub == best_snub && rate < best_rate)))
+		if (best >= 0 && rate < best_rate)
 			continue;
-		if (best < 0 || snub < best_snub || rate > best_rate) {
+		if (best < 0 || rate > best_rate) {
 			best_rate = rate;
-			best_snub = snub;
 			ties = 0;
 		}
 		if (rng_below(&c->rng, ++ties) == 0)
@@ -111,11 +118,41 @@ draw_optimistic(struct choker *c, const struct choker_peer *peers, size_t n,
 	/* SOLUTION END */
 }
 
+/* Unchokes peers[pick] (if pick >= 0) as an optimistic unchoke.  1 if it did. */
+static size_t
+unchoke_optimistic(struct choker_peer *peers, long pick)
+{
+	if (pick < 0)
+		return 0;
+	peers[pick].unchoke = peers[pick].optimistic = 1;
+	return 1;
+}
+
+/*
+ * Anti-snubbing: one more optimistic unchoke for each of the `empty` regular
+ * slots that best_candidate left (their peers snub us, or nobody else is
+ * interested).  Returns how many peers it unchoked.
+ */
+static size_t
+fill_empty_slots(struct choker *c, struct choker_peer *peers, size_t n,
+    int64_t now, size_t empty)
+{
+	/* SOLUTION BEGIN: one more optimistic unchoke (draw_optimistic) per empty regular slot, while draw_optimistic finds a peer */
+	/* SOLUTION STUB: return 0; */
+	size_t done = 0;
+
+	while (done < empty &&
+	    unchoke_optimistic(peers, draw_optimistic(c, peers, n, now)))
+		done++;
+	return done;
+	/* SOLUTION END */
+}
+
 size_t
 choker_run(struct choker *c, struct choker_peer *peers, size_t n, int64_t now,
     int seeding)
 {
-	size_t unchoked = 0;
+	size_t unchoked = 0, regular;
 	long keep = -1, pick;
 
 	for (size_t i = 0; i < n; i++)
@@ -126,6 +163,7 @@ choker_run(struct choker *c, struct choker_peer *peers, size_t n, int64_t now,
 		peers[pick].unchoke = 1;
 		unchoked++;
 	}
+	regular = unchoked;
 	/* SOLUTION BEGIN: keep the optimistic peer (set keep) unless the optimistic interval is over or it is gone, uninterested or now regular */
 	int rotate = now >= c->next_optimistic;
 
@@ -138,10 +176,8 @@ choker_run(struct choker *c, struct choker_peer *peers, size_t n, int64_t now,
 	if (keep < 0)
 		c->next_optimistic = now + c->cfg.optimistic_ms;
 	c->optimistic_id = pick >= 0 ? peers[pick].id : 0;
-	if (pick >= 0) {
-		peers[pick].unchoke = peers[pick].optimistic = 1;
-		unchoked++;
-	}
+	unchoked += unchoke_optimistic(peers, pick);
+	unchoked += fill_empty_slots(c, peers, n, now, c->cfg.slots - regular);
 	c->next_rechoke = now + c->cfg.rechoke_ms;
 	return unchoked;
 }

@@ -12,10 +12,13 @@
  *     A peer that connected less than one optimistic interval ago is three
  *     times as likely to be picked as an older one.
  *
- * Anti-snubbing: a peer that has sent us no block for snub_ms (60 s) loses
- * its claim to a regular slot, whatever its past rate: every unsnubbed
- * interested peer ranks before it (so it keeps a slot only if nobody else
- * wants one), and it can still win the optimistic one.
+ * Anti-snubbing (the original client's): a peer that has sent us no block
+ * for snub_ms (60 s) is "snubbing" us and gets no regular slot, whatever its
+ * past rate.  Each regular slot left empty that way becomes one more
+ * optimistic unchoke, drawn at random among the interested choked peers
+ * (snubbing ones included): a leecher whose partners went quiet tries several
+ * new ones at once, and a snubbing peer that nobody else outbids for a slot
+ * is still unchoked.  A seed receives nothing, so it never counts snubbing.
  *
  * When we are a seed nobody uploads to us, so download rates mean nothing.  We
  * then rank by the rate at which WE upload to each peer, as the original
@@ -82,8 +85,9 @@ int choker_due(const struct choker *c, int64_t now);
  * Rechokes: decides for each of the n peers whether it is unchoked (and
  * whether optimistically), by download rate, or by upload rate when seeding.
  * Rotates the optimistic peer when the optimistic interval has passed or the
- * current one is gone, uninterested, or won a regular slot.  Schedules the
- * next rechoke.  Returns the number of peers unchoked.
+ * current one is gone, uninterested, or won a regular slot; draws one more
+ * optimistic unchoke (anew at every rechoke) for each regular slot left empty.
+ * Schedules the next rechoke.  Returns the number of peers unchoked.
  */
 size_t choker_run(struct choker *c, struct choker_peer *peers, size_t n,
     int64_t now, int seeding);

@@ -2,7 +2,8 @@
 # every rechoke decision against tit-for-tat: each regular (not optimistic)
 # unchoke must go to a peer at least as good as every interested peer left
 # choked.  "Good" is the rate it sends us (rate_from), or, when we seed, the
-# rate we send it (rate_to); a snubbing peer ranks below every other one.
+# rate we send it (rate_to); while we download, a snubbing peer holds no
+# regular slot at all (anti-snubbing: it may only be optimistically unchoked).
 # Prints how many decisions it checked; prints each violation and exits 1.
 #
 # usage: awk -f handouts/tools/check-tit-for-tat.awk LOG...
@@ -15,6 +16,7 @@
 		it = val(obj[i], "interested"); un = val(obj[i], "unchoke"); op = val(obj[i], "optimistic")
 		rate = seeding ? val(obj[i], "rate_to") : val(obj[i], "rate_from")
 		sn = seeding ? 0 : val(obj[i], "snubbed")
+		if (un && !op && sn) { print FILENAME ": a snubbing peer in a regular slot: " $0; bad++ }
 		if (un && !op) { rr[++nr] = rate; rs[nr] = sn }
 		else if (!un && it) { cr[++nc] = rate; cs[nc] = sn }
 	}

@@ -131,6 +131,26 @@ Test(choker, snubbing_peer_keeps_a_slot_nobody_else_wants)
 		cr_expect(p[i].unchoke, "peer %zu", i + 1);
 }
 
+/* Bram Cohen's anti-snubbing: a slot a snubbing peer gives up becomes one more optimistic unchoke. */
+Test(choker, each_slot_snubbing_peers_give_up_is_an_extra_optimistic_unchoke)
+{
+	struct choker c = make_choker(0, 1);
+	struct choker_peer p[8];
+	int64_t now = 100000;
+	size_t optimistic = 0;
+
+	make_peers(p, 8);
+	for (size_t i = 0; i < 8; i++)	/* peers 1-3 give, 4-8 (the fastest) went quiet */
+		p[i].last_block_ms = i < 3 ? now - 1000 : now - CHOKER_SNUB_MS;
+	cr_expect_eq(choker_run(&c, p, 8, now, 0), 5, "four slots plus one");
+	for (size_t i = 0; i < 3; i++)
+		cr_expect(p[i].unchoke && !p[i].optimistic, "peer %zu", i + 1);
+	cr_expect_eq(count_regular(p, 8), 3, "no regular slot for a snubbing peer");
+	for (size_t i = 3; i < 8; i++)
+		optimistic += p[i].optimistic;
+	cr_expect_eq(optimistic, 2, "the optimistic unchoke and one for the slot given up");
+}
+
 Test(choker, rechokes_every_interval)
 {
 	struct choker c = make_choker(0, 1);
