@@ -34,6 +34,8 @@ struct report {
 	struct strbuf notes;		/* lines for the student about the whole
 					   submission (given files replaced), each
 					   ending in a newline; often empty */
+	struct strbuf code;		/* class mode with --similar: the files the
+					   student writes (classreport_take_code) */
 };
 
 /* Score and maximum over the selected tests. */
