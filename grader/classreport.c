@@ -312,7 +312,7 @@ static void
 json(struct strbuf *sb, const char *s, size_t n)
 {
 	strbuf_putc(sb, '"');
-	strbuf_put_json(sb, s, n);
+	report_put_json(sb, s, n);
 	strbuf_putc(sb, '"');
 }
 
@@ -353,8 +353,11 @@ json_tests(const struct tally *ty, struct strbuf *sb)
 static void
 json_similar(const struct tally *ty, struct strbuf *sb)
 {
-	strbuf_printf(sb, "  \"similar\": {\"checked\": %s, \"threshold\": %.2f, \"pairs\": [",
-	    ty->sim ? "true" : "false", SIMILAR_THRESHOLD);
+	strbuf_printf(sb, "  \"similar\": {\"checked\": %s, \"threshold\": %.2f,\n    "
+	    "\"fingerprints\": [", ty->sim ? "true" : "false", SIMILAR_THRESHOLD);
+	for (size_t i = 0; ty->sim != NULL && i < ty->run->n; i++)
+		strbuf_printf(sb, "%s%zu", i ? ", " : "", similar_count(ty->sim, i));
+	strbuf_puts(sb, "], \"pairs\": [");
 	for (long i = 0; i < ty->npairs; i++) {
 		const struct similar_pair *p = &ty->pairs[i];
 		const char *a = ty->run->names[p->a], *b = ty->run->names[p->b], *text;

@@ -64,6 +64,12 @@ void report_csv_row(const struct report *rep, const char *name, FILE *f);
  */
 void report_file_name(const char *name, const char *ext, struct strbuf *out);
 
+/*
+ * Appends the n bytes at s as the body of a JSON string: UTF-8 characters as
+ * they are, any other byte as the character of that number (\u00XX).
+ */
+void report_put_json(struct strbuf *sb, const char *s, size_t n);
+
 /* Writes the replay command for test t into sb. */
 void report_replay(const struct report *rep, const struct labconf_test *t, struct strbuf *sb);
 
