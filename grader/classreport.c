@@ -22,6 +22,7 @@
 #define TOP_LINES 5		/* first failure lines shown per test */
 #define NBINS 11		/* 0-9 %, ..., 90-99 %, full marks */
 #define MATCH_LINES 40		/* lines shown of one shared stretch */
+#define SHOWN_PAIRS 50		/* pairs whose shared lines the page shows */
 
 /* Reads at most cap bytes of the regular file at fd into sb.  Returns 0, or -1. */
 static int
@@ -464,9 +465,8 @@ html_histogram(const struct tally *ty, struct strbuf *sb)
 
 		strbuf_printf(sb, "<rect class=\"bin\" x=\"%d\" y=\"%d\" width=\"40\" height=\"%d\">"
 		    "<title>%zu</title></rect><text x=\"%d\" y=\"%d\" font-size=\"11\">%zu</text>"
-		    "<text x=\"%d\" y=\"185\" font-size=\"10\">%s%zu%s</text>\n", x, 160 - h, h,
-		    ty->hist[i], x + 14, 155 - h, ty->hist[i], x, i == NBINS - 1 ? "" : "",
-		    i * 10, i == NBINS - 1 ? "%" : "%+");
+		    "<text x=\"%d\" y=\"185\" font-size=\"10\">%zu%s</text>\n", x, 160 - h, h,
+		    ty->hist[i], x + 14, 155 - h, ty->hist[i], x, i * 10, i == NBINS - 1 ? "%" : "%+");
 	}
 	strbuf_puts(sb, "</svg>\n<p>Students per share of the points: 0%+ is 0 to 9%, ..., 90%+ "
 	    "is 90 to 99%, 100% is full marks.</p></section>\n");
@@ -597,7 +597,19 @@ html_similar(const struct tally *ty, struct strbuf *sb)
 	strbuf_printf(sb, "<p>%ld pairs share at least %.0f%% of one's fingerprints of the code "
 	    "students write (the starter's own text does not count). A flag to look at, not a "
 	    "verdict: grades are unchanged.</p>\n", ty->npairs, SIMILAR_THRESHOLD * 100);
-	for (long i = 0; i < ty->npairs; i++)
+	strbuf_puts(sb, "<table><tr><th>submission</th><th>submission</th><th class=\"num\">score"
+	    "</th><th class=\"num\">fingerprints in common</th></tr>\n");
+	for (long i = 0; i < ty->npairs; i++) {
+		strbuf_puts(sb, "<tr><td>");
+		HTML_S(sb, ty->run->names[ty->pairs[i].a]);
+		strbuf_puts(sb, "</td><td>");
+		HTML_S(sb, ty->run->names[ty->pairs[i].b]);
+		strbuf_printf(sb, "</td><td class=\"num\">%.0f%%</td><td class=\"num\">%zu</td></tr>\n",
+		    ty->pairs[i].score * 100, ty->pairs[i].shared);
+	}
+	strbuf_printf(sb, "</table>\n<p>The shared lines of the first %d pairs (all of them are in "
+	    "summary.json):</p>\n", SHOWN_PAIRS);
+	for (long i = 0; i < ty->npairs && i < SHOWN_PAIRS; i++)
 		html_pair(ty, &ty->pairs[i], sb);
 	strbuf_puts(sb, "</section>\n");
 }
@@ -625,14 +637,15 @@ html_page(const struct tally *ty, struct strbuf *sb)
 
 /* Writes sb to dir/name, replacing what was there (never through a link).  Returns 0, or -1. */
 static int
-write_file(const char *dir, const char *name, const struct strbuf *sb, struct strbuf *err)
+write_file(const char *dir, const char *prefix, const char *name, const struct strbuf *sb,
+    struct strbuf *err)
 {
 	struct strbuf path;
 	FILE *f;
 	int fd, rc = 0;
 
 	strbuf_init(&path);
-	strbuf_printf(&path, "%s/%s", dir, name);
+	strbuf_printf(&path, "%s/%s%s", dir, prefix ? prefix : "", name);
 	if ((fd = open(strbuf_str(&path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	    0644)) == -1 || (f = fdopen(fd, "w")) == NULL) {
 		if (fd != -1)
@@ -705,11 +718,11 @@ classreport_write(const struct classreport_run *run, struct strbuf *err)
 		rc = -1;
 	} else {
 		json_summary(&ty, &sb);
-		rc = sb.failed ? -1 : write_file(run->outdir, "summary.json", &sb, err);
+		rc = sb.failed ? -1 : write_file(run->outdir, run->prefix, "summary.json", &sb, err);
 		strbuf_reset(&sb);
 		html_page(&ty, &sb);
 		if (rc == 0)
-			rc = sb.failed ? -1 : write_file(run->outdir, "report.html", &sb, err);
+			rc = sb.failed ? -1 : write_file(run->outdir, run->prefix, "report.html", &sb, err);
 	}
 	tally_free(&ty);
 	strbuf_free(&sb);

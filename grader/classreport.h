@@ -47,13 +47,15 @@ struct classreport_run {
 	size_t n;
 	const char *records;		/* RECORDS/I.rec: student I's record, read and removed */
 	const char *outdir;
+	const char *prefix;		/* before report.html and summary.json; NULL: none */
 	int similar;			/* compare the students' code */
 	const char *starter;		/* the directory of the lab's starter files */
 	const struct given *given;	/* which files the students write */
 };
 
 /*
- * Reads the records and writes OUTDIR/report.html and OUTDIR/summary.json.
+ * Reads the records and writes OUTDIR/report.html and OUTDIR/summary.json
+ * (PREFIXreport.html...).
  * A student without a record is counted as not graded.  Returns 0, or -1
  * with a message in err.
  */

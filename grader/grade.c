@@ -1043,12 +1043,23 @@ class_summary(const struct options *o, const struct kit *k, const struct class_r
 		.n = cr->n, .records = cr->rows, .outdir = cr->outdir, .similar = o->similar,
 		.starter = starter, .given = &k->given,
 		.seed = o->seed_set ? o->seed : k->lab->seed };
+	long start = sandbox_now_ms();
 	struct strbuf e;
 
 	parent_dir(k->conf, starter, sizeof(starter));
 	strbuf_init(&e);
+	for (size_t i = 0; i < cr->n && run.prefix == NULL; i++) {
+		strbuf_reset(&e);
+		report_file_name(cr->names[i], extension(o->format), &e);
+		if (strcmp(strbuf_str(&e), "summary.json") == 0 || strcmp(strbuf_str(&e), "report.html") == 0)
+			run.prefix = "class-";	/* a student's report has that name */
+	}
+	strbuf_reset(&e);
 	if (classreport_write(&run, &e) == -1)
 		warnx("the class report: %s", strbuf_str(&e));
+	else
+		fprintf(stderr, "class report: %s/%sreport.html and summary.json (%.2f s)\n", cr->outdir,
+		    run.prefix ? run.prefix : "", (double)(sandbox_now_ms() - start) / 1000);
 	strbuf_free(&e);
 }
 

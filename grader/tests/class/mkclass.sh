@@ -9,6 +9,8 @@
 #   independent            lab 1 solved apart from the reference (independent/)
 #   starter                the lab's starter, untouched
 #   broken                 the starter with a syntax error: a build failure
+#   summary                the starter again: its JSON report is summary.json, so the
+#                          class's files must step aside (class-summary.json)
 #
 #   tests/class/mkclass.sh DIR      (run from grader/)
 set -euo pipefail
@@ -29,9 +31,10 @@ disguise "$dir/copy_renamed" 's/\<saved\>/keep_errno/g; s/\<fromlen\>/peer_len/g
 	's/\t/    /g; s/;$/; \/\/ mine/'
 disguise "$dir/<b>copy & 'paste'" 's/\<saved\>/e/g; s/\<fromlen\>/alen/g; s/\<who\>/name/g; s/\<pfd\>/waiter/g; s/\<left\>/ms/g' \
 	's/$/\n/'
-mkdir "$dir/starter" "$dir/broken"
+mkdir "$dir/starter" "$dir/broken" "$dir/summary"
 for f in $files; do
 	cp "../labs/01-udp-uppercase/$f" "$dir/starter/"
 	cp "../labs/01-udp-uppercase/$f" "$dir/broken/"
+	cp "../labs/01-udp-uppercase/$f" "$dir/summary/"
 done
 printf 'this is not C\n' >>"$dir/broken/uppercase.c"
