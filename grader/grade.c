@@ -12,7 +12,8 @@
  * processes, --jobs at a time, with a report per student and a CSV gradebook:
  * every entry of the class directory gets both, the ones it cannot grade
  * (a link, an archive that will not unpack, a worker that died) with the
- * reason and 0 points.  Class mode needs root (check_user()).
+ * reason and 0 points; then the class report (classreport.h) from a record
+ * each child leaves.  Class mode needs root (check_user()).
  * Exit status: 0 when it graded, whatever the score (with --strict, 3 below
  * full marks: what `make check` uses); 1 when it could not; 2 for bad usage
  * (and --class without root).
@@ -1058,8 +1059,9 @@ class_summary(const struct options *o, const struct kit *k, const struct class_r
 	if (classreport_write(&run, &e) == -1)
 		warnx("the class report: %s", strbuf_str(&e));
 	else
-		fprintf(stderr, "class report: %s/%sreport.html and summary.json (%.2f s)\n", cr->outdir,
-		    run.prefix ? run.prefix : "", (double)(sandbox_now_ms() - start) / 1000);
+		fprintf(stderr, "class report: %s/%sreport.html and %ssummary.json (%.2f s)\n", cr->outdir,
+		    run.prefix ? run.prefix : "", run.prefix ? run.prefix : "",
+		    (double)(sandbox_now_ms() - start) / 1000);
 	strbuf_free(&e);
 }
 
