@@ -325,9 +325,10 @@ finish(struct similar *s, struct doc *d)
 	d->nuniq = 0;
 	if ((d->uniq = malloc((d->nfps + 1) * sizeof(*d->uniq))) == NULL)
 		return -1;
-	memcpy(d->uniq, d->fps, d->nfps * sizeof(*d->fps));
-	if (d->nfps > 0)
+	if (d->nfps > 0) {	/* fps is NULL until the first */
+		memcpy(d->uniq, d->fps, d->nfps * sizeof(*d->fps));
 		qsort(d->uniq, d->nfps, sizeof(*d->uniq), by_hash_place);
+	}
 	for (size_t i = 0; i < d->nfps; i++) {
 		uint64_t h = d->uniq[i].h;
 
