@@ -3,7 +3,7 @@
  *
  *   grade LAB [--submission DIR] [--tests visible|all] [--format FMT] [-o FILE]
  *             [--seed N] [--only TEST] [-v] [--kit DIR]
- *   grade LAB --class DIR [--jobs N] [--csv FILE] [-o OUTDIR] ...
+ *   grade LAB --class DIR [--jobs N] [--csv FILE] [-o OUTDIR] [--similar] ...
  *   grade LAB --list
  *
  * main() parses options and hands off: one submission is graded by
@@ -12,7 +12,8 @@
  * processes, --jobs at a time, with a report per student and a CSV gradebook:
  * every entry of the class directory gets both, the ones it cannot grade
  * (a link, an archive that will not unpack, a worker that died) with the
- * reason and 0 points.  Class mode needs root (check_user()).
+ * reason and 0 points; then the class report (classreport.h) from a record
+ * each child leaves.  Class mode needs root (check_user()).
  * Exit status: 0 when it graded, whatever the score (with --strict, 3 below
  * full marks: what `make check` uses); 1 when it could not; 2 for bad usage
  * (and --class without root).
@@ -33,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "classreport.h"
 #include "given.h"
 #include "isolate.h"
 #include "labconf.h"
@@ -48,7 +50,7 @@ enum format { FMT_TEXT, FMT_JSON, FMT_GRADESCOPE, FMT_TAP, FMT_AUTOLAB };
 struct options {
 	const char *lab, *submission, *out, *only, *kit, *class_dir, *csv, *refs;
 	enum format format;
-	int visible_only, verbose, list, jobs, seed_set, parallel, strict;
+	int visible_only, verbose, list, jobs, seed_set, parallel, strict, similar;
 	uint64_t seed;
 };
 
@@ -81,7 +83,7 @@ usage(FILE *f)
 	fputs("usage: grade LAB [--submission DIR] [--tests visible|all]\n"
 	    "             [--format text|json|gradescope|tap|autolab] [-o FILE] [--seed N]\n"
 	    "             [--only TEST] [-v] [--kit DIR] [--refs DIR]\n"
-	    "       grade LAB --class DIR [--jobs N] [--csv FILE] [-o OUTDIR] [...]\n"
+	    "       grade LAB --class DIR [--jobs N] [--csv FILE] [-o OUTDIR] [--similar] [...]\n"
 	    "       grade LAB --list\n"
 	    "       grade --scenarios\n"
 	    "Builds a submission and runs the lab's tests against the reference programs.\n"
@@ -100,6 +102,8 @@ usage(FILE *f)
 	    "  --class DIR      grade every entry of DIR (a folder or archive per student;\n"
 	    "                   needs root); --jobs N at a time (default 1)\n"
 	    "  --csv FILE       the class gradebook (default OUTDIR/gradebook.csv)\n"
+	    "  --similar        class mode: list the pairs whose student-written code is too\n"
+	    "                   alike in OUTDIR/report.html (grades do not change)\n"
 	    "  --parallel N     run up to N tests of a submission at once (default: the\n"
 	    "                   lab's `parallel`, 4 unless it says otherwise)\n"
 	    "  --strict         exit 3 when the score is below full marks (make check)\n"
@@ -196,6 +200,8 @@ parse(int argc, char *argv[], struct options *o)
 			o->verbose = 1;
 		} else if (strcmp(argv[i], "--list") == 0) {
 			o->list = 1;
+		} else if (strcmp(argv[i], "--similar") == 0) {
+			o->similar = 1;
 		} else if (strcmp(argv[i], "--strict") == 0) {
 			o->strict = 1;
 		} else if (strcmp(argv[i], "--scenarios") == 0) {
@@ -215,6 +221,8 @@ parse(int argc, char *argv[], struct options *o)
 		errx(2, "which lab? e.g. grade 01-udp-uppercase (see --help)");
 	if (o->class_dir != NULL && o->only != NULL)
 		errx(2, "--only grades one submission: leave out --class (see --help)");
+	if (o->class_dir == NULL && o->similar)
+		errx(2, "--similar compares the submissions of a class: add --class DIR (see --help)");
 }
 
 static int
@@ -581,6 +589,8 @@ grade_one(const struct options *o, struct kit *k, const char *submission, struct
 		rc = -1;
 	} else {
 		progress(o, "build", 0, f.todo);
+		if (o->similar)
+			classreport_take_code(&k->given, r.sub, &rep->code);
 		runner_build(&r, &rep->build);
 		run_tests(&f, o->parallel ? (size_t)o->parallel : (size_t)k->lab->parallel);
 		if (o->class_dir == NULL && isatty(2))
@@ -613,6 +623,7 @@ free_report(struct report *rep)
 		result_free(&rep->results[i]);
 	result_free(&rep->build);
 	strbuf_free(&rep->notes);
+	strbuf_free(&rep->code);
 	free(rep->results);
 	free(rep->ran);
 }
@@ -761,6 +772,10 @@ class_write(const struct options *o, const struct class_run *cr, size_t i,
 		if (fclose(f) == EOF)
 			rc = -1;
 	}
+	strbuf_reset(&path);
+	strbuf_printf(&path, "%s/%zu.rec", cr->rows, i);
+	if (classreport_save(rep, &rep->code, strbuf_str(&path)) == -1)
+		warn("%s", strbuf_str(&path));
 	strbuf_free(&path);
 	return rc;
 }
@@ -984,6 +999,36 @@ class_loop(const struct options *o, struct kit *k, const struct class_run *cr)
 	free(idx);
 }
 
+/* Writes OUTDIR/report.html and OUTDIR/summary.json from the records the children left. */
+static void
+class_summary(const struct options *o, const struct kit *k, const struct class_run *cr)
+{
+	char starter[sizeof(k->conf)];
+	struct classreport_run run = { .lab = k->lab, .lab_name = o->lab, .names = cr->names,
+		.n = cr->n, .records = cr->rows, .outdir = cr->outdir, .similar = o->similar,
+		.starter = starter, .given = &k->given,
+		.seed = o->seed_set ? o->seed : k->lab->seed };
+	long start = sandbox_now_ms();
+	struct strbuf e;
+
+	parent_dir(k->conf, starter, sizeof(starter));
+	strbuf_init(&e);
+	for (size_t i = 0; i < cr->n && run.prefix == NULL; i++) {
+		strbuf_reset(&e);
+		report_file_name(cr->names[i], extension(o->format), &e);
+		if (strcmp(strbuf_str(&e), "summary.json") == 0 || strcmp(strbuf_str(&e), "report.html") == 0)
+			run.prefix = "class-";	/* a student's report has that name */
+	}
+	strbuf_reset(&e);
+	if (classreport_write(&run, &e) == -1)
+		warnx("the class report: %s", strbuf_str(&e));
+	else
+		fprintf(stderr, "class report: %s/%sreport.html and %ssummary.json (%.2f s)\n", cr->outdir,
+		    run.prefix ? run.prefix : "", run.prefix ? run.prefix : "",
+		    (double)(sandbox_now_ms() - start) / 1000);
+	strbuf_free(&e);
+}
+
 static int
 grade_class(const struct options *o, struct kit *k)
 {
@@ -996,6 +1041,7 @@ grade_class(const struct options *o, struct kit *k)
 	class_loop(o, k, &cr);
 	if (tree_remove(cr.scratch) == -1)
 		warn("removing %s", cr.scratch);
+	class_summary(o, k, &cr);
 	write_gradebook(o, k, &cr);
 	for (size_t i = 0; i < cr.n; i++)
 		free(cr.names[i]);

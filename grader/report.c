@@ -168,19 +168,26 @@ utf8_len(const unsigned char *p, size_t avail)
  * are, any other byte as the character of that number (\u00XX), so text in
  * any language reads right and binary output still shows every byte.
  */
+void
+report_put_json(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0, len; i < n; i += len) {
+		if ((len = utf8_len(p + i, n - i)) > 0)
+			strbuf_append(sb, p + i, len);
+		else
+			strbuf_put_json(sb, p + i, len = 1);
+	}
+}
+
 static void
 json_str(FILE *f, const char *key, const char *s, size_t n, int comma)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	for (size_t i = 0, len; i < n; i += len) {
-		if ((len = utf8_len(p + i, n - i)) > 0)
-			strbuf_append(&sb, p + i, len);
-		else
-			strbuf_put_json(&sb, p + i, len = 1);
-	}
+	report_put_json(&sb, s, n);
 	fprintf(f, "\"%s\": \"%s\"%s", key, strbuf_str(&sb), comma ? ", " : "");
 	strbuf_free(&sb);
 }

@@ -34,6 +34,8 @@ struct report {
 	struct strbuf notes;		/* lines for the student about the whole
 					   submission (given files replaced), each
 					   ending in a newline; often empty */
+	struct strbuf code;		/* class mode with --similar: the files the
+					   student writes (classreport_take_code) */
 };
 
 /* Score and maximum over the selected tests. */
@@ -61,6 +63,12 @@ void report_csv_row(const struct report *rep, const char *name, FILE *f);
  * the whole name.  Different names get different file names.
  */
 void report_file_name(const char *name, const char *ext, struct strbuf *out);
+
+/*
+ * Appends the n bytes at s as the body of a JSON string: UTF-8 characters as
+ * they are, any other byte as the character of that number (\u00XX).
+ */
+void report_put_json(struct strbuf *sb, const char *s, size_t n);
 
 /* Writes the replay command for test t into sb. */
 void report_replay(const struct report *rep, const struct labconf_test *t, struct strbuf *sb);
