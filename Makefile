@@ -34,7 +34,7 @@ $(DIRS):
 # (root, or sudo without a password, on Debian), `make test` installs them
 # with .ci/setup --test; otherwise it stops with one line saying what to run.
 TEST_TOOLS_CHECK = missing=; \
-	for t in cc make pkg-config socat nc python3 zip unzip bzip2 xz; do \
+	for t in cc make pkg-config socat nc python3 zip unzip bzip2 xz chromium; do \
 	  command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	pkg-config --exists criterion 2>/dev/null || missing="$$missing libcriterion-dev"
 check-tools:
@@ -48,7 +48,7 @@ check-tools:
 	  fi; \
 	fi; \
 	if [ -n "$$missing" ]; then \
-	  echo "missing:$$missing — run 'sudo bash .ci/setup --test' (or apt-get install build-essential pkg-config libcriterion-dev socat netcat-openbsd python3 zip unzip bzip2 xz-utils)" >&2; \
+	  echo "missing:$$missing — run 'sudo bash .ci/setup --test' (or apt-get install build-essential pkg-config libcriterion-dev socat netcat-openbsd python3 zip unzip bzip2 xz-utils chromium)" >&2; \
 	  exit 1; \
 	fi
 
