@@ -339,3 +339,73 @@ Test(rhost, lab_3s_host_links_no_reliable_module)
 		cr_assert_not(file_has(host, symbols[i]), "mux_host links %s", symbols[i]);
 	}
 }
+
+/* Runs argv to its end; returns its exit code, stderr in p. */
+static int
+run_to_end(struct proc *p, char **argv)
+{
+	memset(p, 0, sizeof(*p));
+	cr_assert_eq(proc_start(p, argv), 0);
+	return proc_wait(p, HOSTCTL_WAIT_MS);
+}
+
+Test(rhost, bad_usage_exits_2_with_a_reason, .timeout = T_TIMEOUT)
+{
+	char *bad[][6] = {
+		{ NULL },					/* no operand */
+		{ "send", "f", NULL },				/* no --to */
+		{ "recv", "--to", "127.0.0.1:9", NULL },	/* --to on recv */
+		{ "recv", "--mss", "1389", NULL },		/* past the cap */
+		{ "recv", "--mode", "tcp", NULL },
+		{ "recv", "--cc", "cubic", NULL },
+		{ "recv", "--drop", "101", NULL },
+		{ "recv", "--rto-min", "900", "--rto-max", "100", NULL },
+		{ "fetch", NULL },
+	};
+	struct proc p;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[8] = { (char *)proc_bin("mux_rhost") };
+
+		memcpy(argv + 1, bad[i], sizeof(bad[i]));
+		cr_assert_eq(run_to_end(&p, argv), 2, "case %zu", i);
+		cr_assert_not_null(strstr(proc_stderr(&p), "mux_rhost: "), "case %zu", i);
+		proc_kill(&p);
+	}
+	cr_assert_eq(run_to_end(&p, (char *[]){ (char *)proc_bin("mux_rhost"), "send",
+	    "/nonexistent/file", "--to", "127.0.0.1:9", NULL }), 1);
+	cr_assert_not_null(strstr(proc_stderr(&p), "/nonexistent/file"));
+	proc_kill(&p);
+}
+
+Test(rhost, the_plotter_names_the_first_bad_line, .timeout = T_TIMEOUT)
+{
+	struct proc p;
+	FILE *f = fopen(log_path, "w");
+
+	cr_assert_not_null(f);
+	fputs("{\"t_ms\":1,\"cwnd\":1000}\n{\"t_ms\":2,\"cwnd\":\n", f);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(run_to_end(&p, (char *[]){ (char *)proc_bin("mux_ccplot"), "-o", svg_path,
+	    log_path, NULL }), 1);
+	cr_assert_not_null(strstr(proc_stderr(&p), "cc.log:2: not a cc log line"), "%s",
+	    proc_stderr(&p));
+	proc_kill(&p);
+}
+
+Test(rhost, a_sender_with_no_receiver_gives_up_with_an_error, .timeout = T_TIMEOUT)
+{
+	struct proc p, quiet;
+	char addr[64], *argv[MAX_ARGS];
+
+	/* A receiver on another service port: the SYNs get RST, or nothing. */
+	add_args(argv, 0, (const char *const[]){ proc_bin("mux_rhost"), "recv", "-s", "9",
+	    "--out", out_path, NULL });
+	start(&quiet, argv, addr, sizeof(addr));
+	cr_assert_eq(run_to_end(&p, (char *[]){ (char *)proc_bin("mux_rhost"), "send", in_path,
+	    "--to", addr, "--rto-initial", "5", "--rto-min", "2", "--rto-max", "10",
+	    "--syn-tries", "3", NULL }), 1);
+	cr_assert_not_null(strstr(proc_stderr(&p), "mux_rhost: "), "%s", proc_stderr(&p));
+	proc_kill(&p);
+	proc_kill(&quiet);
+}
