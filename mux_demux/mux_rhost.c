@@ -187,20 +187,21 @@ rhost_fill(struct rhost *r)
 static void
 rhost_drain(struct rhost *r)
 {
+	const char *name = r->out == stdout ? "stdout" : r->o->out;
 	uint8_t buf[RHOST_CHUNK];
 	ssize_t n;
 
 	while (rconn_state(r->h, r->conn) == RCONN_OPEN &&
 	    (n = rconn_recv(r->h, r->conn, buf, sizeof(buf), r->now)) > 0) {
 		if (fwrite(buf, 1, (size_t)n, r->out) != (size_t)n)
-			err(1, "%s", r->o->out != NULL ? r->o->out : "stdout");
+			err(1, "%s", name);
 		r->fnv = rhost_fnv(r->fnv, buf, (size_t)n);
 		r->bytes += (unsigned long long)n;
 	}
 	if (r->eof_seen || !rconn_eof(r->h, r->conn))
 		return;
 	if (fflush(r->out) == EOF || (r->out != stdout && fclose(r->out) == EOF))
-		err(1, "%s", r->o->out);
+		err(1, "%s", name);
 	r->out = NULL;
 	r->eof_seen = 1;
 	r->eof_ms = r->now;
