@@ -52,11 +52,13 @@ $(BUILD)/tests/%.o: tests/%.c $(wildcard *.h tests/*.h) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -I. $(CRITERION_CFLAGS) -c -o $@ $<
 
 # A program's objects: its own module list if its Makefile gives one, else all.
+# The directory's Makefile is a prerequisite too, so a changed list relinks.
 prog_objs = $(if $($(1)_MODS),$(patsubst %,$(BUILD)/%.o,$($(1)_MODS)),$(MOD_OBJS))
+DIR_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 .SECONDEXPANSION:
-$(BINS): $(BIN_PAT): $(BUILD)/%.o $$(call prog_objs,$$*)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(BINS): $(BIN_PAT): $(BUILD)/%.o $$(call prog_objs,$$*) $(DIR_MAKEFILE)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(THELP_OBJS) $(MOD_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CRITERION_LIBS)
