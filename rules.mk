@@ -8,7 +8,9 @@
 # Conventions the rules rely on, so that adding a module never means editing a
 # Makefile:
 #   <prog>.c          holds main() for each program in PROGS;
-#   every other *.c   is a module, linked into every program and every test;
+#   every other *.c   is a module, linked into every program and every test,
+#                     unless the Makefile names a program's own modules:
+#                     <prog>_MODS = segment demux   (without .c);
 #   tests/test_*.c    one Criterion binary each; other tests/*.c are test helpers;
 #   fuzz/fuzz_*.c     one libFuzzer harness each (make fuzz).
 # Tests run from this directory with BIN_DIR set to where the programs are, so a
@@ -49,8 +51,14 @@ $(BUILD)/%.o: %.c $(wildcard *.h) | $(BUILD)/tests
 $(BUILD)/tests/%.o: tests/%.c $(wildcard *.h tests/*.h) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -I. $(CRITERION_CFLAGS) -c -o $@ $<
 
-$(BINS): $(BIN_PAT): $(BUILD)/%.o $(MOD_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+# A program's objects: its own module list if its Makefile gives one, else all.
+# The directory's Makefile is a prerequisite too, so a changed list relinks.
+prog_objs = $(if $($(1)_MODS),$(patsubst %,$(BUILD)/%.o,$($(1)_MODS)),$(MOD_OBJS))
+DIR_MAKEFILE := $(firstword $(MAKEFILE_LIST))
+
+.SECONDEXPANSION:
+$(BINS): $(BIN_PAT): $(BUILD)/%.o $$(call prog_objs,$$*) $(DIR_MAKEFILE)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(THELP_OBJS) $(MOD_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CRITERION_LIBS)

@@ -29,13 +29,13 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "link.h"
 #include "netif.h"
 #include "reroute.h"
@@ -128,22 +128,6 @@ router_same_addr(const struct segment_netaddr *a, const struct segment_netaddr *
 
 /* ---- reports ------------------------------------------------------------ */
 
-/* Writes one line to f and flushes it: a reader waits for whole lines. */
-static void
-router_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-router_line(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fputc('\n', f);
-	fflush(f);
-}
-
 /* Sums the impairment counters of every socket the router sends from. */
 static struct netif_stats
 router_impaired(const struct router *r)
@@ -165,7 +149,7 @@ router_print_dir(struct router_dir *d, uint64_t now)
 	const struct link_stats *st = &d->link.st;
 	char flow[128];
 
-	router_line(stdout, "link %s: rate=%" PRIu64 " delay_us=%" PRIu64 " queue=%u arrived=%lu "
+	cli_line(stdout, "link %s: rate=%" PRIu64 " delay_us=%" PRIu64 " queue=%u arrived=%lu "
 	    "accepted=%lu dropped=%lu bytes=%lu qlen=%u qmax=%u qmean=%.3f overflow=%lu",
 	    d->name, d->link.cfg.rate, d->link.cfg.delay_us, d->link.cfg.queue, st->arrived,
 	    st->accepted, st->dropped, st->bytes, link_queue_len(&d->link, now), st->queue_max,
@@ -173,7 +157,7 @@ router_print_dir(struct router_dir *d, uint64_t now)
 	for (int i = 0; i < d->link.nflows; i++) {
 		const struct link_flow *f = &d->link.flows[i];
 
-		router_line(stdout, "flow %s %s: segs=%lu bytes=%lu dropped=%lu", d->name,
+		cli_line(stdout, "flow %s %s: segs=%lu bytes=%lu dropped=%lu", d->name,
 		    link_flow_format(&f->key, flow, sizeof(flow)), f->segs, f->bytes, f->dropped);
 	}
 }
@@ -187,12 +171,12 @@ router_print_stats(struct router *r)
 
 	router_print_dir(&r->up, now);
 	router_print_dir(&r->down, now);
-	router_line(stdout, "router: t_us=%" PRIu64 " clients=%d malformed=%lu strays=%lu no_room=%lu "
+	cli_line(stdout, "router: t_us=%" PRIu64 " clients=%d malformed=%lu strays=%lu no_room=%lu "
 	    "dropped=%lu impaired_drop=%lu impaired_corrupt=%lu impaired_dup=%lu "
 	    "impaired_reorder=%lu", now, r->nclients, r->malformed, r->strays, r->no_room,
 	    r->up.link.st.dropped + r->down.link.st.dropped, imp.dropped, imp.corrupted,
 	    imp.duplicated, imp.reordered);
-	router_line(stdout, "-- end of stats --");
+	cli_line(stdout, "-- end of stats --");
 }
 
 static void
@@ -201,14 +185,14 @@ router_log_dir(struct router *r, struct router_dir *d, uint64_t now)
 	const struct link_stats *st = &d->link.st;
 	char flow[128];
 
-	router_line(r->log, "{\"ev\":\"link\",\"link\":\"%s\",\"t_us\":%" PRIu64 ",\"arrived\":%lu,"
+	cli_line(r->log, "{\"ev\":\"link\",\"link\":\"%s\",\"t_us\":%" PRIu64 ",\"arrived\":%lu,"
 	    "\"accepted\":%lu,\"dropped\":%lu,\"bytes\":%lu,\"qlen\":%u,\"qmax\":%u,"
 	    "\"qmean\":%.3f}", d->name, now, st->arrived, st->accepted, st->dropped, st->bytes,
 	    link_queue_len(&d->link, now), st->queue_max, link_queue_mean(&d->link, now));
 	for (int i = 0; i < d->link.nflows; i++) {
 		const struct link_flow *f = &d->link.flows[i];
 
-		router_line(r->log, "{\"ev\":\"flow\",\"link\":\"%s\",\"t_us\":%" PRIu64 ","
+		cli_line(r->log, "{\"ev\":\"flow\",\"link\":\"%s\",\"t_us\":%" PRIu64 ","
 		    "\"flow\":\"%s\",\"segs\":%lu,\"bytes\":%lu,\"dropped\":%lu}", d->name, now,
 		    link_flow_format(&f->key, flow, sizeof(flow)), f->segs, f->bytes, f->dropped);
 	}
@@ -223,7 +207,7 @@ router_log_seg(struct router *r, const struct router_dir *d, uint64_t now,
 
 	if (r->log == NULL)
 		return;
-	router_line(r->log, "{\"ev\":\"seg\",\"link\":\"%s\",\"t_us\":%" PRIu64 ",\"flow\":\"%s\","
+	cli_line(r->log, "{\"ev\":\"seg\",\"link\":\"%s\",\"t_us\":%" PRIu64 ",\"flow\":\"%s\","
 	    "\"len\":%zu,\"queue\":%u,\"verdict\":\"%s\",\"start_us\":%" PRIu64 ",\"exit_us\":%"
 	    PRIu64 "}", d->name, now, link_flow_format(key, flow, sizeof(flow)), len,
 	    res->queue, res->dropped ? "dropped" : "queued", res->start_us, res->exit_us);
@@ -280,7 +264,7 @@ router_release(struct router *r, struct router_dir *d, uint64_t now)
 		if (netif_send(p->out, &p->dst, p->data, p->len, (long)(now / 1000)) == -1)
 			warn("sendto");
 		if (r->log != NULL)
-			router_line(r->log, "{\"ev\":\"sent\",\"link\":\"%s\",\"t_us\":%" PRIu64
+			cli_line(r->log, "{\"ev\":\"sent\",\"link\":\"%s\",\"t_us\":%" PRIu64
 			    ",\"len\":%zu,\"exit_us\":%" PRIu64 "}", d->name, now, p->len, p->exit_us);
 		if ((d->head = p->next) == NULL)
 			d->tail = NULL;
@@ -385,7 +369,7 @@ router_command(struct router *r, const char *line)
 	else if (strcmp(line, "quit") == 0)
 		r->quit = 1;
 	else if (line[0] != '\0')
-		router_line(stdout, "error: unknown command '%.64s' (stats, quit)", line);
+		cli_line(stdout, "error: unknown command '%.64s' (stats, quit)", line);
 }
 
 /*
@@ -416,7 +400,7 @@ router_read_stdin(struct router *r)
 	}
 	if (r->line_len == sizeof(r->line)) {
 		if (!r->skip_line)
-			router_line(stdout, "error: line too long (%zu bytes at most)",
+			cli_line(stdout, "error: line too long (%zu bytes at most)",
 			    sizeof(r->line) - 1);
 		r->line_len = 0;
 		r->skip_line = 1;
@@ -535,39 +519,8 @@ usage(FILE *f)
 	    "  stdin: stats, quit.\n");
 }
 
-/* Says what is wrong with the command line, then exits 2. */
-static void
-router_bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-router_bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("mux_router: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs(" (try --help)\n", stderr);
-	va_end(ap);
-	exit(2);
-}
-
-/* optarg as a decimal in [min, max], or exit 2 naming the option. */
-static unsigned long
-router_number(const char *name, unsigned long min, unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(optarg, &end, 10);
-	if (optarg[0] < '0' || optarg[0] > '9' || errno != 0 || *end != '\0' || v < min ||
-	    v > max) {
-		router_bad_usage("%s wants a number in %lu..%lu, not '%s'", name, min, max,
-		    optarg);
-	}
-	return v;
-}
+#define router_bad_usage(...)	cli_bad_usage("mux_router", __VA_ARGS__)
+#define router_number(name, min, max)	cli_number("mux_router", name, optarg, min, max)
 
 static void
 router_option(int ch, struct router_options *o)
@@ -639,7 +592,7 @@ router_start(struct router *r, const struct router_options *o)
 		err(1, "%s", o->log);
 	if (netif_open(&r->front, o->addr, o->port, &o->imp) == -1)
 		err(1, "UDP socket on %s:%u", o->addr, (unsigned)o->port);
-	router_line(stdout, "listening on %s", netif_format(&r->front.self, self, sizeof(self)));
+	cli_line(stdout, "listening on %s", netif_format(&r->front.self, self, sizeof(self)));
 }
 
 static void
