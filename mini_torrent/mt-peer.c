@@ -12,8 +12,8 @@
  *
  * This file is the options and the event loop: one poll() over the listening
  * socket, the tracker connection and every neighbour.  It only moves bytes:
- * recv() into a neighbour's input buffer, send() from its output buffer,
- * under the upload and download token buckets (ratelimit.c, which also says
+ * recv() into a neighbour's input buffer, send() and sendfile() from its
+ * output (the buffer and the file spans of blocks, xfer.c), under the upload and download token buckets (ratelimit.c, which also says
  * how neighbours share them).  What the bytes mean is decided in session.c
  * (the protocol), picker.c, choker.c and storage.c; when to talk to the
  * tracker in announcer.c; whom to dial in candidates.c.
@@ -43,6 +43,7 @@
 #include "rng.h"
 #include "session.h"
 #include "storage.h"
+#include "xfer.h"
 
 #define PEER_ID_PREFIX "-MT0100-"
 #define MAX_CONNECTING 16	/* connect() attempts in flight */
@@ -583,6 +584,7 @@ peer_write(struct loop *L, struct peer *p, int64_t now)
 	size_t len, limited;
 	uint64_t budget = 0;
 	ssize_t n;
+	int disk;
 
 	if (has_upload_turn(L, p, now)) {
 		session_serve(&L->s, p, now);
@@ -594,19 +596,20 @@ peer_write(struct loop *L, struct peer *p, int64_t now)
 		len = (size_t)budget;	/* and nothing after it */
 	if (len == 0 || p->state == PEER_DEAD)
 		return;
-	n = send(p->fd, p->out.data + p->out.start, len, MSG_NOSIGNAL);
+	n = xfer_send(p, L->s.store, len, &disk);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
 		ratelimit_turn_release(&L->upload_turn, p->id);
 		return;
 	}
 	if (n < 0) {
-		peer_kill(p, PEER_END_SOCKET, strerror(errno));
+		peer_kill(p, disk ? PEER_END_DISK : PEER_END_SOCKET,
+		    strerror(errno));
 		return;
 	}
 	limited = (size_t)n < limited ? (size_t)n : limited;
 	ratelimit_take(&L->s.up_limit, now, (uint64_t)limited);
 	p->out_limited -= limited;
-	session_sent(&L->s, p, (size_t)n, now);
+	session_sent(&L->s, p, now);
 	if (p->out_limited > 0 && (size_t)n == len)
 		ratelimit_turn_keep(&L->upload_turn, p->id, now);	/* out of tokens mid-block */
 	else

@@ -2,8 +2,12 @@
  * peer.c — a neighbour's state and buffers (see peer.h).
  *
  * The output buffer grows as needed (the session bounds how much block data
- * it queues); the input buffer has a fixed size, large enough for the longest
- * message the parser accepts, and is compacted when its free tail gets short.
+ * it queues); blocks are not in it but file spans between its bytes, sent
+ * from the file (xfer.h), so the output is the buffer and the span list
+ * read in order: p->out_in and p->out_gone count the buffer's bytes ever
+ * committed and sent, and each span says after how many it goes.  The
+ * input buffer has a fixed size, large enough for the longest message the
+ * parser accepts, and is compacted when its free tail gets short.
  */
 #include "peer.h"
 
@@ -88,6 +92,7 @@ peer_free(struct peer *p)
 		return;
 	free(p->in.data);
 	free(p->out.data);
+	free(p->spans.s);
 	free(p->reqs.r);
 	free(p->queue.r);
 	bitfield_free(&p->has);
@@ -120,6 +125,33 @@ void
 peer_out_commit(struct peer *p, size_t n)
 {
 	p->out.end += n;
+	p->out_in += n;
+}
+
+int
+peer_out_file(struct peer *p, uint64_t off, size_t len)
+{
+	struct peer_spans *l = &p->spans;
+
+	if (len == 0)
+		return 0;
+	if (l->end == l->cap && l->head > 0) {
+		memmove(l->s, l->s + l->head, (l->end - l->head) * sizeof(*l->s));
+		l->end -= l->head;
+		l->head = 0;
+	}
+	if (l->end == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 64;
+		struct peer_span *ns = realloc(l->s, ncap * sizeof(*ns));
+
+		if (ns == NULL)
+			return -1;
+		l->s = ns;
+		l->cap = ncap;
+	}
+	l->s[l->end++] = (struct peer_span){ p->out_in, off, len };
+	p->span_bytes += len;
+	return 0;
 }
 
 int
@@ -139,13 +171,55 @@ peer_send(struct peer *p, const struct wire_msg *m)
 size_t
 peer_out_pending(const struct peer *p)
 {
-	return p->out.end - p->out.start;
+	return p->out.end - p->out.start + p->span_bytes;
+}
+
+size_t
+peer_out_next(const struct peer *p, const uint8_t **data, uint64_t *off,
+    int *more)
+{
+	const struct peer_spans *l = &p->spans;
+	size_t n = p->out.end - p->out.start;
+
+	if (l->head < l->end && l->s[l->head].at == p->out_gone) {
+		*data = NULL;
+		*off = l->s[l->head].off;
+		n = l->s[l->head].len;
+	} else {
+		*data = p->out.data + p->out.start;
+		if (l->head < l->end && l->s[l->head].at - p->out_gone < n)
+			n = (size_t)(l->s[l->head].at - p->out_gone);
+	}
+	*more = n < peer_out_pending(p);
+	return n;
 }
 
 void
 peer_out_consumed(struct peer *p, size_t n)
 {
-	p->out.start += n;
+	struct peer_spans *l = &p->spans;
+
+	while (n > 0) {
+		const uint8_t *data;
+		uint64_t off;
+		int more;
+		size_t k = peer_out_next(p, &data, &off, &more);
+
+		k = k < n ? k : n;
+		if (k == 0)
+			break;		/* n was more than is pending */
+		if (data == NULL) {
+			l->s[l->head].off += k;
+			l->s[l->head].len -= k;
+			p->span_bytes -= k;
+			if (l->s[l->head].len == 0 && ++l->head == l->end)
+				l->head = l->end = 0;
+		} else {
+			p->out.start += k;
+			p->out_gone += k;
+		}
+		n -= k;
+	}
 	if (p->out.start == p->out.end)
 		p->out.start = p->out.end = 0;
 }

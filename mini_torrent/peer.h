@@ -77,6 +77,19 @@ struct peer_buf {
 	size_t start, end, cap;	/* bytes [start, end) are pending */
 };
 
+/* A file span in the output stream: len bytes of the torrent at stream
+ * offset off, sent after the first `at` bytes ever committed to out. */
+struct peer_span {
+	uint64_t at, off;
+	size_t len;
+};
+
+/* The spans queued, oldest first: entries [head, end). */
+struct peer_spans {
+	struct peer_span *s;
+	size_t head, end, cap;
+};
+
 struct peer {
 	int fd;
 	uint64_t id;		/* connection serial, never 0 */
@@ -94,6 +107,9 @@ struct peer {
 	char client[21];	/* its peer_id, printable */
 	struct wire_parser parser;
 	struct peer_buf in, out;
+	struct peer_spans spans;	/* file spans interleaved with out */
+	uint64_t out_in, out_gone;	/* bytes ever committed to out, sent from it */
+	size_t span_bytes;		/* file bytes queued in spans */
 	size_t out_limited;	/* first bytes of out, to the end of the last
 				 * block queued: these wait for upload tokens
 				 * (the messages after them do not) */
@@ -131,7 +147,21 @@ int peer_send(struct peer *p, const struct wire_msg *m);
 /* n writable bytes at the end of out (commit them with peer_out_commit). */
 uint8_t *peer_out_reserve(struct peer *p, size_t n);
 void peer_out_commit(struct peer *p, size_t n);
+/* Appends len bytes of the torrent at stream offset off to the output, after
+ * everything committed so far (sent from the file: see xfer.h).  Returns 0
+ * or -1 (ENOMEM). */
+int peer_out_file(struct peer *p, uint64_t off, size_t len);
+/* Bytes of output pending: buffer bytes and file bytes. */
 size_t peer_out_pending(const struct peer *p);
+/*
+ * The first contiguous run of pending output: returns its length (0 if
+ * nothing is pending) and sets *data to its bytes in out, or to NULL when it
+ * is a file span starting at stream offset *off.  *more is set when other
+ * output follows it.
+ */
+size_t peer_out_next(const struct peer *p, const uint8_t **data, uint64_t *off,
+    int *more);
+/* Takes n sent bytes (n <= peer_out_pending) off the front of the output. */
 void peer_out_consumed(struct peer *p, size_t n);
 
 /* Input: free space at the end of in, for recv(). */

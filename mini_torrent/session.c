@@ -7,6 +7,9 @@
  * delegated (picker_next, choker_run, storage_hash_ok).  A misbehaving peer
  * is never answered with a crash or with bad data kept: it is marked dead
  * with a reason (peer_kill), and the event loop closes it.
+ *
+ * A block we upload is queued as its header and a file span (peer_out_file):
+ * the event loop sends it from the page cache with sendfile (xfer.h).
  */
 #include "session.h"
 
@@ -818,10 +821,9 @@ session_received(struct session *s, struct peer *p, size_t n, int64_t now)
 }
 
 void
-session_sent(struct session *s, struct peer *p, size_t n, int64_t now)
+session_sent(struct session *s, struct peer *p, int64_t now)
 {
 	(void)s;
-	peer_out_consumed(p, n);
 	p->last_send_ms = now;
 }
 
@@ -838,18 +840,19 @@ session_serve(struct session *s, struct peer *p, int64_t now)
 		uint8_t *dst;
 
 		peer_list_remove(&p->queue, 0);
-		if ((dst = peer_out_reserve(p, WIRE_PIECE_HDR + r.length)) == NULL) {
+		/* The header in the buffer, the block as a file span after it:
+		 * its bytes go from the page cache to the socket (xfer.h). */
+		if ((dst = peer_out_reserve(p, WIRE_PIECE_HDR)) == NULL) {
 			peer_kill(p, PEER_END_NO_MEMORY, NULL);
 			return;
 		}
 		wire_piece_header(dst, r.piece, r.begin, r.length);
-		if (storage_read(s->store, (uint64_t)r.piece *
-		    s->meta->piece_length + r.begin, dst + WIRE_PIECE_HDR,
-		    r.length) < 0) {
-			peer_kill(p, PEER_END_DISK, NULL);
+		peer_out_commit(p, WIRE_PIECE_HDR);
+		if (peer_out_file(p, (uint64_t)r.piece * s->meta->piece_length +
+		    r.begin, r.length) < 0) {
+			peer_kill(p, PEER_END_NO_MEMORY, NULL);
 			return;
 		}
-		peer_out_commit(p, WIRE_PIECE_HDR + r.length);
 		p->out_limited = peer_out_pending(p);
 		rate_add(&p->up, now, r.length);
 		rate_add(&s->up_rate, now, r.length);

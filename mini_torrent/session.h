@@ -141,8 +141,8 @@ void session_connected(struct session *s, struct peer *p, int64_t now);
 /* n bytes were appended to p->in by recv(): handle the messages. */
 void session_received(struct session *s, struct peer *p, size_t n,
     int64_t now);
-/* n bytes of p->out were sent. */
-void session_sent(struct session *s, struct peer *p, size_t n, int64_t now);
+/* Some of p's output was sent (xfer_send took it off the output). */
+void session_sent(struct session *s, struct peer *p, int64_t now);
 /* Queues requested blocks into p->out, as far as its high-water mark. */
 void session_serve(struct session *s, struct peer *p, int64_t now);
 /*

@@ -197,6 +197,27 @@ storage_write(struct storage *s, uint64_t off, const void *buf, size_t len)
 	return span_io(s, off, (uint8_t *)(uintptr_t)buf, len, 1);
 }
 
+size_t
+storage_locate(const struct storage *s, uint64_t off, size_t len, int *fd,
+    uint64_t *within)
+{
+	const struct metainfo *m = s->meta;
+
+	if (off >= m->total_length)
+		return 0;
+	for (size_t i = metainfo_file_at(m, off); i < m->file_count; i++) {
+		const struct metainfo_file *f = &m->files[i];
+
+		if (f->length == 0 || off - f->offset >= f->length)
+			continue;
+		*fd = s->fds[i];
+		*within = off - f->offset;
+		return f->length - *within < len ? (size_t)(f->length - *within) :
+		    len;
+	}
+	return 0;
+}
+
 int
 storage_hash_ok(const struct storage *s, uint32_t piece, const void *data,
     size_t len)

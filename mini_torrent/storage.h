@@ -46,6 +46,14 @@ int storage_read(struct storage *s, uint64_t off, void *buf, size_t len);
 int storage_write(struct storage *s, uint64_t off, const void *buf,
     size_t len);
 
+/*
+ * Where stream offset off lives on disk: sets *fd and *within (the offset in
+ * that file) and returns how many of the len bytes from there are in that
+ * file (0 if off is not in the torrent).  For sendfile(2) (see xfer.h).
+ */
+size_t storage_locate(const struct storage *s, uint64_t off, size_t len,
+    int *fd, uint64_t *within);
+
 /* 1 if data (the whole piece) has the piece's SHA-1, else 0. */
 int storage_hash_ok(const struct storage *s, uint32_t piece, const void *data,
     size_t len);
