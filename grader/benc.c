@@ -8,51 +8,72 @@
 
 #define BENC_MAX_DEPTH 32
 
+static long skip(const char *p, size_t n, int depth);
+
+/* Length of the integer "i<digits>e" at p, or -1 if malformed. */
+static long
+skip_int(const char *p, size_t n)
+{
+	size_t i = 1;
+
+	if (i < n && p[i] == '-')
+		i++;
+	if (i >= n || p[i] < '0' || p[i] > '9')
+		return -1;
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	return i < n && p[i] == 'e' ? (long)i + 1 : -1;
+}
+
+/* Length of the list or dictionary at p (p[0] is 'l' or 'd'), or -1 if malformed. */
+static long
+skip_list(const char *p, size_t n, int depth)
+{
+	size_t i = 1, items = 0;
+	int dict = p[0] == 'd';
+
+	while (i < n && p[i] != 'e') {
+		long k = skip(p + i, n - i, depth + 1);
+
+		/* A dictionary alternates keys, which are strings, and values. */
+		if (k < 0 || (dict && items % 2 == 0 && (p[i] < '0' || p[i] > '9')))
+			return -1;
+		i += (size_t)k;
+		items++;
+	}
+	if (dict && items % 2 != 0)
+		return -1;
+	return i < n ? (long)i + 1 : -1;
+}
+
+/* Length of the string "<len>:<bytes>" at p, or -1 if malformed or cut short. */
+static long
+skip_str(const char *p, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+		if (len > 100000000)
+			return -1;
+		len = len * 10 + (size_t)(p[i] - '0');
+	}
+	if (i >= n || p[i] != ':' || len > n - i - 1)
+		return -1;
+	return (long)(i + 1 + len);
+}
+
 /* Length of the value at p (at most n bytes), or -1 if malformed. */
 static long
 skip(const char *p, size_t n, int depth)
 {
-	size_t i = 1;
-
 	if (n == 0 || depth > BENC_MAX_DEPTH)
 		return -1;
-	if (p[0] == 'i') {
-		if (i < n && p[i] == '-')
-			i++;
-		if (i >= n || p[i] < '0' || p[i] > '9')
-			return -1;
-		while (i < n && p[i] >= '0' && p[i] <= '9')
-			i++;
-		return i < n && p[i] == 'e' ? (long)i + 1 : -1;
-	}
-	if (p[0] == 'l' || p[0] == 'd') {
-		size_t items = 0;
-
-		while (i < n && p[i] != 'e') {
-			long k = skip(p + i, n - i, depth + 1);
-
-			/* A dictionary alternates keys, which are strings, and values. */
-			if (k < 0 || (p[0] == 'd' && items % 2 == 0 && (p[i] < '0' || p[i] > '9')))
-				return -1;
-			i += (size_t)k;
-			items++;
-		}
-		if (p[0] == 'd' && items % 2 != 0)
-			return -1;
-		return i < n ? (long)i + 1 : -1;
-	}
-	if (p[0] >= '0' && p[0] <= '9') {
-		size_t len = 0;
-
-		for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
-			if (len > 100000000)
-				return -1;
-			len = len * 10 + (size_t)(p[i] - '0');
-		}
-		if (i >= n || p[i] != ':' || len > n - i - 1)
-			return -1;
-		return (long)(i + 1 + len);
-	}
+	if (p[0] == 'i')
+		return skip_int(p, n);
+	if (p[0] == 'l' || p[0] == 'd')
+		return skip_list(p, n, depth);
+	if (p[0] >= '0' && p[0] <= '9')
+		return skip_str(p, n);
 	return -1;
 }
 

@@ -306,6 +306,27 @@ private_proc(struct mountlog *m)
 		return -1;
 	return logged(m, "/proc", SHARED);
 }
+
+/* Counts keep's absolute paths into *nk: 0, or -1 with EINVAL (a relative path, too many). */
+static int
+count_keep(const char *const *keep, size_t *nk)
+{
+	for (*nk = 0; keep != NULL && keep[*nk] != NULL; (*nk)++)
+		if (*nk == ISOLATE_MAX_KEEP - 1 || keep[*nk][0] != '/')
+			return errno = EINVAL, -1;
+	return 0;
+}
+
+/* The covers in order, each logged in m: 0, or -1 at the first that fails. */
+static int
+build_view(struct mountlog *m, const char *const *keep, const char *const *hide, int *kfd)
+{
+	if (open_keep(keep, kfd) == 0 && cover_shared(m) == 0 &&
+	    cover_hidden(m, hide, keep, 0) == 0 && restore_keep(m, keep, kfd) == 0 &&
+	    cover_hidden(m, hide, keep, 1) == 0 && seal_hidden(m) == 0 && private_proc(m) == 0)
+		return 0;
+	return -1;
+}
 #endif
 
 int
@@ -313,12 +334,11 @@ isolate_private_files(const char *const *keep, const char *const *hide)
 {
 #ifdef __linux__
 	struct mountlog m = { .n = 0 };
-	int kfd[ISOLATE_MAX_KEEP], rc = -1, saved;
+	int kfd[ISOLATE_MAX_KEEP], rc, saved;
 	size_t nk;
 
-	for (nk = 0; keep != NULL && keep[nk] != NULL; nk++)
-		if (nk == ISOLATE_MAX_KEEP - 1 || keep[nk][0] != '/')
-			return errno = EINVAL, -1;
+	if (count_keep(keep, &nk) == -1)
+		return -1;
 	if (keep == NULL || geteuid() != 0)
 		return errno = EPERM, -1;
 	for (size_t i = 0; i < nk; i++)
@@ -328,10 +348,7 @@ isolate_private_files(const char *const *keep, const char *const *hide)
 	if (unshare(CLONE_NEWNS | CLONE_NEWIPC) == -1 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
-	if (open_keep(keep, kfd) == 0 && cover_shared(&m) == 0 &&
-	    cover_hidden(&m, hide, keep, 0) == 0 && restore_keep(&m, keep, kfd) == 0 &&
-	    cover_hidden(&m, hide, keep, 1) == 0 && seal_hidden(&m) == 0 && private_proc(&m) == 0)
-		rc = 0;
+	rc = build_view(&m, keep, hide, kfd);
 	saved = errno;
 	if (rc == -1)
 		undo(&m);
@@ -508,6 +525,27 @@ struct sweep {
 	size_t cap;
 };
 
+/* Does pi belong to the test: our child, or running as one of its uids? */
+static int
+is_tests(const struct sweep *sw, const struct pinfo *pi, int child)
+{
+	return child || (sw->uid != -1 && pi->uid == sw->uid) ||
+	    (sw->uid2 != -1 && pi->uid == sw->uid2);
+}
+
+/* Appends "pid N (name, state S)" to sw->desc for the first four left behind. */
+static void
+describe_left(struct sweep *sw, pid_t pid, const struct pinfo *pi)
+{
+	size_t used;
+
+	if (sw->count >= 4 || sw->cap == 0)
+		return;
+	used = strlen(sw->desc);
+	snprintf(sw->desc + used, sw->cap - used, "%spid %d (%s, state %c)",
+	    used ? ", " : "", (int)pid, pi->name, pi->state);
+}
+
 /* One process of the scan: kill, reap or count it if it is the test's. */
 static int
 sweep_one(pid_t pid, void *arg)
@@ -519,7 +557,7 @@ sweep_one(pid_t pid, void *arg)
 	if (pid == getpid() || spared(sw->spare, pid) || proc_info(pid, &pi) == -1)
 		return 0;
 	child = pi.ppid == (long)getpid();
-	if (!child && (sw->uid == -1 || pi.uid != sw->uid) && (sw->uid2 == -1 || pi.uid != sw->uid2))
+	if (!is_tests(sw, &pi, child))
 		return 0;
 	if (sw->kill) {
 		if (child)
@@ -529,12 +567,7 @@ sweep_one(pid_t pid, void *arg)
 	}
 	if (child && pi.state == 'Z' && waitpid(pid, NULL, WNOHANG) == pid)
 		return 0;
-	if (sw->count < 4 && sw->cap > 0) {
-		size_t used = strlen(sw->desc);
-
-		snprintf(sw->desc + used, sw->cap - used, "%spid %d (%s, state %c)",
-		    used ? ", " : "", (int)pid, pi.name, pi.state);
-	}
+	describe_left(sw, pid, &pi);
 	sw->count++;
 	return 0;
 }

@@ -101,6 +101,34 @@ hexval(int c)
 }
 
 /*
+ * Decodes the escape whose letter is at *p (just after the backslash) into
+ * *c and leaves *p on its last byte.  0, or -1 with a reason.
+ */
+static int
+unescape(const char **p, char *c, const char **why)
+{
+	const char *e = *p;
+
+	switch (*e) {
+	case 'n': *c = '\n'; break;
+	case 't': *c = '\t'; break;
+	case 'r': *c = '\r'; break;
+	case '0': *c = '\0'; break;
+	case '\\': *c = '\\'; break;
+	case '"': *c = '"'; break;
+	case 'x':
+		if (hexval(e[1]) < 0 || hexval(e[2]) < 0)
+			return *why = "\\x needs two hex digits", -1;
+		*c = (char)(hexval(e[1]) * 16 + hexval(e[2]));
+		*p += 2;
+		break;
+	default:
+		return *why = "unknown escape (use \\n \\t \\r \\0 \\\\ \\\" \\xNN)", -1;
+	}
+	return 0;
+}
+
+/*
  * Decodes a "quoted" value starting at s (the opening quote) into out (at
  * least strlen(s) bytes).  Returns the decoded length, or -1 with a reason.
  */
@@ -117,22 +145,9 @@ unquote(const char *s, char *out, const char **why)
 			out[o++] = *p;
 			continue;
 		}
-		switch (*++p) {
-		case 'n': out[o++] = '\n'; break;
-		case 't': out[o++] = '\t'; break;
-		case 'r': out[o++] = '\r'; break;
-		case '0': out[o++] = '\0'; break;
-		case '\\': out[o++] = '\\'; break;
-		case '"': out[o++] = '"'; break;
-		case 'x':
-			if (hexval(p[1]) < 0 || hexval(p[2]) < 0)
-				return *why = "\\x needs two hex digits", -1;
-			out[o++] = (char)(hexval(p[1]) * 16 + hexval(p[2]));
-			p += 2;
-			break;
-		default:
-			return *why = "unknown escape (use \\n \\t \\r \\0 \\\\ \\\" \\xNN)", -1;
-		}
+		p++;
+		if (unescape(&p, &out[o++], why) == -1)
+			return -1;
 	}
 	for (p++; *p == ' ' || *p == '\t'; p++)
 		;
@@ -231,12 +246,47 @@ section_line(struct parser *ps, char *s, int line)
 	return new_section(ps, SEC_TEST, name, line);
 }
 
+/*
+ * Can key s[0..klen) on this line go into cur?  Says why not (once for a
+ * full section) and returns 0.
+ */
+static int
+key_fits(struct parser *ps, struct raw_section *cur, const char *s, size_t klen, int line)
+{
+	if (!valid_name(s, klen, 0))
+		return fail(ps, line, "bad key '%.*s': use a-z, 0-9 and _", (int)klen, s), 0;
+	if (cur == NULL)
+		return fail(ps, line, "'%.*s' is outside any section: start with [lab]", (int)klen, s), 0;
+	if (cur->n == LABCONF_MAX_KEYS) {
+		if (!cur->full)
+			fail(ps, line, "more than %d keys in one section", LABCONF_MAX_KEYS);
+		cur->full = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* Adds key s[0..klen) with the quoted value at v (its opening quote). */
+static void
+add_quoted(struct parser *ps, struct raw_section *cur, const char *s, size_t klen,
+    const char *v, int line)
+{
+	char *out = malloc(strlen(v) + 1);
+	const char *why = NULL;
+	long vlen;
+
+	if (out == NULL || (vlen = unquote(v, out, &why)) < 0)
+		fail(ps, line, "%s", why ? why : "out of memory");
+	else
+		add_kv(cur, s, klen, out, (size_t)vlen, line);
+	free(out);
+}
+
 static void
 kv_line(struct parser *ps, struct raw_section *cur, char *s, int line)
 {
 	char *eq = strchr(s, '='), *k_end, *v;
 	long vlen;
-	const char *why = NULL;
 
 	if (eq == NULL) {
 		fail(ps, line, "expected 'key = value', a [section] or a # comment");
@@ -244,38 +294,41 @@ kv_line(struct parser *ps, struct raw_section *cur, char *s, int line)
 	}
 	for (k_end = eq; k_end > s && (k_end[-1] == ' ' || k_end[-1] == '\t'); k_end--)
 		;
-	if (!valid_name(s, (size_t)(k_end - s), 0)) {
-		fail(ps, line, "bad key '%.*s': use a-z, 0-9 and _", (int)(k_end - s), s);
+	if (!key_fits(ps, cur, s, (size_t)(k_end - s), line))
 		return;
-	}
-	if (cur == NULL) {
-		fail(ps, line, "'%.*s' is outside any section: start with [lab]", (int)(k_end - s), s);
-		return;
-	}
-	if (cur->n == LABCONF_MAX_KEYS) {
-		if (!cur->full)
-			fail(ps, line, "more than %d keys in one section", LABCONF_MAX_KEYS);
-		cur->full = 1;
-		return;
-	}
 	for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
 		;
 	if (*v == '"') {
-		char *out = malloc(strlen(v) + 1);
-
-		if (out == NULL || (vlen = unquote(v, out, &why)) < 0) {
-			fail(ps, line, "%s", why ? why : "out of memory");
-			free(out);
-			return;
-		}
-		add_kv(cur, s, (size_t)(k_end - s), out, (size_t)vlen, line);
-		free(out);
+		add_quoted(ps, cur, s, (size_t)(k_end - s), v, line);
 		return;
 	}
 	vlen = (long)strlen(v);
 	while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 		vlen--;
 	add_kv(cur, s, (size_t)(k_end - s), v, (size_t)vlen, line);
+}
+
+/*
+ * One line, trimmed at its start: a comment, a [section] (which becomes *cur)
+ * or a key.  Returns -1 when the file has too many sections to go on.
+ */
+static int
+one_line(struct parser *ps, struct raw_section **cur, char *s, int line)
+{
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[' && ps->nsec == LABCONF_MAX_SECTIONS) {
+		fail(ps, line, "too many sections: a lab has at most %d tests", LABCONF_MAX_TESTS);
+		return -1;
+	}
+	if (*s == '[') {
+		struct raw_section *ns = section_line(ps, s, line);
+
+		/* After a bad header, ignore its keys rather than pile up errors. */
+		*cur = ns ? ns : new_section(ps, SEC_DEAD, NULL, line);
+	} else
+		kv_line(ps, *cur, s, line);
+	return 0;
 }
 
 /* Pass 1: lines into sections. */
@@ -290,6 +343,7 @@ split(struct parser *ps, const char *text, size_t len)
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		char *s, *buf;
+		int stop;
 
 		line++;
 		if (memchr(text + pos, '\0', n) != NULL) {
@@ -304,20 +358,10 @@ split(struct parser *ps, const char *text, size_t len)
 			buf[n - 1] = '\0';
 		for (s = buf; *s == ' ' || *s == '\t'; s++)
 			;
-		if (*s == '\0' || *s == '#' || *s == ';')
-			;
-		else if (*s == '[' && ps->nsec == LABCONF_MAX_SECTIONS) {
-			fail(ps, line, "too many sections: a lab has at most %d tests", LABCONF_MAX_TESTS);
-			free(buf);
-			return;
-		} else if (*s == '[') {
-			struct raw_section *ns = section_line(ps, s, line);
-
-			/* After a bad header, ignore its keys rather than pile up errors. */
-			cur = ns ? ns : new_section(ps, SEC_DEAD, NULL, line);
-		} else
-			kv_line(ps, cur, s, line);
+		stop = one_line(ps, &cur, s, line);
 		free(buf);
+		if (stop == -1)
+			return;
 	}
 }
 

@@ -254,6 +254,45 @@ keep_last(struct strbuf *sb, const char *buf, size_t r, size_t cap)
 		strbuf_consume(sb, sb->len - cap);
 }
 
+/* One of a process's two output streams, seen through its fields. */
+struct stream {
+	int *fd, *capped;
+	struct strbuf *sb;
+	size_t *total, cap;
+};
+
+static struct stream
+stream_of(struct sandbox_proc *p, int is_err)
+{
+	if (is_err)
+		return (struct stream){ &p->err_fd, &p->err_capped, &p->err, &p->err_total,
+			p->err_cap };
+	return (struct stream){ &p->out_fd, &p->out_capped, &p->out, &p->out_total, p->out_cap };
+}
+
+/*
+ * Stores r bytes read from st: all of them below its cap; past it, the last
+ * cap bytes if drained, else what fits.  Returns -1 when the stream must close.
+ */
+static int
+store(const struct stream *st, int drained, const char *buf, size_t r)
+{
+	if (*st->total + r <= st->cap) {
+		strbuf_append(st->sb, buf, r);
+		*st->total += r;
+		return 0;
+	}
+	*st->capped = 1;
+	if (drained) {
+		keep_last(st->sb, buf, r, st->cap);
+		*st->total += r;
+		return 0;
+	}
+	strbuf_append(st->sb, buf, st->cap - *st->total);
+	*st->total = st->cap;
+	return -1;
+}
+
 /*
  * Reads what is there on one of p's streams; closes it at EOF, or past its
  * cap unless p is drained (then the oldest bytes are dropped instead).
@@ -261,11 +300,10 @@ keep_last(struct strbuf *sb, const char *buf, size_t r, size_t cap)
 static void
 drain(struct sandbox_proc *p, int is_err)
 {
-	int *fd = is_err ? &p->err_fd : &p->out_fd;
-	struct strbuf *sb = is_err ? &p->err : &p->out;
-	size_t *total = is_err ? &p->err_total : &p->out_total;
-	size_t cap = is_err ? p->err_cap : p->out_cap;
-	int *capped = is_err ? &p->err_capped : &p->out_capped;
+	struct stream st = stream_of(p, is_err);
+	int *fd = st.fd;
+	struct strbuf *sb = st.sb;
+	size_t cap = st.cap;
 	char buf[16384];
 
 	for (int rounds = 0; rounds < 8 && *fd != -1; rounds++) {
@@ -280,17 +318,7 @@ drain(struct sandbox_proc *p, int is_err)
 			*fd = -1;
 			break;
 		}
-		if (*total + (size_t)r <= cap) {
-			strbuf_append(sb, buf, (size_t)r);
-			*total += (size_t)r;
-		} else if (p->drain) {
-			keep_last(sb, buf, (size_t)r, cap);
-			*total += (size_t)r;
-			*capped = 1;
-		} else {
-			strbuf_append(sb, buf, cap - *total);
-			*total = cap;
-			*capped = 1;
+		if (store(&st, p->drain, buf, (size_t)r) == -1) {
 			close(*fd);	/* the writer gets EPIPE or SIGPIPE */
 			*fd = -1;
 			return;

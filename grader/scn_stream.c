@@ -138,6 +138,27 @@ conn_done(const struct conn *c)
 }
 
 /*
+ * Fills pfd[i] for each of the n connections (at most STREAM_MAX_CONNS) and
+ * sets *k to how many.  Returns how many are still busy.
+ */
+static size_t
+fill_pollset(struct conn *cs, size_t n, struct pollfd *pfd, size_t *k, int reading)
+{
+	size_t busy = 0;
+
+	for (*k = 0; *k < n && *k < STREAM_MAX_CONNS; (*k)++) {
+		struct conn *c = &cs[*k];
+		short ev = reading && !c->eof ? POLLIN : 0;
+
+		if (c->fd != -1 && c->sent < c->out.len && !c->broken)
+			ev |= POLLOUT;
+		busy += reading ? !conn_done(c) : (ev & POLLOUT) != 0;
+		pfd[*k] = (struct pollfd){ .fd = conn_done(c) && !ev ? -1 : c->fd, .events = ev };
+	}
+	return busy;
+}
+
+/*
  * Moves bytes of every connection until each has sent everything and (if
  * reading) received `want` bytes or ended, or until deadline.  Returns 0 if
  * all finished, -1 at the deadline.
@@ -148,18 +169,9 @@ pump_until(struct conn *cs, size_t n, long deadline, int reading)
 	static struct pollfd pfd[STREAM_MAX_CONNS];
 
 	for (;;) {
-		size_t k = 0, busy = 0;
+		size_t k, busy = fill_pollset(cs, n, pfd, &k, reading);
 		long left = deadline - sandbox_now_ms();
 
-		for (size_t i = 0; i < n && k < STREAM_MAX_CONNS; i++) {
-			short ev = reading && !cs[i].eof ? POLLIN : 0;
-
-			if (cs[i].fd != -1 && cs[i].sent < cs[i].out.len && !cs[i].broken)
-				ev |= POLLOUT;
-			busy += reading ? !conn_done(&cs[i]) : (ev & POLLOUT) != 0;
-			pfd[k++] = (struct pollfd){ .fd = conn_done(&cs[i]) && !ev ? -1 : cs[i].fd,
-				.events = ev };
-		}
 		if (busy == 0)
 			return 0;
 		if (left <= 0)

@@ -94,8 +94,9 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-int
-scn_tracker_parse_reply(const char *resp, size_t n, int *status, size_t *body)
+/* The status of the line "HTTP/1.x NNN ..." at resp into *status.  0 or -1. */
+static int
+parse_status(const char *resp, size_t n, int *status)
 {
 	size_t i = 7, d;
 
@@ -112,7 +113,15 @@ scn_tracker_parse_reply(const char *resp, size_t n, int *status, size_t *body)
 	if (d != 3 || resp[i] == '0')
 		return -1;
 	*status = (resp[i] - '0') * 100 + (resp[i + 1] - '0') * 10 + (resp[i + 2] - '0');
-	for (i = 0; i + 4 <= n && resp[i] != '\0'; i++)
+	return 0;
+}
+
+int
+scn_tracker_parse_reply(const char *resp, size_t n, int *status, size_t *body)
+{
+	if (parse_status(resp, n, status) == -1)
+		return -1;
+	for (size_t i = 0; i + 4 <= n && resp[i] != '\0'; i++)
 		if (memcmp(resp + i, "\r\n\r\n", 4) == 0) {
 			*body = i + 4;
 			return 0;

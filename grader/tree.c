@@ -481,11 +481,11 @@ wrapped(int dir, char *only, size_t cap)
 	return found;
 }
 
-/* Removes the junk at dir's top, then moves the entries of dir/from there. */
+/* Removes the junk at dir's top (not the folder being unwrapped).  0 when all went. */
 static int
-move_up(int dir, int from)
+remove_junk(int dir)
 {
-	int fd = dup(dir), moved = 1, rc = 0;
+	int fd = dup(dir), rc = 0;
 	DIR *d = fd == -1 ? NULL : fdopendir(fd);
 	struct dirent *e;
 	struct stat st;
@@ -499,6 +499,17 @@ move_up(int dir, int from)
 		    fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			rc |= remove_at(dir, e->d_name, &st);
 	closedir(d);
+	return rc;
+}
+
+/* Removes the junk at dir's top, then moves the entries of dir/from there. */
+static int
+move_up(int dir, int from)
+{
+	int fd, moved = 1, rc = remove_junk(dir);
+	DIR *d;
+	struct dirent *e;
+
 	/* Renaming entries away while reading the directory may hide others: read it again. */
 	while (rc == 0 && moved) {
 		if ((fd = dup(from)) == -1 || (d = fdopendir(fd)) == NULL)
@@ -593,15 +604,30 @@ find_tool(const char *tool, char *buf, size_t cap)
 	return -1;
 }
 
+/* Copies in to out, at most max bytes, or says in err why it stopped.  0 or -1. */
+static int
+copy_capped(int in, int out, size_t max, const char *name, struct strbuf *err)
+{
+	char buf[65536];
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = read(in, buf, sizeof(buf))) > 0 && (total += (size_t)n) <= max &&
+	    write(out, buf, (size_t)n) == n)
+		;
+	if (n != 0)
+		strbuf_printf(err, "copying %s: %s", name, n > 0 ? "it grew past the limit" :
+		    strerror(errno));
+	return n == 0 ? 0 : -1;
+}
+
 /* Copies the archive at path (not through a link) to dst, readable by uid only. */
 static int
 bring_archive(const char *path, const char *name, const char *dst, int uid,
     const struct tree_limits *lim, struct strbuf *err)
 {
 	int in = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out = -1, rc = -1;
-	char buf[65536];
 	struct stat st;
-	ssize_t n = 0;
 
 	if (in == -1 || fstat(in, &st) == -1 || !S_ISREG(st.st_mode))
 		strbuf_printf(err, "%s: %s", path, in == -1 ? strerror(errno) : "not a regular file");
@@ -611,17 +637,8 @@ bring_archive(const char *path, const char *name, const char *dst, int uid,
 	else if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1 ||
 	    (uid != -1 && fchown(out, (uid_t)uid, (gid_t)uid) == -1))
 		strbuf_printf(err, "%s: %s", dst, strerror(errno));
-	else {
-		size_t total = 0;
-
-		while ((n = read(in, buf, sizeof(buf))) > 0 && (total += (size_t)n) <= lim->max_bytes &&
-		    write(out, buf, (size_t)n) == n)
-			;
-		if (n != 0)
-			strbuf_printf(err, "copying %s: %s", name, n > 0 ? "it grew past the limit" :
-			    strerror(errno));
-		rc = n == 0 ? 0 : -1;
-	}
+	else
+		rc = copy_capped(in, out, lim->max_bytes, name, err);
 	if (in != -1)
 		close(in);
 	if (out != -1)

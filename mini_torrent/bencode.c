@@ -135,11 +135,34 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * Reads the digits at p->pos (there is at least one) into *acc, refusing a
+ * leading zero and a value over limit.  0, or -1 (failed).
+ */
+static int
+parse_digits(struct parser *p, unsigned long long limit, unsigned long long *acc)
+{
+	size_t start = p->pos;
+
+	*acc = 0;
+	while (p->pos < p->len && is_digit(p->buf[p->pos])) {
+		unsigned d = p->buf[p->pos] - '0';
+
+		if (p->pos > start && p->buf[start] == '0')
+			return fail(p, p->pos, "leading zero in integer");
+		if (*acc > (limit - d) / 10)
+			return fail(p, p->pos, "integer out of range");
+		*acc = *acc * 10 + d;
+		p->pos++;
+	}
+	return 0;
+}
+
 /* Parses "i<digits>e" at p->pos into *out. */
 static int
 parse_int(struct parser *p, long long *out)
 {
-	unsigned long long acc = 0, limit = LLONG_MAX;
+	unsigned long long acc, limit = LLONG_MAX;
 	int neg = 0;
 	size_t start;
 
@@ -154,16 +177,8 @@ parse_int(struct parser *p, long long *out)
 		return fail(p, p->pos, "unexpected end of input in integer");
 	if (!is_digit(p->buf[p->pos]))
 		return fail(p, p->pos, "expected a digit in integer");
-	while (p->pos < p->len && is_digit(p->buf[p->pos])) {
-		unsigned d = p->buf[p->pos] - '0';
-
-		if (p->pos > start && p->buf[start] == '0')
-			return fail(p, p->pos, "leading zero in integer");
-		if (acc > (limit - d) / 10)
-			return fail(p, p->pos, "integer out of range");
-		acc = acc * 10 + d;
-		p->pos++;
-	}
+	if (parse_digits(p, limit, &acc) == -1)
+		return -1;
 	if (p->pos >= p->len)
 		return fail(p, p->pos, "unexpected end of input in integer");
 	if (p->buf[p->pos] != 'e')

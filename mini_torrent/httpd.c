@@ -54,28 +54,43 @@ plausible_start(const char *buf, size_t n)
 	return 1;
 }
 
+/* Is s[0..n) made only of bytes lo..hi (inclusive)? */
+static int
+all_in_range(const char *s, size_t n, unsigned char lo, unsigned char hi)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < lo || (unsigned char)s[i] > hi)
+			return 0;
+	return 1;
+}
+
+/* The minor version of "HTTP/1.0" or "HTTP/1.1" in v[0..n), or -1. */
+static int
+http_minor(const char *v, size_t n)
+{
+	if (n != 8 || memcmp(v, "HTTP/1.", 7) != 0 || (v[7] != '0' && v[7] != '1'))
+		return -1;
+	return v[7] - '0';
+}
+
 /* "METHOD SP /target SP HTTP/1.x" in line[0..n), no line ending.  0 or -1. */
 static int
 parse_request_line(const char *line, size_t n, struct httpd_request *req)
 {
 	const char *sp1 = memchr(line, ' ', n), *sp2, *q;
 	size_t tlen;
+	int minor;
 
 	if (sp1 == NULL || sp1 == line || (size_t)(sp1 - line) > METHOD_MAX)
 		return -1;
 	sp2 = memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - line));
 	if (sp2 == NULL || sp2 == sp1 + 1)
 		return -1;
-	for (const char *m = line; m < sp1; m++)
-		if (*m < 'A' || *m > 'Z')
-			return -1;
 	tlen = (size_t)(sp2 - sp1 - 1);
-	if (sp1[1] != '/' || n - (size_t)(sp2 + 1 - line) != 8 ||
-	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1'))
+	minor = http_minor(sp2 + 1, n - (size_t)(sp2 + 1 - line));
+	if (!all_in_range(line, (size_t)(sp1 - line), 'A', 'Z') || sp1[1] != '/' ||
+	    !all_in_range(sp1 + 1, tlen, 0x21, 0x7e) || minor < 0)
 		return -1;
-	for (size_t i = 0; i < tlen; i++)
-		if ((unsigned char)sp1[1 + i] <= 0x20 || (unsigned char)sp1[1 + i] > 0x7e)
-			return -1;
 	req->method = line;
 	req->method_len = (size_t)(sp1 - line);
 	req->path = sp1 + 1;
@@ -83,10 +98,20 @@ parse_request_line(const char *line, size_t n, struct httpd_request *req)
 	req->path_len = q ? (size_t)(q - req->path) : tlen;
 	req->query = q ? q + 1 : sp2;
 	req->query_len = q ? (size_t)(sp2 - q - 1) : 0;
-	req->minor = sp2[8] - '0';
+	req->minor = minor;
 	req->keep_alive = req->minor == 1;
 	req->has_body = 0;
 	return 0;
+}
+
+/* Drops optional white space (spaces and tabs) from both ends of *s[0..*n). */
+static void
+trim_ows(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t'))
+		(*s)++, (*n)--;
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
 }
 
 /* Applies the comma-separated Connection tokens in v[0..n). */
@@ -98,10 +123,7 @@ connection_tokens(const char *v, size_t n, struct httpd_request *req)
 		size_t t = comma ? (size_t)(comma - v) : n, len = t;
 		const char *s = v;
 
-		while (len > 0 && (*s == ' ' || *s == '\t'))
-			s++, len--;
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-			len--;
+		trim_ows(&s, &len);
 		if (len == 5 && strncasecmp(s, "close", 5) == 0)
 			req->keep_alive = 0;
 		else if (len == 10 && strncasecmp(s, "keep-alive", 10) == 0)
@@ -111,28 +133,36 @@ connection_tokens(const char *v, size_t n, struct httpd_request *req)
 	}
 }
 
+/* Is line[0..n) a valid "Name: value" line?  Sets *name_len on success. */
+static int
+valid_field(const char *line, size_t n, size_t *name_len)
+{
+	const char *colon = memchr(line, ':', n);
+
+	if (colon == NULL || colon == line)
+		return 0;
+	*name_len = (size_t)(colon - line);
+	for (size_t i = 0; i < *name_len; i++)
+		if (!is_tchar((unsigned char)line[i]))
+			return 0;
+	for (size_t i = *name_len + 1; i < n; i++)
+		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* One "Name: value" line, no line ending.  0 or -1. */
 static int
 parse_header(const char *line, size_t n, struct httpd_request *req)
 {
-	const char *colon = memchr(line, ':', n), *v;
+	const char *v;
 	size_t name_len, vlen;
 
-	if (colon == NULL || colon == line)
+	if (!valid_field(line, n, &name_len))
 		return -1;
-	name_len = (size_t)(colon - line);
-	for (size_t i = 0; i < name_len; i++)
-		if (!is_tchar((unsigned char)line[i]))
-			return -1;
-	v = colon + 1;
+	v = line + name_len + 1;
 	vlen = n - name_len - 1;
-	for (size_t i = 0; i < vlen; i++)
-		if (((unsigned char)v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
-			return -1;
-	while (vlen > 0 && (*v == ' ' || *v == '\t'))
-		v++, vlen--;
-	while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
-		vlen--;
+	trim_ows(&v, &vlen);
 	if (name_len == 10 && strncasecmp(line, "connection", 10) == 0)
 		connection_tokens(v, vlen, req);
 	else if (name_len == 17 && strncasecmp(line, "transfer-encoding", 17) == 0)

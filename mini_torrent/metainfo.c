@@ -244,6 +244,25 @@ parse_pieces(struct ctx *c, const struct bencode_value *info)
 	return 0;
 }
 
+/* A single-file torrent: one file named after the torrent, 'length' bytes long. */
+static int
+single_file(struct ctx *c, const struct bencode_value *length)
+{
+	struct metainfo *m = c->m;
+
+	if ((m->files = calloc(1, sizeof(*m->files))) == NULL)
+		return fail(c, "out of memory");
+	m->file_count = 1;
+	if (length->type != BENCODE_INT)
+		return fail(c, "info: 'length' is not an integer");
+	if (file_length(c, length, 0, &m->files[0].length) == -1)
+		return -1;
+	if ((m->files[0].path = dup_bytes(m->name, strlen(m->name))) == NULL)
+		return fail(c, "out of memory");
+	m->total_length = m->files[0].length;
+	return 0;
+}
+
 static int
 parse_info(struct ctx *c, const struct bencode_value *info)
 {
@@ -268,18 +287,8 @@ parse_info(struct ctx *c, const struct bencode_value *info)
 		m->multi_file = 1;
 		if (parse_files(c, files) == -1 || check_unique_paths(c) == -1)
 			return -1;
-	} else {
-		if ((m->files = calloc(1, sizeof(*m->files))) == NULL)
-			return fail(c, "out of memory");
-		m->file_count = 1;
-		if (length->type != BENCODE_INT)
-			return fail(c, "info: 'length' is not an integer");
-		if (file_length(c, length, 0, &m->files[0].length) == -1)
-			return -1;
-		if ((m->files[0].path = dup_bytes(m->name, strlen(m->name))) == NULL)
-			return fail(c, "out of memory");
-		m->total_length = m->files[0].length;
-	}
+	} else if (single_file(c, length) == -1)
+		return -1;
 	if (m->total_length == 0)
 		return fail(c, "info: the torrent holds no data (total length 0)");
 	if (priv != NULL && priv->type != BENCODE_INT)

@@ -122,6 +122,34 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* One option c with its argument arg; --min-interval waits in *min_interval. */
+static void
+set_option(struct options *o, int c, const char *arg, long *min_interval)
+{
+	switch (c) {
+	case 'b': o->addr = arg; break;
+	case 'p': o->port = number(arg, 0, 65535, "-p"); break;
+	case 'v': o->verbose = 1; break;
+	case OPT_INTERVAL: o->cfg.interval_s = number(arg, 1, 86400, "--interval"); break;
+	case OPT_MIN_INTERVAL: *min_interval = number(arg, 0, 86400, "--min-interval"); break;
+	case OPT_ALLOW: o->allow = arg; break;
+	case OPT_TIMEOUT: o->timeout_ms = number(arg, 1, 3600000, "--header-timeout"); break;
+	case OPT_MAX_CONNS: o->max_conns = number(arg, 1, 65536, "--max-conns"); break;
+	case OPT_MAX_SWARMS:
+		o->cfg.limits.max_swarms = (size_t)number(arg, 1, 10000000, "--max-swarms");
+		break;
+	case OPT_MAX_PEERS:
+		o->cfg.limits.max_peers = (size_t)number(arg, 1, 10000000, "--max-peers");
+		break;
+	case OPT_SEED:
+		o->seed = (unsigned long long)number(arg, 0, LONG_MAX, "--seed");
+		o->seeded = 1;
+		break;
+	case OPT_HELP: usage(stdout); exit(0);
+	default: fprintf(stderr, "mt-tracker: bad usage (try --help)\n"); exit(2);
+	}
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -134,32 +162,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->max_conns = 512;
 	o->timeout_ms = 10000;
 	trackerd_defaults(&o->cfg);
-	while ((c = getopt_long(argc, argv, "b:p:v", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': o->addr = optarg; break;
-		case 'p': o->port = number(optarg, 0, 65535, "-p"); break;
-		case 'v': o->verbose = 1; break;
-		case OPT_INTERVAL: o->cfg.interval_s = number(optarg, 1, 86400, "--interval"); break;
-		case OPT_MIN_INTERVAL:
-			min_interval = number(optarg, 0, 86400, "--min-interval");
-			break;
-		case OPT_ALLOW: o->allow = optarg; break;
-		case OPT_TIMEOUT: o->timeout_ms = number(optarg, 1, 3600000, "--header-timeout"); break;
-		case OPT_MAX_CONNS: o->max_conns = number(optarg, 1, 65536, "--max-conns"); break;
-		case OPT_MAX_SWARMS:
-			o->cfg.limits.max_swarms = (size_t)number(optarg, 1, 10000000, "--max-swarms");
-			break;
-		case OPT_MAX_PEERS:
-			o->cfg.limits.max_peers = (size_t)number(optarg, 1, 10000000, "--max-peers");
-			break;
-		case OPT_SEED:
-			o->seed = (unsigned long long)number(optarg, 0, LONG_MAX, "--seed");
-			o->seeded = 1;
-			break;
-		case OPT_HELP: usage(stdout); exit(0);
-		default: fprintf(stderr, "mt-tracker: bad usage (try --help)\n"); exit(2);
-		}
-	}
+	while ((c = getopt_long(argc, argv, "b:p:v", long_opts, NULL)) != -1)
+		set_option(o, c, optarg, &min_interval);
 	if (optind != argc) {
 		fprintf(stderr, "mt-tracker: unexpected argument '%s' (try --help)\n", argv[optind]);
 		exit(2);

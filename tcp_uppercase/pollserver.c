@@ -174,6 +174,22 @@ can_accept(const struct server *s)
 	       (s->o->max_clients == 0 || conntab_count(&s->tab) < (size_t)s->o->max_clients);
 }
 
+/*
+ * accept() failed with errno: exits if it never can succeed, stops accepting
+ * while out of descriptors (if a client's close may free one), else warns
+ * unless the queue is just empty or the client already left.
+ */
+static void
+accept_failed(struct server *s)
+{
+	if (errno == EBADF || errno == EINVAL || errno == ENOTSOCK || errno == ENOSYS)
+		err(1, "accept");
+	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+		s->out_of_fds = conntab_count(&s->tab) > 0;
+	else if (!net_again(errno) && errno != ECONNABORTED)
+		warn("accept");
+}
+
 /* Accepts the clients waiting in the listen queue while there is room. */
 static void
 accept_clients(struct server *s, long now)
@@ -190,12 +206,7 @@ accept_clients(struct server *s, long now)
 		fd = accept(s->lfd, (struct sockaddr *)&ss, &len);
 		/* SOLUTION END */
 		if (fd == -1) {
-			if (errno == EBADF || errno == EINVAL || errno == ENOTSOCK || errno == ENOSYS)
-				err(1, "accept");	/* can never succeed */
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-				s->out_of_fds = conntab_count(&s->tab) > 0;
-			else if (!net_again(errno) && errno != ECONNABORTED)
-				warn("accept");
+			accept_failed(s);
 			return;
 		}
 		if (net_set_nonblocking(fd) == -1 || (c = conntab_add(&s->tab, fd, now)) == NULL) {
