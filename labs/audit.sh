@@ -78,16 +78,20 @@ cell() {
 	printf '%s' "$s"
 }
 
-# failures OUT: what a grading output says failed: "`name` (-N)" for each
-# test that lost points, then how many tests it made skip and the points the
-# copy lost in all.  Empty when nothing failed.
+# failures OUT HIDDEN: what a grading output says failed: "`name` (-N)" for
+# each test that lost points ("a hidden test (-N)" for the tests named in the
+# file HIDDEN: a handout goes to the class and must not name them), then how
+# many tests it made skip and the points the copy lost in all.  Empty when
+# nothing failed.
 failures() {
 	awk '
+	FILENAME == ARGV[1] { hidden[$1] = 1; next }
 	/^\[(FAIL|ERROR)\] build / { print "the build fails (a stub that does not compile)"; done = 1; exit }
 	/^\[(FAIL|ERROR|SKIP)\] +[0-9]+\/ *[0-9]+ / {
 		split($2, pm, "/"); lost = pm[2] - pm[1]; total += lost
 		if ($1 == "[SKIP]") { skipped++; next }
-		out = out sep "`" $3 "` (-" lost ")"; sep = ", "
+		name = ($3 in hidden) ? "a hidden test" : "`" $3 "`"
+		out = out sep name " (-" lost ")"; sep = ", "
 	}
 	END {
 		if (done || out == "")
@@ -95,7 +99,7 @@ failures() {
 		if (skipped)
 			out = out "; " skipped " that require it skipped"
 		print out "; -" total " in all"
-	}' "$1"
+	}' "$2" "$1"
 }
 
 # audit_lab LAB: prints LAB's table; returns 1 when a TODO fails no test.
@@ -103,6 +107,7 @@ audit_lab() {
 	local lab=$1 path pat base k hint got work rc=0
 	rm -rf "$tmp/solved"
 	bash labs/mkstarters.sh --solved "$tmp/solved" "$lab" >/dev/null || return 1
+	grader/grade "$lab" --kit "$top" --list | awk '$3 == "hidden" { print $1 }' >"$tmp/hidden"
 	echo "| file | TODO | with only this TODO left as in the starter, it fails |"
 	echo "|---|---|---|"
 	while IFS=$'\t' read -r path pat; do
@@ -117,7 +122,7 @@ audit_lab() {
 				"$tmp/solved/$lab/$base" >"$work/$base" || return 1
 			timeout -k 5 600 grader/grade "$lab" --kit "$top" --submission "$work" \
 				--tests all >"$tmp/out" 2>&1
-			got=$(failures "$tmp/out")
+			got=$(failures "$tmp/out" "$tmp/hidden")
 			if [[ -z $got ]]; then
 				got="**no test fails: a blind spot**"
 				echo "audit.sh: $lab: $base TODO $k ($hint) fails no test" >&2
