@@ -64,6 +64,7 @@ const struct labconf_param scn_peer_titfortat_params[] = {
 	{ "student", LABCONF_ENUM, "leecher", 0, 0, "leecher|seed" },
 	{ "fast", LABCONF_INT, "4", 1, 16, NULL },
 	{ "optimistic_turns", LABCONF_INT, "2", 0, 16, NULL },
+	{ "optimistic_hold", LABCONF_INT, "0", 0, 1, NULL },
 	PEER_TIMERS("1000", "2000"),
 	{ "warmup_ms", LABCONF_INT, "3000", 0, 600000, NULL },
 	{ "observe_ms", LABCONF_INT, "9000", 100, 600000, NULL },
@@ -653,6 +654,36 @@ judge_uninterested(struct scenario_env *env, const struct fakes *fk, long start)
 }
 
 /*
+ * With optimistic_hold: the optimistic unchoke stays with its peer for the
+ * whole optimistic interval, so over the window it moves to another peer at
+ * most once per interval (plus one, for where the window starts).  A choker
+ * that draws again at every rechoke moves it at nearly every sample.  other[k]
+ * is the one peer unchoked besides the top ones in sample k, or -1.
+ */
+#define HOLD_SAMPLES 4096	/* rechoke intervals judge_hold looks at */
+
+static void
+judge_hold(struct scenario_env *env, const long *other, int n, long window)
+{
+	long opt = labconf_int(env->test, "optimistic_ms");
+	long most = window / opt + 1, moves = 0, last = -1;
+
+	if (!labconf_int(env->test, "optimistic_hold"))
+		return;
+	for (int k = 0; k < n; k++) {
+		if (other[k] < 0)
+			continue;
+		moves += last >= 0 && other[k] != last;
+		last = other[k];
+	}
+	if (moves > most)
+		result_fail(env->res, "the optimistic unchoke went to another peer %ld times in "
+		    "%.1f s, with --optimistic-interval %ld ms: at most %ld; keep the optimistic "
+		    "peer until the optimistic interval is over (not a new draw at every rechoke)",
+		    moves, (double)window / 1000, opt, most);
+}
+
+/*
  * Samples who is unchoked in the middle of each rechoke interval of the
  * window: the fakes flagged in top must hold the regular slots (in 80% of
  * the samples at least), at most one other peer may be unchoked at a time
@@ -667,6 +698,7 @@ judge_titfortat(struct scenario_env *env, const struct fakes *fk, const uint8_t 
 	int samples = 0, good = 0;
 	uint8_t others[FAKES_MAX] = { 0 };
 	size_t turns = 0, fast = 0;
+	long other[HOLD_SAMPLES];
 	struct strbuf where;
 
 	strbuf_init(&where);
@@ -674,6 +706,7 @@ judge_titfortat(struct scenario_env *env, const struct fakes *fk, const uint8_t 
 		fast += top[i];
 	for (long ms = from + step / 2; ms < to; ms += step) {
 		size_t extra = 0, held = 0;
+		long one = -1;
 
 		for (size_t i = 0; i < fk->n; i++) {
 			int u = btfake_unchoked_at(&fk->f[i], ms);
@@ -683,8 +716,11 @@ judge_titfortat(struct scenario_env *env, const struct fakes *fk, const uint8_t 
 			else if (u) {
 				extra++;
 				others[i] = 1;
+				one = (long)i;
 			}
 		}
+		if (samples < HOLD_SAMPLES)
+			other[samples] = extra == 1 ? one : -1;
 		samples++;
 		good += held == fast;
 		if (extra > 1 && env->res->status == RESULT_PASS) {
@@ -707,6 +743,7 @@ judge_titfortat(struct scenario_env *env, const struct fakes *fk, const uint8_t 
 		result_fail(env->res, "besides the %zu that %s, %zu peer%s unchoked in %ld s: "
 		    "the optimistic unchoke must go to another peer every optimistic interval",
 		    fast, rank, turns, turns == 1 ? " was" : "s were", (to - from) / 1000);
+	judge_hold(env, other, samples < HOLD_SAMPLES ? samples : HOLD_SAMPLES, to - from);
 	strbuf_free(&where);
 }
 
