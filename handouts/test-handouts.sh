@@ -57,5 +57,17 @@ done
 echo "== grader tables"
 bash handouts/grader-tables.sh --check || status=1
 
+echo "== which test stands for each TODO"
+bash labs/audit.sh --check || status=1
+# A table that lost a row, or whose TODO was reworded, must fail the check.
+mkdir -p "$tmp/audit"
+for edit in 'on && /^\| `/{if (!n++) next}' 'on && /^\| `/{if (!n++) sub(/\| [a-z]/, "| X")}'; do
+	cp handouts/0*.md "$tmp/audit/"
+	awk "/todo-audit 04/{on = 1} $edit 1" handouts/04-torrent-tracker.md >"$tmp/audit/04-torrent-tracker.md"
+	if HANDOUTS=$tmp/audit bash labs/audit.sh --check 04-torrent-tracker >/dev/null 2>&1; then
+		echo "FAIL audit.sh --check: a TODO table edited with '$edit' passes"; status=1
+	fi
+done
+
 ((status == 0)) && echo "test-handouts: all passed"
 exit "$status"
