@@ -223,7 +223,12 @@ Test(choker_standin, is_due_every_rechoke_interval)
 	cr_expect(choker_due(&c, 250), "rechoke_ms is the config's");
 }
 
-Test(choker_standin, calls_a_peer_snubbing_after_snub_ms_without_a_block)
+/*
+ * Judging snubbing is lab 6's work (its choker_snubbed is a SOLUTION block):
+ * the stand-in gives none of it away, so a bundle of lab 5 holds no answer
+ * of lab 6.  It never calls a peer snubbing, however long it has been silent.
+ */
+Test(choker_standin, never_calls_a_peer_snubbing)
 {
 	struct choker c = make_choker(0, 1);
 	struct choker_peer p[1];
@@ -232,11 +237,8 @@ Test(choker_standin, calls_a_peer_snubbing_after_snub_ms_without_a_block)
 	make_peers(p, 1);
 	p[0].last_block_ms = t;
 	cr_expect_not(choker_snubbed(&c, &p[0], t));
-	cr_expect_not(choker_snubbed(&c, &p[0], t + CHOKER_SNUB_MS - 1));
-	cr_expect(choker_snubbed(&c, &p[0], t + CHOKER_SNUB_MS));
-	cr_expect(choker_snubbed(&c, &p[0], t + 10 * CHOKER_SNUB_MS));
-
+	cr_expect_not(choker_snubbed(&c, &p[0], t + CHOKER_SNUB_MS));
+	cr_expect_not(choker_snubbed(&c, &p[0], t + 10 * CHOKER_SNUB_MS));
 	c.cfg.snub_ms = 2000;
-	cr_expect_not(choker_snubbed(&c, &p[0], t + 1999));
-	cr_expect(choker_snubbed(&c, &p[0], t + 2000), "snub_ms is the config's");
+	cr_expect_not(choker_snubbed(&c, &p[0], t + 2000));
 }
