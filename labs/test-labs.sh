@@ -10,7 +10,8 @@
 #      - the pristine starter builds with no warning (make STRICT=1);
 #      - once the lab has a lab.conf: its `make check` ends within two
 #        minutes (a hang detector: lab 6's starter takes 47-60 s, its rechoke
-#        tests watch nine intervals each), grades, scores less than full marks, and gives hints for the failures;
+#        tests watch nine intervals each), grades, scores less than full
+#        marks, and gives hints for the failures;
 #      - graded on every test, hidden ones included, the starter scores 0;
 #      - with the reference code put back into the marked places
 #        (mkstarters.sh --solved), the workspace builds with no warning and the
