@@ -339,7 +339,7 @@ select_dense(struct swarm_table *t, struct swarm *s, const struct swarm_peer *as
 }
 
 /*
- * Large swarm (more than twice want): draw indexes at random and stamp what
+ * Large swarm (more than 2 * want + 2 peers): draw indexes at random and stamp what
  * was taken.  Should most peers be ineligible (many ids registered at the
  * asker's address), give up drawing after a bounded number of tries and sweep
  * from a random start instead, so the cost stays bounded.

@@ -80,7 +80,7 @@ segment_sum(uint32_t sum, const uint8_t *buf, size_t len)
 
 	for (i = 0; i + 1 < len; i += 2) {
 		sum += (uint32_t)((buf[i] << 8) | buf[i + 1]);
-		if (sum & 0x80000000u)	/* fold early so 64 KiB never overflows */
+		if (sum & 0x80000000u)	/* fold early: no length overflows */
 			sum = (sum & 0xffff) + (sum >> 16);
 	}
 	if (i < len)
