@@ -54,6 +54,16 @@ for cell in ' ' ' *taught, not tested* ' ' *taught, not tested*: no reason `lab 
 	fi
 done
 
+echo "== every program answers --help (README: exit 0, usage on stdout)"
+for mk in */Makefile; do
+	for p in $(sed -n 's/^PROGS *+*= *//p' "$mk"); do
+		bin=$(dirname "$mk")/$p
+		if ! out=$("$bin" --help 2>/dev/null </dev/null) || ! grep -qi '^usage' <<<"$out"; then
+			echo "FAIL $bin --help: exit status or no usage line on stdout"; status=1
+		fi
+	done
+done
+
 echo "== grader tables"
 bash handouts/grader-tables.sh --check || status=1
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # demo.sh — a short guided run of the mini transport layer.
 #
-# Starts four mux_host processes on loopback: "server" runs an upper-case
+# Starts five mux_host processes on loopback: "server" runs an upper-case
 # service on port 7 (connectionless) and port 8 (connection-oriented);
-# alice, bob and carol are client hosts typed at through their stdin.  Each
+# alice, bob and carol are client hosts typed at through their stdin, and
+# dave, started last, has an interface that corrupts what it sends.  Each
 # host's UDP socket is its network layer, so "127.0.0.1:PORT" below is a
 # host's network address and "/N" a transport port on it.  The demo shows
 # demultiplexing by port, by 4-tuple, a refused port, segmentation, corrupted

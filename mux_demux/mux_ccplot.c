@@ -7,6 +7,7 @@
  * line number (exit 1), so a broken log never draws a misleading chart.
  */
 #include <err.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,13 @@ main(int argc, char **argv)
 	struct ccplot_point *pts = NULL;
 	FILE *in = stdin, *f = stdout;
 	size_t n;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int ch;
 
-	while ((ch = getopt(argc, argv, "ho:t:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "ho:t:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			printf("usage: mux_ccplot [-o OUT.svg] [-t TITLE] [LOG]\n"
