@@ -99,6 +99,8 @@ bundle() {
 	[[ -f $top/labs/$lab/lab.conf ]] || die "no lab $lab (labs/$lab/lab.conf)"
 	bash "$top/labs/mkstarters.sh" --check "$lab" >/dev/null ||
 		die "labs/$lab is out of date with the references: run make starters"
+	bash "$top/handouts/grader-tables.sh" --check >/dev/null 2>&1 ||
+		die "a handout's grader table differs from its lab.conf: run make starters"
 	mkdir -p "$kit/labs/$lab" "$kit/grader"
 	while IFS=$'\t' read -r action src; do
 		if [[ $action == strip ]]; then
@@ -143,6 +145,13 @@ EOF
 	done
 	find "$kit" -type f -perm -u+x -exec strip {} +
 	chmod -R u+rwX,go+rX "$dir"
+	# A test made hidden after the handout's TODO table was written is still
+	# named there: refuse the bundle rather than hand the name out.
+	local leaks
+	if ! leaks=$(bash "$top/labs/tests/leakcheck.sh" "$dir" "$lab" 2>&1); then
+		echo "$leaks" >&2
+		die "the bundle of $lab would hold what is above (after a change to lab.conf: make starters, make audit LAB=$lab)"
+	fi
 	tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 \
 		-czf "$out/$lab.tar.gz" "$lab"
 	echo "$out/$lab.tar.gz: $(du -k "$out/$lab.tar.gz" | cut -f1) KiB"

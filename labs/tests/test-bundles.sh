@@ -124,6 +124,29 @@ if [[ " ${labs[*]} " == *" 05-torrent-peer "* ]]; then
 	else ok "leakcheck catches a hidden test's name"; fi
 fi
 
+# mkbundle.sh refuses a kit whose handout lags its lab.conf: a test made hidden
+# while the grader table still lists it, and a hidden test named elsewhere in
+# the handout.  Tried on a copy of the kit (its built programs, not .git).
+echo "== mkbundle.sh refuses a handout that names a hidden test"
+kit=$tmp/kit
+mkdir -p "$kit"
+tar -C "$top" --exclude=./.git --exclude=./dist -cf - . | tar -C "$kit" -xf -
+conf=$kit/labs/01-udp-uppercase/lab.conf
+awk '/^\[test client_ignores_stale_replies\]/ { print; print "visibility = hidden"; next } 1' \
+	"$conf" >"$conf.new" && mv "$conf.new" "$conf"
+if out=$(bash "$kit/labs/mkbundle.sh" --out "$tmp/kitdist" 01-udp-uppercase 2>&1); then
+	fail "mkbundle.sh bundles a lab whose grader table still lists a test made hidden"
+elif grep -q 'grader table' <<<"$out"; then ok "mkbundle.sh: a stale grader table is refused"
+else fail "mkbundle.sh refused a stale grader table for another reason: $out"; fi
+cp "$top/labs/01-udp-uppercase/lab.conf" "$conf.new" && mv "$conf.new" "$conf"
+h=$kit/handouts/01-udp-uppercase.md
+hidden=$(awk '/^\[test /{ n = $2; sub(/\]$/, "", n) } /^visibility *= *hidden/ { print n; exit }' "$conf")
+{ cat "$h"; echo "As $hidden shows, ..."; } >"$h.new" && mv "$h.new" "$h"
+if out=$(bash "$kit/labs/mkbundle.sh" --out "$tmp/kitdist" 01-udp-uppercase 2>&1); then
+	fail "mkbundle.sh bundles a handout that names the hidden test $hidden"
+elif grep -q "$hidden" <<<"$out"; then ok "mkbundle.sh: a handout naming a hidden test is refused"
+else fail "mkbundle.sh refused a handout naming $hidden for another reason: $out"; fi
+
 if ((fails)); then
 	echo "test-bundles: $fails failure(s)"
 	exit 1
