@@ -781,8 +781,13 @@ check_defaults(struct parser *ps, const struct raw_section *d)
 {
 	check_repeats(ps, d, NULL);
 	for (size_t i = 0; d && i < d->n; i++) {
-		int known = in_list(test_keys, d->kv[i].key) && strcmp(d->kv[i].key, "requires") != 0;
+		int known = in_list(test_keys, d->kv[i].key);
 
+		if (strcmp(d->kv[i].key, "requires") == 0) {
+			fail(ps, d->kv[i].line, "'requires' cannot be a default: each test names its "
+			    "own prerequisites");
+			continue;
+		}
 		for (const struct labconf_scenario *sc = ps->scenarios; !known && sc->name; sc++)
 			known = find_param(sc, d->kv[i].key) != NULL;
 		if (!known)

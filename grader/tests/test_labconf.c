@@ -130,6 +130,8 @@ static const struct {
 	  "lab.conf:9: \\x needs two hex digits" },
 	{ HEAD "[defaults]\nflavour = 1\n[test x]\npoints = 1\nscenario = demo\nclient = student\n",
 	  "lab.conf:6: unknown key 'flavour' in [defaults]" },
+	{ HEAD "[defaults]\nrequires = x\n[test x]\npoints = 1\nscenario = demo\nclient = student\n",
+	  "lab.conf:6: 'requires' cannot be a default: each test names its own prerequisites" },
 	{ HEAD "[test x]\npoints = 1\nscenario = other\nclient = student\n",
 	  "lab.conf:8: unknown key 'client' in this test" },
 	{ HEAD "[test x]\npoints = 1\nscenario = demo\nclient = student\n[test y]\nscenario = demo\n",
