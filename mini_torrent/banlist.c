@@ -50,7 +50,7 @@ int
 banlist_has_addr(const struct banlist *b, const struct sockaddr *addr)
 {
 	for (size_t i = 0; i < b->n; i++)
-		if (net_addr_equal((const struct sockaddr *)&b->v[i].addr, addr))
+		if (net_addr_equal((struct sockaddr *)&b->v[i].addr, addr))
 			return 1;
 	return 0;
 }

@@ -129,7 +129,7 @@ put_peer_event(struct jlog *log, const struct event *ev)
 		jlog_int(log, "uploaded", (int64_t)ev->u.end.uploaded);
 		break;
 	default:
-		break;		/* choked_by, unchoked_by, snubbed: the peer alone */
+		break;		/* choked_by, unchoked_by, snubbed: no more */
 	}
 }
 

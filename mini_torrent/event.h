@@ -81,12 +81,12 @@ struct event {
 	int64_t t;		/* ms since the session started */
 	const struct peer *peer;
 	union {
-		int sent;	/* (not_)interested: we sent it, else received */
+		int sent;	/* (not_)interested: we sent it (0: got it) */
 		uint32_t pieces;	/* bitfield: how many it has */
 		uint32_t piece;		/* have */
 		struct {
 			int optimistic;
-			const char *reason;	/* rate, optimistic, free slot */
+			const char *reason;	/* rate|optimistic|free slot */
 			uint64_t rate_from, rate_to;
 		} choke;	/* choke, unchoke */
 		struct {

@@ -37,8 +37,9 @@ fetch_update_interest(struct session *s, struct peer *p, int64_t now)
 	p->am_interested = want;
 	if (peer_send(p, &m) < 0)
 		peer_kill(p, PEER_END_NO_MEMORY, NULL);
-	session_emit(s, now, (struct event){ .type = want ? EVENT_INTERESTED :
-	    EVENT_NOT_INTERESTED, .peer = p, .u.sent = 1 });
+	session_emit(s, now, (struct event){ .peer = p,
+	    .type = want ? EVENT_INTERESTED : EVENT_NOT_INTERESTED,
+	    .u.sent = 1 });
 }
 
 void
@@ -72,7 +73,7 @@ log_pick(struct session *s, struct peer *p, uint32_t piece, int64_t now)
 	const struct picker *pk = &s->picker;
 
 	if (s->on_event == NULL)
-		return;		/* a scan over every piece: only if it is heard */
+		return;		/* it scans every piece: only for a listener */
 	session_emit(s, now, (struct event){ .type = EVENT_PICK, .peer = p,
 	    .u.pick = { piece, picker_avail(pk, piece),
 	    picker_min_avail(pk, &p->has, piece), pk->have.count,

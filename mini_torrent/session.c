@@ -34,6 +34,14 @@ session_emit(struct session *s, int64_t now, struct event ev)
 		s->on_event(s->event_ctx, &ev);
 }
 
+/* Reports an event that names only the peer. */
+static void
+emit_peer(struct session *s, int64_t now, enum event_type t,
+    const struct peer *p)
+{
+	session_emit(s, now, (struct event){ .type = t, .peer = p });
+}
+
 /* session_event_fn: the JSON Lines log. */
 static void
 log_event(void *log, const struct event *ev)
@@ -96,8 +104,8 @@ session_init(struct session *s, const struct session_config *cfg,
 	rate_init(&s->down_rate, window, now);
 	rate_init(&s->up_rate, window, now);
 	s->rate_window_ms = window;
-	if (partial_init(&s->parts, meta->piece_count, meta->piece_length) < 0 ||
-	    banlist_init(&s->bans) < 0) {
+	if (partial_init(&s->parts, meta->piece_count, meta->piece_length) < 0
+	    || banlist_init(&s->bans) < 0) {
 		session_free(s);
 		errno = ENOMEM;
 		return -1;
@@ -177,7 +185,7 @@ send_handshake(struct session *s, struct peer *p)
 	p->sent_handshake = 1;
 }
 
-/* Chokes or unchokes p, if that changes anything, and logs why. */
+/* Chokes or unchokes p, if that changes anything, and reports why. */
 static void
 set_choke(struct session *s, struct peer *p, int choke, int optimistic,
     const char *reason, int64_t now)
@@ -189,9 +197,10 @@ set_choke(struct session *s, struct peer *p, int choke, int optimistic,
 	send_simple(p, choke ? WIRE_CHOKE : WIRE_UNCHOKE);
 	if (choke)
 		peer_list_clear(&p->queue);	/* BEP 3: choking drops them */
-	session_emit(s, now, (struct event){ .type = choke ? EVENT_CHOKE : EVENT_UNCHOKE,
-	    .peer = p, .u.choke = { p->optimistic, reason,
-	    rate_get(&p->down, now), rate_get(&p->up, now) } });
+	session_emit(s, now, (struct event){ .peer = p,
+	    .type = choke ? EVENT_CHOKE : EVENT_UNCHOKE,
+	    .u.choke = { p->optimistic, reason, rate_get(&p->down, now),
+	    rate_get(&p->up, now) } });
 }
 
 /* ---- messages from a peer ---- */
@@ -256,7 +265,7 @@ on_handshake(struct session *s, struct peer *p, const struct wire_msg *m,
 	if (!p->sent_handshake)
 		send_handshake(s, p);
 	p->state = PEER_ACTIVE;
-	session_emit(s, now, (struct event){ .type = EVENT_HANDSHAKE, .peer = p });
+	emit_peer(s, now, EVENT_HANDSHAKE, p);
 	/* Only now, with its handshake in, do we send the bitfield. */
 	if (s->picker.have.count > 0) {
 		struct wire_msg bf = { .type = WIRE_BITFIELD,
@@ -321,8 +330,9 @@ on_interest(struct session *s, struct peer *p, int interested, int64_t now)
 	if (p->peer_interested == interested)
 		return;
 	p->peer_interested = interested;
-	session_emit(s, now, (struct event){ .type = interested ? EVENT_INTERESTED :
-	    EVENT_NOT_INTERESTED, .peer = p, .u.sent = 0 });
+	session_emit(s, now, (struct event){ .peer = p,
+	    .type = interested ? EVENT_INTERESTED : EVENT_NOT_INTERESTED,
+	    .u.sent = 0 });
 	/* A regular slot nobody uses need not wait for the next rechoke. */
 	if (interested && p->am_choking &&
 	    count_unchoked(s) < s->cfg.choke.slots)
@@ -335,8 +345,7 @@ on_choked(struct session *s, struct peer *p, int choked, int64_t now)
 	if (p->peer_choking == choked)
 		return;
 	p->peer_choking = choked;
-	session_emit(s, now, (struct event){ .type = choked ? EVENT_CHOKED_BY :
-	    EVENT_UNCHOKED_BY, .peer = p });
+	emit_peer(s, now, choked ? EVENT_CHOKED_BY : EVENT_UNCHOKED_BY, p);
 	if (choked)
 		fetch_drop(s, p, 0);
 }
@@ -511,7 +520,7 @@ session_add_peer(struct session *s, int fd, const struct sockaddr *addr,
 	if (p == NULL)
 		return NULL;
 	s->peers[s->npeers++] = p;
-	session_emit(s, now, (struct event){ .type = EVENT_CONNECT, .peer = p });
+	emit_peer(s, now, EVENT_CONNECT, p);
 	return p;
 }
 
@@ -528,8 +537,8 @@ session_remove_peer(struct session *s, struct peer *p, int64_t now)
 {
 	fetch_drop(s, p, 0);
 	picker_remove_peer(&s->picker, &p->has);
-	session_emit(s, now, (struct event){ .type = EVENT_DISCONNECT, .peer = p,
-	    .u.end = { p->why[0] ? p->why : "closed", p->downloaded,
+	session_emit(s, now, (struct event){ .type = EVENT_DISCONNECT,
+	    .peer = p, .u.end = { p->why[0] ? p->why : "closed", p->downloaded,
 	    p->uploaded } });
 	for (size_t i = 0; i < s->npeers; i++) {
 		if (s->peers[i] == p) {
@@ -600,7 +609,7 @@ check_peer(struct session *s, struct peer *p, int64_t now)
 	    now - peer_list_at(&p->reqs, 0)->sent_ms > s->cfg.choke.snub_ms &&
 	    now - p->last_block_ms > s->cfg.choke.snub_ms) {
 		p->snubbed = 1;
-		session_emit(s, now, (struct event){ .type = EVENT_SNUBBED, .peer = p });
+		emit_peer(s, now, EVENT_SNUBBED, p);
 		fetch_drop(s, p, 1);
 	}
 	fetch_fill(s, p, now);
