@@ -50,6 +50,8 @@ struct picker_active {
 	uint8_t *received;	/* per block: 0 or 1 */
 };
 
+/* Callers read npieces and have, and may set max_active and random_first
+ * before the first pick; the rest is the picker's own. */
 struct picker {
 	uint32_t npieces;
 	uint32_t piece_len;
@@ -97,6 +99,16 @@ int picker_next(struct picker *p, const struct bitfield *has, int idle,
 
 /* The rarest-first step alone: a new piece for a peer with `has`, or -1. */
 int64_t picker_pick_new(struct picker *p, const struct bitfield *has);
+
+/* Neighbours that have piece (its availability). */
+uint32_t picker_avail(const struct picker *p, uint32_t piece);
+/*
+ * For the log of a pick: the lowest availability among the pieces a peer with
+ * `has` offered when piece was started (piece itself, and every piece we
+ * neither have nor have started).  UINT32_MAX if there is none.
+ */
+uint32_t picker_min_avail(const struct picker *p, const struct bitfield *has,
+    uint32_t piece);
 
 /*
  * One outstanding request for the block ended without (or after) its data:

@@ -11,31 +11,12 @@
  * calls back in here.  That split keeps this file readable as "the
  * protocol", and lets the loop stay a plain poll() loop.
  *
- * With --log, every decision is an event (JSON Lines, see jlog.h); "t" is ms
- * since start, "peer" is ADDR:PORT as we see it:
- *
- *   connect      dir (in|out)                  a TCP connection exists
- *   handshake    peer_id, dir                  handshakes swapped
- *   bitfield     pieces                        its bitfield (count of pieces)
- *   have         piece                         a have it sent (new pieces only)
- *   interested / not_interested   dir (sent|received)
- *   choked_by / unchoked_by                    its choke/unchoke to us
- *   rechoke      seeding, peers[{peer, interested, rate_from, rate_to,
- *                snubbed, unchoke, optimistic}]      every choker run, with
- *                the rates (bytes/s, rolling window) that drove it
- *   choke / unchoke   optimistic, reason (rate|optimistic|free slot),
- *                rate_from, rate_to           what we sent, when it changed
- *   pick         piece, avail, min_avail, mode (random|rarest), have
- *                                              a new piece started: its
- *                availability and the lowest among what the peer offered
- *   piece        piece, ok (1|0), have         a piece verified or failed
- *   snubbed                                    our requests went unanswered
- *   ban          reason                        bad data: never again
- *   complete     downloaded, wasted, hash_fails
- *   disconnect   reason, downloaded, uploaded  block bytes both ways
- * and from mt-peer.c: start (settings), announce (event, peers, interval,
- * min_interval, complete, incomplete, warning), announce_failed (event,
- * reason), exit (complete, downloaded, uploaded).
+ * What happened (a message in, a decision made) the session reports as an
+ * event (event.h) to its sink, on_event; session_init points that at the
+ * JSON Lines log (--log), and a test may point it elsewhere.  mt-peer.c logs
+ * its own events besides: start (settings), announce (event, peers,
+ * interval, min_interval, complete, incomplete, warning), announce_failed
+ * (event, reason), exit (complete, downloaded, uploaded).
  */
 #ifndef SESSION_H
 #define SESSION_H
@@ -44,9 +25,12 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "banlist.h"
 #include "choker.h"
+#include "event.h"
 #include "jlog.h"
 #include "metainfo.h"
+#include "partial.h"
 #include "peer.h"
 #include "picker.h"
 #include "rate.h"
@@ -58,8 +42,6 @@
 #define SESSION_KEEPALIVE_MS 90000	/* send a keep-alive when idle this long */
 #define SESSION_BAN_STRIKES 2		/* bad pieces before a peer is banned */
 #define SESSION_MAX_ABUSES 16		/* bogus requests before we hang up */
-#define SESSION_MAX_BANS 1024
-#define SESSION_SPARE_BUFFERS 32	/* piece buffers kept for reuse */
 
 struct session_config {
 	unsigned max_peers;		/* connections, both directions */
@@ -72,18 +54,8 @@ struct session_config {
 	uint64_t rng_seed;
 };
 
-/* A banned peer: by address (ip and port) and by peer_id. */
-struct session_ban {
-	struct sockaddr_storage addr;
-	uint8_t peer_id[20];
-	int has_id;
-};
-
-/* A piece being downloaded: its bytes, and who sent each block. */
-struct session_piece {
-	uint8_t *data;
-	uint64_t *from;		/* peer id per block */
-};
+/* Where a session's events go: fn(ctx, ev), NULL for nowhere. */
+typedef void session_event_fn(void *ctx, const struct event *ev);
 
 struct session {
 	struct session_config cfg;
@@ -97,12 +69,12 @@ struct session {
 	struct peer **peers;
 	size_t npeers, cap;
 	struct choker_peer *cpeers;	/* scratch for rechoke, cap entries */
+	struct event_rechoked *rechoked;	/* the same */
 	int64_t rate_window_ms;
-	struct session_piece *pieces;	/* per piece; data NULL unless active */
-	void *spare[SESSION_SPARE_BUFFERS];	/* finished pieces' buffers */
-	size_t nspare;
-	struct session_ban *bans;
-	size_t nbans;
+	struct partial parts;		/* pieces being downloaded */
+	struct banlist bans;		/* and our own addresses */
+	session_event_fn *on_event;
+	void *event_ctx;
 	struct rate down_rate, up_rate;	/* block bytes, all peers */
 	uint64_t downloaded, uploaded;	/* block bytes this run */
 	uint64_t wasted;		/* block bytes we could not use */
@@ -117,7 +89,9 @@ struct session {
 
 /*
  * Sets up a session.  have holds the pieces already verified on disk (it is
- * copied).  log may be a closed jlog.  Returns 0 or -1 (ENOMEM).
+ * copied).  Events go to log (event_log) if it is open, else nowhere; set
+ * on_event and event_ctx afterwards to send them elsewhere.  Returns 0 or -1
+ * (ENOMEM).
  */
 int session_init(struct session *s, const struct session_config *cfg,
     const struct metainfo *meta, struct storage *store,
@@ -156,6 +130,9 @@ void session_remove_peer(struct session *s, struct peer *p, int64_t now);
  * deadlines.  Returns the time of the next thing it needs to do.
  */
 int64_t session_tick(struct session *s, int64_t now);
+
+/* Hands ev to the sink (on_event), stamped with the time since the start. */
+void session_emit(struct session *s, int64_t now, struct event ev);
 
 /* 1 if we are connected (or connecting) to addr, or it is banned. */
 int session_knows_addr(const struct session *s, const struct sockaddr *addr);

@@ -204,6 +204,25 @@ picker_pick_new(struct picker *p, const struct bitfield *has)
 	return -1;
 }
 
+uint32_t
+picker_avail(const struct picker *p, uint32_t piece)
+{
+	return p->avail[piece];
+}
+
+uint32_t
+picker_min_avail(const struct picker *p, const struct bitfield *has,
+    uint32_t piece)
+{
+	uint32_t min = UINT32_MAX;
+
+	for (uint32_t i = 0; i < p->npieces; i++)
+		if (bitfield_get(has, i) && !bitfield_get(&p->have, i) &&
+		    (i == piece || p->slot[i] < 0) && p->avail[i] < min)
+			min = p->avail[i];
+	return min;
+}
+
 /* Endgame: the not-yet-received block this peer did not ask for, fewest
  * requests out first.  Returns 1 and fills *out, or 0. */
 static int

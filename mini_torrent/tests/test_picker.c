@@ -83,6 +83,35 @@ Test(picker, counts_availability_from_bitfields_and_haves)
 	bitfield_free(&b);
 }
 
+Test(picker, min_avail_looks_only_at_pieces_it_could_have_started)
+{
+	struct picker p;
+	struct bitfield all = all_bits(4);
+	struct bitfield two = bits(4, (int[]){ 0, 1, -1 });
+	struct bitfield one = bits(4, (int[]){ 0, -1 });
+	struct bitfield only2 = bits(4, (int[]){ 2, -1 });
+	struct picker_block b;
+
+	cr_assert_eq(picker_init(&p, 4 * BLK, BLK, 1), 0);
+	picker_add_peer(&p, &all);
+	picker_add_peer(&p, &two);
+	picker_add_peer(&p, &one);
+	picker_piece_verified(&p, 3);		/* avail 3 2 1 1, piece 3 had */
+	cr_assert_eq(picker_next(&p, &only2, 0, NULL, NULL, &b), 1);
+	cr_assert_eq(b.piece, 2);		/* piece 2 started */
+	cr_expect_eq(picker_avail(&p, 1), 2);
+	cr_expect_eq(picker_avail(&p, 3), 1);
+	cr_expect_eq(picker_min_avail(&p, &all, 0), 2, "not 3 (had), not 2 (started)");
+	cr_expect_eq(picker_min_avail(&p, &all, 2), 1, "the piece itself counts");
+	cr_expect_eq(picker_min_avail(&p, &only2, 2), 1);
+	cr_expect_eq(picker_min_avail(&p, &two, 0), 2);
+	picker_free(&p);
+	bitfield_free(&all);
+	bitfield_free(&two);
+	bitfield_free(&one);
+	bitfield_free(&only2);
+}
+
 Test(picker, picks_the_rarest_piece)
 {
 	struct picker p;
