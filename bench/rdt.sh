@@ -24,7 +24,10 @@
 #
 # Env: RATE (500000 bytes/s), DELAYS ("10 40" ms, part 1), SHARE_DELAY (20
 # ms, part 2), QUEUE (32 segments, part 2; part 1 uses 64 so that no window
-# of 64 overflows it), MSS (1024), WARM (5 s), MEASURE (10 s), FLOWS ("2 4"); an empty DELAYS or FLOWS skips that part.  Prints /proc/loadavg before and after.
+# of 64 overflows it), MSS (1024), WARM (5 s), MEASURE (10 s), FLOWS ("2 4");
+# an empty DELAYS or FLOWS skips that part.  About two minutes in all.
+# Prints /proc/loadavg before and after: on a busy machine every round trip
+# also pays the hosts' scheduling delay, which shows most in stop-and-wait.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
