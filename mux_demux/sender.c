@@ -358,12 +358,24 @@ sender_resend_holes(struct sender *s)
 	}
 }
 
+/* Selective Repeat: some segment after the oldest has arrived. */
+static int
+sender_overtaken(struct sender *s)
+{
+	for (int i = 1; i < s->nrec; i++)
+		if (sender_rec(s, i)->sacked)
+			return 1;
+	return 0;
+}
+
 /*
  * Tells congestion control that the bytes before ack arrived.  During fast
  * recovery an ACK below the recovery point is partial (RFC 6582, NewReno):
  * another segment of the window was lost, so recovery goes on and the new
  * oldest segment goes out at once, instead of leaving recovery on the first
- * new ACK and waiting for a timeout.
+ * new ACK and waiting for a timeout.  Selective Repeat knows more: the
+ * oldest is lost only if a later segment arrived, for a partial ACK also
+ * follows a fast retransmit that duplicated segments set off.
  */
 static void
 sender_cc_ack(struct sender *s, uint32_t ack)
@@ -378,7 +390,8 @@ sender_cc_ack(struct sender *s, uint32_t ack)
 	if (s->nrec == 0)
 		return;
 	oldest = sender_rec(s, 0);
-	if (oldest->sent == 1 && !oldest->sacked && !oldest->resend) {
+	if (oldest->sent == 1 && !oldest->sacked && !oldest->resend &&
+	    (s->cfg.mode != SENDER_SELECTIVE_REPEAT || sender_overtaken(s))) {
 		oldest->resend = 1;
 		s->stats.fast_retransmits++;
 	}

@@ -431,3 +431,15 @@ Test(sender, after_a_timeout_cwnd_bounds_the_bytes_in_the_network)
 	ack(1400, 65536, 12);		/* cwnd 2: 1400 and 1700 are all that is missing */
 	cr_assert_eq(resent(12), (1ul << 14) | (1ul << 17), "SACKed bytes counted against cwnd");
 }
+
+Test(sender, selective_repeat_resends_on_a_partial_ack_only_what_was_overtaken)
+{
+	slow_start_to(SENDER_SELECTIVE_REPEAT, 5);	/* 500..1100 in flight */
+	for (int d = 0; d < 3; d++)
+		ack(500, 65536, 1);	/* duplicated segments, not a loss */
+	cr_assert_eq(resent(1), 1ul << 5);
+	ack(600, 65536, 2);		/* nothing after 600 arrived yet: in flight */
+	cr_assert_eq(resent(2), 0, "resent a segment nothing overtook");
+	sack(700, 900, 65536, 3);	/* 900 overtook 700 */
+	cr_assert_eq(resent(3), 1ul << 7);
+}
