@@ -93,6 +93,16 @@ cc_on_ack(struct cc *c, size_t acked)
 	}
 }
 
+void
+cc_on_partial_ack(struct cc *c, size_t acked)
+{
+	if (c->algo == CC_NONE || c->phase != CC_RECOVERY)
+		return;
+	c->cwnd = acked < c->cwnd ? c->cwnd - acked : 0;
+	if (acked >= c->mss || c->cwnd < c->mss)
+		c->cwnd += c->mss;
+}
+
 /* Half the flight, but never less than two segments (RFC 5681 (4)). */
 static size_t
 cc_half(const struct cc *c, size_t flight)

@@ -13,8 +13,11 @@
  *   3 duplicate ACKs    a segment was lost but later ones arrive: ssthresh =
  *                       max(flight / 2, 2 MSS), retransmit it at once (fast
  *                       retransmit) and set cwnd = ssthresh + 3 MSS; each
- *                       further duplicate adds 1 MSS (fast recovery), the next
- *                       new ACK sets cwnd = ssthresh (multiplicative decrease);
+ *                       further duplicate adds 1 MSS (fast recovery); an ACK
+ *                       of part of the window only (another segment of it was
+ *                       lost, NewReno, RFC 6582) takes away what it acked and
+ *                       recovery goes on; the ACK of the whole window sets
+ *                       cwnd = ssthresh (multiplicative decrease);
  *   timeout             the network may be badly congested: ssthresh =
  *                       max(flight / 2, 2 MSS), cwnd = 1 MSS, slow start again.
  *
@@ -61,6 +64,14 @@ size_t cc_window(const struct cc *c);
 
 /* acked bytes of new data were acknowledged. */
 void cc_on_ack(struct cc *c, size_t acked);
+
+/*
+ * During fast recovery, acked bytes were acknowledged but not the whole
+ * window that was in flight at the loss (a partial ACK, RFC 6582): cwnd
+ * shrinks by what left the network, plus one MSS for the retransmission, and
+ * recovery goes on.  Anywhere else it does nothing.
+ */
+void cc_on_partial_ack(struct cc *c, size_t acked);
 
 /*
  * The ndup-th duplicate ACK in a row arrived while flight bytes were

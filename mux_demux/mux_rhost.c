@@ -50,6 +50,17 @@ struct rhost_options {
 	struct rconn_config cfg;
 	struct netif_impair imp;
 	long idle_ms, linger_ms;
+	int conns;		/* recv: connections to take, then end */
+};
+
+/* One connection the receiving side took: where its bytes go. */
+struct rhost_in {
+	int conn;
+	FILE *out;
+	uint32_t fnv;
+	unsigned long long bytes;
+	int eof_seen;
+	long start_ms, eof_ms;
 };
 
 struct rhost {
@@ -69,12 +80,10 @@ struct rhost {
 	int file_eof, shut;
 	long start_ms, sent_ms;
 	/* receiving */
-	FILE *out;
-	uint32_t fnv;
-	unsigned long long bytes;
-	int eof_seen;
-	long eof_ms;
+	struct rhost_in in[RCONN_MAX];
+	int nin;
 	/* both */
+	unsigned long long bytes;
 	long last_rx_ms, done_ms;
 	unsigned long ignored;
 };
@@ -183,31 +192,37 @@ rhost_fill(struct rhost *r)
 	}
 }
 
-/* Receiving side: writes what arrived in order; at the peer's FIN, ours. */
+/*
+ * Receiving side: writes what arrived in order on one connection; at the
+ * peer's FIN, ours.
+ */
 static void
-rhost_drain(struct rhost *r)
+rhost_drain(struct rhost *r, struct rhost_in *in)
 {
-	const char *name = r->out == stdout ? "stdout" : r->o->out;
+	const char *name = in->out == stdout ? "stdout" : r->o->out;
 	uint8_t buf[RHOST_CHUNK];
+	char which[24] = "";
 	ssize_t n;
 
-	while (rconn_state(r->h, r->conn) == RCONN_OPEN &&
-	    (n = rconn_recv(r->h, r->conn, buf, sizeof(buf), r->now)) > 0) {
-		if (fwrite(buf, 1, (size_t)n, r->out) != (size_t)n)
+	while (rconn_state(r->h, in->conn) == RCONN_OPEN &&
+	    (n = rconn_recv(r->h, in->conn, buf, sizeof(buf), r->now)) > 0) {
+		if (fwrite(buf, 1, (size_t)n, in->out) != (size_t)n)
 			err(1, "%s", name);
-		r->fnv = rhost_fnv(r->fnv, buf, (size_t)n);
-		r->bytes += (unsigned long long)n;
+		in->fnv = rhost_fnv(in->fnv, buf, (size_t)n);
+		in->bytes += (unsigned long long)n;
 	}
-	if (r->eof_seen || !rconn_eof(r->h, r->conn))
+	if (in->eof_seen || !rconn_eof(r->h, in->conn))
 		return;
-	if (fflush(r->out) == EOF || (r->out != stdout && fclose(r->out) == EOF))
+	if (fflush(in->out) == EOF || (in->out != stdout && fclose(in->out) == EOF))
 		err(1, "%s", name);
-	r->out = NULL;
-	r->eof_seen = 1;
-	r->eof_ms = r->now;
-	cli_line(r->status, "received bytes=%llu seconds=%.3f fnv=%08x", r->bytes,
-	    (double)(r->now - r->start_ms) / 1000, r->fnv);
-	if (rconn_shutdown(r->h, r->conn, r->now) == -1)
+	in->out = NULL;
+	in->eof_seen = 1;
+	in->eof_ms = r->now;
+	if (r->o->conns > 1)
+		snprintf(which, sizeof(which), " conn=%d", (int)(in - r->in) + 1);
+	cli_line(r->status, "received bytes=%llu seconds=%.3f fnv=%08x%s", in->bytes,
+	    (double)(r->now - in->start_ms) / 1000, in->fnv, which);
+	if (rconn_shutdown(r->h, in->conn, r->now) == -1)
 		err(1, "shutdown");
 }
 
@@ -226,14 +241,66 @@ rhost_summary(struct rhost *r)
 
 /* ---- the event loop ------------------------------------------------------ */
 
-/* A new connection for the receiving side, once the handshake is through. */
+/* New connections for the receiving side, once their handshake is through. */
 static void
 rhost_accept(struct rhost *r)
 {
-	if (r->conn != -1 || (r->conn = rconn_accept(r->h, r->lc, NULL)) == -1)
-		return;
-	r->start_ms = r->last_rx_ms = r->now;
-	rhost_log_cc(r);
+	struct rhost_in *in;
+	int c;
+
+	while (r->nin < r->o->conns && (c = rconn_accept(r->h, r->lc, NULL)) != -1) {
+		in = &r->in[r->nin++];
+		in->conn = c;
+		in->fnv = 2166136261u;
+		in->start_ms = r->last_rx_ms = r->now;
+		if (r->conn == -1)
+			r->conn = c;	/* the one whose cc --cc-log follows */
+		rhost_log_cc(r);
+	}
+}
+
+/*
+ * The receiving side's files, opened before it listens: --out (default
+ * stdout), or --out.1 .. --out.N for --conns N, in the order of accept.
+ */
+static void
+rhost_open_outputs(struct rhost *r)
+{
+	const struct rhost_options *o = r->o;
+	char path[PATH_MAX];
+
+	for (int k = 0; k < o->conns; k++) {
+		if (o->out == NULL || strcmp(o->out, "-") == 0) {
+			r->in[k].out = stdout;
+			continue;
+		}
+		if (o->conns == 1)
+			snprintf(path, sizeof(path), "%s", o->out);
+		else if (snprintf(path, sizeof(path), "%s.%d", o->out, k + 1) >= (int)sizeof(path))
+			errx(1, "%s: name too long", o->out);
+		if ((r->in[k].out = fopen(path, "w")) == NULL)
+			err(1, "%s", path);
+	}
+}
+
+/* Receiving side: 1 once every connection is through (or lingered enough). */
+static int
+rhost_recv_progress(struct rhost *r)
+{
+	int finished = r->nin == r->o->conns;
+
+	for (int i = 0; i < r->nin; i++) {
+		struct rhost_in *in = &r->in[i];
+		enum rconn_state st = rconn_state(r->h, in->conn);
+
+		if (st == RCONN_RESET)
+			errx(1, "connection reset by the peer");
+		rhost_drain(r, in);
+		if (!rconn_done(r->h, in->conn) &&
+		    !(in->eof_seen && r->now >= in->eof_ms + r->o->linger_ms))
+			finished = 0;
+	}
+	return finished;
 }
 
 /*
@@ -246,8 +313,14 @@ rhost_progress(struct rhost *r)
 {
 	enum rconn_state st;
 
-	if (r->o->role == RHOST_RECV)
+	if (r->o->role == RHOST_RECV) {
 		rhost_accept(r);
+		if (r->nin > 0 && rhost_recv_progress(r))
+			return 1;
+		if (r->nin > 0 && r->now - r->last_rx_ms > r->o->idle_ms)
+			errx(1, "no segment from the peer for %ld ms", r->o->idle_ms);
+		return 0;
+	}
 	if (r->conn == -1)
 		return 0;
 	st = rconn_state(r->h, r->conn);
@@ -267,12 +340,6 @@ rhost_progress(struct rhost *r)
 		}
 		if (r->done_ms != -1)
 			return r->now >= r->done_ms + r->o->linger_ms;
-	} else {
-		rhost_drain(r);
-		if (rconn_done(r->h, r->conn))
-			return 1;
-		if (r->eof_seen)
-			return r->now >= r->eof_ms + r->o->linger_ms;
 	}
 	if (r->now - r->last_rx_ms > r->o->idle_ms)
 		errx(1, "no segment from the peer for %ld ms", r->o->idle_ms);
@@ -291,14 +358,13 @@ rhost_timeout(const struct rhost *r)
 {
 	long next = rhost_min(rconn_next_deadline(r->h), netif_next_deadline(&r->nif));
 
-	if (r->conn != -1) {
-		if (r->done_ms != -1)
-			next = rhost_min(next, r->done_ms + r->o->linger_ms);
-		else if (r->eof_seen)
-			next = rhost_min(next, r->eof_ms + r->o->linger_ms);
-		else
-			next = rhost_min(next, r->last_rx_ms + r->o->idle_ms + 1);
-	}
+	if (r->conn != -1 && r->done_ms != -1)
+		next = rhost_min(next, r->done_ms + r->o->linger_ms);
+	else if (r->conn != -1 || r->nin > 0)
+		next = rhost_min(next, r->last_rx_ms + r->o->idle_ms + 1);
+	for (int i = 0; i < r->nin; i++)
+		if (r->in[i].eof_seen)
+			next = rhost_min(next, r->in[i].eof_ms + r->o->linger_ms);
 	next = rhost_min(next, r->now + 1000);
 	return next <= r->now ? 0 : (int)(next - r->now);
 }
@@ -332,7 +398,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: mux_rhost [options] recv [--out FILE]\n"
+	    "usage: mux_rhost [options] recv [--out FILE] [--conns N]\n"
 	    "       mux_rhost [options] send FILE --to HOST:PORT\n"
 	    "options: [-a ADDR] [-p PORT] [-s SERVICE] [--mode sw|gbn|sr] [--window N]\n"
 	    "         [--cc none|reno] [--rwnd BYTES] [--mss BYTES] [--cc-log FILE]\n"
@@ -344,6 +410,8 @@ usage(FILE *f)
 	    "  127.0.0.1:0).  recv waits for a connection on transport port SERVICE\n"
 	    "  (default 7) and writes what arrives to FILE (default stdout: then its\n"
 	    "  lines go to stderr), then prints \"received bytes=N seconds=S fnv=H\".\n"
+	    "  --conns N takes N connections, one after another or at once, writes\n"
+	    "  connection k to FILE.k and adds \" conn=k\" to its line.\n"
 	    "  send connects to HOST:PORT/SERVICE (--mode default gbn, --window N\n"
 	    "  segments, default 8), sends FILE and prints \"sent bytes=N seconds=S\n"
 	    "  retransmits=R timeouts=T fast_retransmits=F segments=K goodput_bytes_s=G\".\n"
@@ -392,6 +460,7 @@ rhost_option(int ch, struct rhost_options *o)
 	case 'y': c->syn_tries = (int)rhost_number("--syn-tries", 1, 100); break;
 	case 'i': c->rtt.initial_ms = (long)rhost_number("--rto-initial", 1, 60000); break;
 	case 'I': o->idle_ms = (long)rhost_number("--idle-timeout", 1, 3600000); break;
+	case 'N': o->conns = (int)rhost_number("--conns", 1, RCONN_MAX - 1); break;
 	case 'L': o->linger_ms = (long)rhost_number("--linger", 0, 60000); break;
 	case 'S': o->imp.seed = rhost_number("--seed", 0, ULONG_MAX); break;
 	case 'D': o->imp.drop_pct = (unsigned)rhost_number("--drop", 0, 100); break;
@@ -418,6 +487,10 @@ rhost_operands(int argc, char **argv, struct rhost_options *o)
 		rhost_bad_usage("send wants --to HOST:PORT");
 	if (o->role == RHOST_RECV && o->have_to)
 		rhost_bad_usage("--to is for send");
+	if (o->role == RHOST_SEND && o->conns != 1)
+		rhost_bad_usage("--conns is for recv");
+	if (o->conns > 1 && (o->out == NULL || strcmp(o->out, "-") == 0))
+		rhost_bad_usage("--conns above 1 wants --out FILE (it writes FILE.1 .. FILE.N)");
 	if (o->cfg.rtt.min_ms > o->cfg.rtt.max_ms || o->cfg.rtt.initial_ms > o->cfg.rtt.max_ms)
 		rhost_bad_usage("--rto-min and --rto-initial must not be above --rto-max (%ld ms)",
 		    o->cfg.rtt.max_ms);
@@ -438,7 +511,7 @@ parse_options(int argc, char **argv, struct rhost_options *o)
 		{ "rto-max", required_argument, NULL, 'x' },
 		{ "syn-tries", required_argument, NULL, 'y' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
-		{ "linger", required_argument, NULL, 'L' }, { "seed", required_argument, NULL, 'S' },
+		{ "linger", required_argument, NULL, 'L' }, { "conns", required_argument, NULL, 'N' }, { "seed", required_argument, NULL, 'S' },
 		{ "drop", required_argument, NULL, 'D' }, { "corrupt", required_argument, NULL, 'C' },
 		{ "dup", required_argument, NULL, 'U' }, { "reorder", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
@@ -461,14 +534,11 @@ rhost_start(struct rhost *r, const struct rhost_options *o)
 	r->o = o;
 	r->conn = r->lc = r->fd = -1;
 	r->sent_ms = r->done_ms = -1;
-	r->fnv = 2166136261u;
 	r->status = to_stdout ? stderr : stdout;
 	if (o->role == RHOST_SEND && (r->fd = open(o->file, O_RDONLY)) == -1)
 		err(1, "%s", o->file);
 	if (o->role == RHOST_RECV)
-		r->out = to_stdout ? stdout : fopen(o->out, "w");
-	if (o->role == RHOST_RECV && r->out == NULL)
-		err(1, "%s", o->out);
+		rhost_open_outputs(r);
 	if (o->cc_log != NULL && (r->cc_log = fopen(o->cc_log, "w")) == NULL)
 		err(1, "%s", o->cc_log);
 	if (netif_open(&r->nif, o->addr, o->port, &o->imp) == -1)
@@ -503,7 +573,7 @@ main(int argc, char **argv)
 {
 	static struct rhost r;
 	struct rhost_options o = {
-		.addr = "127.0.0.1", .service = 7, .idle_ms = 10000, .linger_ms = 500,
+		.addr = "127.0.0.1", .service = 7, .idle_ms = 10000, .linger_ms = 500, .conns = 1,
 		.imp = { .hold_ms = 20 },
 	};
 

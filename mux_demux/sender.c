@@ -23,6 +23,7 @@ struct sender_rec {
 	int resend;		/* must go out again */
 	int sacked;		/* Selective Repeat: the receiver has it */
 	long sent_ms, deadline;	/* last transmission; SR timer (-1: none) */
+	unsigned long tx;	/* stats.segments at its last transmission */
 };
 
 struct sender {
@@ -36,6 +37,8 @@ struct sender {
 	int rhead, nrec;
 	uint32_t rwnd;
 	int dupacks;
+	uint32_t recover;	/* nxt when fast recovery began (RFC 6582) */
+	unsigned long cut_tx;	/* stats.segments when cwnd was last cut */
 	long timer;		/* GBN / stop-and-wait: deadline, -1 off */
 	long persist;		/* zero-window probe deadline, -1 off */
 	int probe;		/* the probe may go now */
@@ -101,7 +104,7 @@ sender_new(const struct sender_config *cfg)
 	s->recs = calloc((size_t)s->cfg.window, sizeof(*s->recs));
 	if (s->buf == NULL || s->recs == NULL)
 		goto error;
-	s->una = s->nxt = cfg->isn;
+	s->una = s->nxt = s->recover = cfg->isn;
 	s->rwnd = cfg->peer_window;
 	s->timer = s->persist = -1;
 	return s;
@@ -189,7 +192,7 @@ sender_emit(struct sender *s, struct sender_rec *rec, long now,
 	rec->sent++;
 	rec->resend = 0;
 	rec->sent_ms = now;
-	s->stats.segments++;
+	rec->tx = ++s->stats.segments;
 	if (seg->retransmit)
 		s->stats.retransmits++;
 	if (s->cfg.mode == SENDER_SELECTIVE_REPEAT)
@@ -198,7 +201,30 @@ sender_emit(struct sender *s, struct sender_rec *rec, long now,
 		s->timer = now + rtt_timeout(&s->rtt);
 }
 
-/* The oldest segment marked for resending that cwnd lets out, or NULL. */
+/*
+ * Bytes still in the network: sent, neither acknowledged selectively nor
+ * given up as lost (marked for resending).
+ */
+static size_t
+sender_pipe(struct sender *s)
+{
+	size_t pipe = 0;
+
+	for (int i = 0; i < s->nrec; i++) {
+		struct sender_rec *rec = sender_rec(s, i);
+
+		if (!rec->sacked && !rec->resend)
+			pipe += rec->len;
+	}
+	return pipe;
+}
+
+/*
+ * The oldest segment marked for resending that cwnd lets out, or NULL.  cwnd
+ * bounds what is in the network (the pipe), not the distance from una: with
+ * Selective Repeat most bytes after una may have arrived already, and
+ * counting them held a lost segment back until another timer expired.
+ */
 static struct sender_rec *
 sender_pick_resend(struct sender *s)
 {
@@ -210,7 +236,7 @@ sender_pick_resend(struct sender *s)
 		if (!rec->resend || rec->sacked)
 			continue;
 		/* the oldest always goes: after a timeout cwnd is one segment */
-		if (i > 0 && (size_t)(rec->seq + rec->len - s->una) > cwnd)
+		if (i > 0 && cwnd != CC_UNLIMITED && sender_pipe(s) + rec->len > cwnd)
 			return NULL;
 		return rec;
 	}
@@ -282,7 +308,10 @@ sender_next(struct sender *s, long now_ms, struct sender_seg *seg,
 	return 1;
 }
 
-/* Selective Repeat: the receiver has the segment that starts at seq. */
+/*
+ * Selective Repeat: the receiver has the segment that starts at seq.  Returns
+ * 2 if that is news and gave an RTT sample, 1 if news, 0 if known already.
+ */
 static int
 sender_on_sack(struct sender *s, uint32_t seq, long now)
 {
@@ -296,11 +325,76 @@ sender_on_sack(struct sender *s, uint32_t seq, long now)
 		rec->deadline = -1;
 		if (rec->sent == 1) {	/* Karn: only segments sent once */
 			rtt_sample(&s->rtt, now - rec->sent_ms);
-			return 1;
+			return 2;
 		}
-		return 0;
+		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Selective Repeat in fast recovery: a segment sent once that three later
+ * segments have overtaken (the receiver has them) is lost as well, and goes
+ * out now rather than when its timer expires (RFC 6675's rule, on the
+ * selective ACKs).  Without it, a burst of drops from one window was left to
+ * the per-segment timers, one timeout after another.
+ */
+static void
+sender_resend_holes(struct sender *s)
+{
+	int later = 0;
+
+	if (s->cfg.mode != SENDER_SELECTIVE_REPEAT || s->cc.phase != CC_RECOVERY)
+		return;
+	for (int i = s->nrec - 1; i >= 0; i--) {
+		struct sender_rec *rec = sender_rec(s, i);
+
+		if (rec->sacked)
+			later++;
+		else if (later >= 3 && rec->sent == 1 && !rec->resend) {
+			rec->resend = 1;
+			s->stats.fast_retransmits++;
+		}
+	}
+}
+
+/* Selective Repeat: some segment after the oldest has arrived. */
+static int
+sender_overtaken(struct sender *s)
+{
+	for (int i = 1; i < s->nrec; i++)
+		if (sender_rec(s, i)->sacked)
+			return 1;
+	return 0;
+}
+
+/*
+ * Tells congestion control that the bytes before ack arrived.  During fast
+ * recovery an ACK below the recovery point is partial (RFC 6582, NewReno):
+ * another segment of the window was lost, so recovery goes on and the new
+ * oldest segment goes out at once, instead of leaving recovery on the first
+ * new ACK and waiting for a timeout.  Selective Repeat knows more: the
+ * oldest is lost only if a later segment arrived, for a partial ACK also
+ * follows a fast retransmit that duplicated segments set off.
+ */
+static void
+sender_cc_ack(struct sender *s, uint32_t ack)
+{
+	struct sender_rec *oldest;
+
+	if (s->cc.phase != CC_RECOVERY || !seq_lt(ack, s->recover)) {
+		cc_on_ack(&s->cc, ack - s->una);
+		return;
+	}
+	cc_on_partial_ack(&s->cc, ack - s->una);
+	if (s->nrec == 0)
+		return;
+	oldest = sender_rec(s, 0);
+	if (oldest->sent == 1 && !oldest->sacked && !oldest->resend &&
+	    (s->cfg.mode != SENDER_SELECTIVE_REPEAT || sender_overtaken(s))) {
+		oldest->resend = 1;
+		s->stats.fast_retransmits++;
+	}
 }
 
 /*
@@ -335,7 +429,7 @@ sender_advance(struct sender *s, uint32_t ack, int sampled, long now)
 		rtt_sample(&s->rtt, now - last->sent_ms);
 	s->head = (s->head + data) % s->cfg.buf_cap;
 	s->count -= data;
-	cc_on_ack(&s->cc, ack - s->una);
+	sender_cc_ack(s, ack);
 	s->una = ack;
 	s->dupacks = 0;
 	if (s->cfg.mode != SENDER_SELECTIVE_REPEAT)
@@ -349,33 +443,43 @@ sender_on_dupack(struct sender *s)
 	struct sender_rec *oldest;
 
 	s->dupacks++;
+	if (s->cc.phase != CC_RECOVERY && seq_lt(s->una, s->recover))
+		return;		/* a loss a timeout answered already (RFC 6582 4.1) */
 	if (cc_on_dupack(&s->cc, s->dupacks, sender_flight(s))) {
 		oldest = sender_rec(s, 0);
 		oldest->resend = 1;
 		oldest->sacked = 0;
 		s->stats.fast_retransmits++;
+		s->recover = s->nxt;
+		s->cut_tx = s->stats.segments;
 	}
 }
 
 void
 sender_on_ack(struct sender *s, const struct sender_ack *a, long now_ms)
 {
-	int sampled = 0, dup;
+	int sacked = 0, dup;
 
 	if (seq_lt(a->ack, s->una) || seq_lt(s->nxt, a->ack))
 		return;		/* old, or for bytes never sent */
-	dup = a->ack == s->una && s->nrec > 0 && a->window == s->rwnd;
+	if (a->has_sack && s->cfg.mode == SENDER_SELECTIVE_REPEAT)
+		sacked = sender_on_sack(s, a->sack, now_ms);
+	/*
+	 * The window moves whenever the application reads, so an ACK that
+	 * reports a segment newly arrived above a hole is a duplicate whatever
+	 * window it carries.
+	 */
+	dup = a->ack == s->una && s->nrec > 0 && (a->window == s->rwnd || sacked > 0);
 	s->rwnd = a->window;
 	if (a->window > 0) {
 		s->persist = -1;
 		s->probe = 0;
 	}
-	if (a->has_sack && s->cfg.mode == SENDER_SELECTIVE_REPEAT)
-		sampled = sender_on_sack(s, a->sack, now_ms);
 	if (a->ack != s->una)
-		sender_advance(s, a->ack, sampled, now_ms);
+		sender_advance(s, a->ack, sacked == 2, now_ms);
 	else if (dup)
 		sender_on_dupack(s);
+	sender_resend_holes(s);
 }
 
 /* A retransmission timer expired: back off once, tell congestion control. */
@@ -386,6 +490,8 @@ sender_expired(struct sender *s)
 	cc_on_timeout(&s->cc, sender_flight(s));
 	s->dupacks = 0;
 	s->stats.timeouts++;
+	s->cut_tx = s->stats.segments;
+	s->recover = s->nxt;
 }
 
 void
@@ -412,11 +518,18 @@ sender_tick(struct sender *s, long now_ms)
 		if (rec->deadline != -1 && now_ms >= rec->deadline) {
 			rec->resend = 1;
 			rec->deadline = -1;
-			expired = 1;
+			expired |= rec->tx > s->cut_tx ? 2 : 1;
 		}
 	}
-	if (expired)
+	/*
+	 * One loss, one cut: segments sent before cwnd was last cut time out
+	 * one after another (each has its own timer), and cutting again for each
+	 * would reset cwnd to one segment and back the timer off every time.
+	 */
+	if (expired & 2)
 		sender_expired(s);
+	else if (expired)
+		s->stats.timeouts++;
 }
 
 /* Keeps in *d the earlier of *d and t, where -1 stands for "none". */

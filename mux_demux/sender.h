@@ -20,7 +20,12 @@
  * (congestion control, cc.h).  A zero receive window is probed with one byte
  * after a timeout (then backed off like any retransmission), so the sender
  * neither stalls for good nor busy-waits.  RTT samples come only from
- * segments sent once (Karn).  sender_shutdown queues a FIN, which takes one
+ * segments sent once (Karn).  With Reno, a loss is answered once: fast
+ * recovery lasts until the whole window at the loss is acknowledged, resends
+ * each further hole the ACKs reveal (NewReno's partial ACKs; with Selective
+ * Repeat, any segment three selectively acknowledged ones overtook), and a
+ * timer that expires for a segment sent before the cut resends it without
+ * cutting again.  sender_shutdown queues a FIN, which takes one
  * sequence number after the data, as in TCP.
  *
  * Plain data, no socket and no clock: the event loop passes the time, hands

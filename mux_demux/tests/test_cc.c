@@ -153,3 +153,19 @@ Test(cc, logs_its_state_as_one_json_object)
 	    "\"rttvar_ms\":20.000,\"rto_ms\":120}");
 	cr_assert_eq(cc_format(&c, &r, 70, line, 20), -1);
 }
+
+Test(cc, a_partial_ack_deflates_by_what_it_acknowledges_and_stays_in_recovery)
+{
+	reno();
+	c.cwnd = 20 * MSS;
+	cc_on_dupack(&c, 3, 20 * MSS);		/* ssthresh 10, cwnd 13 */
+	cc_on_dupack(&c, 4, 20 * MSS);		/* 14 */
+	cc_on_partial_ack(&c, 4 * MSS);
+	cr_assert_eq(cc_window(&c), 11 * MSS);	/* 14 - 4 + 1 */
+	cr_assert_eq(c.phase, CC_RECOVERY);
+	cc_on_partial_ack(&c, 50 * MSS);	/* never below one segment */
+	cr_assert_eq(cc_window(&c), MSS);
+	c.phase = CC_AVOIDANCE;
+	cc_on_partial_ack(&c, MSS);
+	cr_assert_eq(cc_window(&c), MSS, "a partial ACK outside recovery");
+}

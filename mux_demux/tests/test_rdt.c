@@ -24,6 +24,7 @@
 
 struct link_cfg {
 	int drop, dup, reorder, corrupt;	/* percent */
+	int tx_ms, queue;	/* towards the receiver: a bottleneck, if tx_ms > 0 */
 };
 
 struct pkt {
@@ -48,11 +49,14 @@ struct sim {
 	unsigned long overruns;	/* data past the advertised right edge */
 	uint32_t right_edge;	/* the largest ack + window advertised */
 	int edge_known;
+	long busy_until;	/* the bottleneck sends its last segment until then */
+	unsigned long neck_drops;
 };
 
 static const struct segment_netaddr HA = { 0x7f000001, 1 }, HB = { 0x7f000001, 2 };
 static uint8_t src[FILE_LEN], dst[FILE_LEN + 1];
 static struct sim sim;
+static long rto_min_ms;		/* above 10: the timer's floor for a case */
 
 static uint32_t
 rnd(struct sim *m)
@@ -69,13 +73,34 @@ chance(struct sim *m, int pct)
 	return pct > 0 && (int)(rnd(m) % 100) < pct;
 }
 
+/*
+ * The bottleneck towards the receiver: tx_ms per segment, and a drop-tail
+ * queue of `queue` segments waiting behind the one being sent.  Returns when
+ * the segment has been sent, or -1 if the queue drops it.
+ */
+static long
+bottleneck(struct sim *m)
+{
+	long start = m->busy_until > m->now ? m->busy_until : m->now;
+
+	if ((start - m->now) / m->link.tx_ms > m->link.queue) {
+		m->neck_drops++;
+		return -1;
+	}
+	m->busy_until = start + m->link.tx_ms;
+	return m->busy_until;
+}
+
 /* Puts one datagram on the link, as the link's damage decides. */
 static void
 link_send(struct sim *m, int to_receiver, const struct rseg *seg)
 {
 	int copies = chance(m, m->link.dup) ? 2 : 1;
+	long sent = m->now;
 
 	if (chance(m, m->link.drop))
+		return;
+	if (to_receiver && m->link.tx_ms > 0 && (sent = bottleneck(m)) == -1)
 		return;
 	for (int c = 0; c < copies; c++) {
 		struct pkt *p = &m->q[m->nq];
@@ -85,7 +110,7 @@ link_send(struct sim *m, int to_receiver, const struct rseg *seg)
 		    p->data, sizeof(p->data));
 		cr_assert_gt(p->len, 0);
 		p->to_receiver = to_receiver;
-		p->at = m->now + DELAY_MS + (chance(m, m->link.reorder) ? 3 * DELAY_MS : 0);
+		p->at = sent + DELAY_MS + (chance(m, m->link.reorder) ? 3 * DELAY_MS : 0);
 		if (chance(m, m->link.corrupt)) {
 			uint32_t bit = rnd(m) % (uint32_t)(p->len * 8);
 
@@ -256,6 +281,8 @@ start(enum sender_mode mode, int window, enum cc_algo cc, struct link_cfg link,
 	sc.isn = isn;
 	sc.peer_window = (uint32_t)rcv_cap;
 	sc.rtt = (struct rtt_config){ .initial_ms = 100, .min_ms = 10, .max_ms = 2000 };
+	if (rto_min_ms > sc.rtt.min_ms)
+		sc.rtt.min_ms = sc.rtt.initial_ms = rto_min_ms;
 	cr_assert_not_null(sim.s = sender_new(&sc));
 	cr_assert_not_null(sim.r = receiver_new(&rc));
 	sim.link = link;
@@ -273,9 +300,10 @@ finish(void)
 
 TestSuite(rdt, .fini = finish);
 
-static const struct link_cfg CLEAN = { 0, 0, 0, 0 };
+static const struct link_cfg CLEAN = { 0, 0, 0, 0, 0, 0 };
 static const struct link_cfg NASTY[] = {
-	{ 30, 0, 0, 0 }, { 0, 30, 0, 0 }, { 0, 0, 30, 0 }, { 0, 0, 0, 30 }, { 10, 10, 10, 10 },
+	{ 30, 0, 0, 0, 0, 0 }, { 0, 30, 0, 0, 0, 0 }, { 0, 0, 30, 0, 0, 0 }, { 0, 0, 0, 30, 0, 0 },
+	{ 10, 10, 10, 10, 0, 0 },
 };
 #define NNASTY	(sizeof(NASTY) / sizeof(NASTY[0]))
 #define NEAR_TOP	0xffffff00u	/* wraps after 256 bytes */
@@ -343,4 +371,24 @@ Test(rdt, stop_and_wait_takes_one_round_trip_per_segment)
 	run(&sim);
 	/* 157 segments of 256 bytes and a FIN, 20 ms each */
 	cr_assert_eq(sim.now, (long)((FILE_LEN + 255) / 256 + 1) * 2 * DELAY_MS);
+}
+
+/*
+ * Slow start overflows a queue of 8 behind a 1 ms-per-segment link and loses
+ * about 20 segments of one window: Reno must resend them as the ACKs reveal
+ * them, not one per timeout (a 200 ms timer floor, as mux_rhost's).
+ */
+Test(rdt, reno_over_a_small_drop_tail_queue_recovers_by_fast_retransmit)
+{
+	struct link_cfg neck = { .tx_ms = 1, .queue = 8 };
+	const struct sender_stats *st;
+
+	rto_min_ms = 200;
+	start(SENDER_SELECTIVE_REPEAT, 64, CC_RENO, neck, 65536, NEAR_TOP);
+	run(&sim);
+	st = sender_stats(sim.s);
+	cr_assert_geq(sim.neck_drops, 10, "no burst of drops: a weak test");
+	cr_assert_leq(4 * st->timeouts, st->fast_retransmits, "%lu timeouts, %lu fast retransmits",
+	    st->timeouts, st->fast_retransmits);
+	cr_assert_leq(st->retransmits, sim.neck_drops + 2, "resent what had arrived");
 }

@@ -113,12 +113,12 @@ wait_line(struct proc *p, const char *prefix, char *line, size_t cap)
 	}
 }
 
-/* The received file is the sent one, byte for byte. */
+/* The file at path is the sent one, byte for byte. */
 static void
-assert_same_file(const char *what)
+assert_copy(const char *path, const char *what)
 {
 	static uint8_t got[FILE_LEN + 1];
-	FILE *f = fopen(out_path, "r");
+	FILE *f = fopen(path, "r");
 	size_t n;
 
 	cr_assert_not_null(f, "%s: no output file", what);
@@ -127,6 +127,13 @@ assert_same_file(const char *what)
 	cr_assert_eq(n, FILE_LEN, "%s: %zu bytes arrived, not %d", what, n, FILE_LEN);
 	for (size_t i = 0; i < FILE_LEN; i++)
 		cr_assert_eq(got[i], data[i], "%s: byte %zu differs", what, i);
+}
+
+/* The received file is the sent one. */
+static void
+assert_same_file(const char *what)
+{
+	assert_copy(out_path, what);
 }
 
 /*
@@ -364,6 +371,8 @@ Test(rhost, bad_usage_exits_2_with_a_reason, .timeout = T_TIMEOUT)
 		{ "recv", "--cc", "cubic", NULL },
 		{ "recv", "--drop", "101", NULL },
 		{ "recv", "--rto-min", "900", "--rto-max", "100", NULL },
+		{ "recv", "--conns", "2", NULL },		/* several to stdout */
+		{ "recv", "--conns", "0", "--out", "x", NULL },
 		{ "fetch", NULL },
 	};
 	struct proc p;
@@ -412,4 +421,43 @@ Test(rhost, a_sender_with_no_receiver_gives_up_with_an_error, .timeout = T_TIMEO
 	cr_assert_not_null(strstr(proc_stderr(&p), "mux_rhost: "), "%s", proc_stderr(&p));
 	proc_kill(&p);
 	proc_kill(&quiet);
+}
+
+Test(rhost, one_receiver_takes_two_senders_through_the_router, .timeout = T_TIMEOUT)
+{
+	struct proc recv, router, send[2];
+	char *argv[MAX_ARGS], raddr[64], to[64], line[512], path[80];
+	int seen[2] = { 0, 0 }, k;
+
+	add_args(argv, 0, (const char *const[]){ proc_bin("mux_rhost"), "recv", "--conns", "2",
+	    "--out", out_path, "--linger", "100", NULL });
+	start(&recv, argv, raddr, sizeof(raddr));
+	add_args(argv, 0, (const char *const[]){ proc_bin("mux_router"), "--to", raddr,
+	    "--rate", "0", NULL });
+	start(&router, argv, to, sizeof(to));
+	for (int i = 0; i < 2; i++) {
+		add_args(argv, 0, (const char *const[]){ proc_bin("mux_rhost"), "send", in_path,
+		    "--to", to, "--mode", "sr", "--cc", "reno", "--linger", "100", NULL });
+		start(&send[i], argv, line, sizeof(line));
+	}
+	for (int i = 0; i < 2; i++) {
+		wait_line(&recv, "received ", line, sizeof(line));
+		cr_assert_not_null(strstr(line, " conn="), "%s", line);
+		cr_assert_eq(sscanf(strstr(line, " conn="), " conn=%d", &k), 1, "%s", line);
+		cr_assert(k == 1 || k == 2, "%s", line);
+		seen[k - 1]++;
+	}
+	cr_assert(seen[0] == 1 && seen[1] == 1);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(proc_wait(&send[i], HOSTCTL_WAIT_MS), 0, "%s", proc_stderr(&send[i]));
+		proc_kill(&send[i]);
+	}
+	cr_assert_eq(proc_wait(&recv, HOSTCTL_WAIT_MS), 0, "%s", proc_stderr(&recv));
+	proc_kill(&recv);
+	proc_kill(&router);
+	for (int i = 1; i <= 2; i++) {
+		snprintf(path, sizeof(path), "%s.%d", out_path, i);
+		assert_copy(path, path);
+		unlink(path);
+	}
 }

@@ -326,3 +326,120 @@ Test(sender, takes_what_fits_in_its_buffer_and_no_more)
 	ack(200, 65536, 10);
 	cr_assert_eq(sender_write(s, lots, sizeof(lots)), 200, "acked bytes not freed");
 }
+
+/* ---- Reno's recovery (sender side): each case failed before its fix ---- */
+
+static void
+sack(uint32_t a, uint32_t sk, uint32_t window, long now)
+{
+	struct sender_ack k = { .ack = a, .window = window, .has_sack = 1, .sack = sk };
+
+	sender_on_ack(s, &k, now);
+}
+
+/*
+ * Reno from one segment, every segment acknowledged at once, until the ACK
+ * of byte 100 * k: then cwnd is k + 1 segments, all of 100 * k .. 100 * (2k + 1)
+ * in flight, sent at time 0 (the timeout is the 10 ms minimum).
+ */
+static void
+slow_start_to(enum sender_mode mode, int k)
+{
+	make(mode, 64, 0, CC_RENO);
+	sender_write(s, data, sizeof(data));
+	drain(0);
+	for (int i = 1; i <= k; i++) {
+		ack((uint32_t)(100 * i), 65536, 0);
+		drain(0);
+	}
+	cr_assert_eq(sender_flight(s), (size_t)(100 * (k + 1)));
+}
+
+/* The sequence numbers of the retransmissions that go out at now, as a bit set of segments. */
+static unsigned long
+resent(long now)
+{
+	unsigned long set = 0;
+
+	while (sender_next(s, now, &seg, payload, sizeof(payload)))
+		if (seg.retransmit)
+			set |= 1ul << (seg.seq / 100);
+	return set;
+}
+
+Test(sender, a_new_selective_ack_is_a_duplicate_even_if_the_window_moved)
+{
+	slow_start_to(SENDER_SELECTIVE_REPEAT, 4);	/* 400..900 in flight */
+	ack(500, 65436, 1);		/* the application has not read 400..500 yet */
+	drain(1);
+	/* 500 is lost; the application reads, so the window is back to 65536 */
+	for (uint32_t q = 600; q <= 800; q += 100)
+		sack(500, q, 65536, 2);
+	cr_assert_eq(sender_stats(s)->fast_retransmits, 1, "three new SACKs were not three duplicates");
+	cr_assert_eq(resent(2), 1ul << 5);
+}
+
+Test(sender, selective_repeat_resends_every_hole_in_fast_recovery)
+{
+	slow_start_to(SENDER_SELECTIVE_REPEAT, 5);	/* 500..1100 in flight */
+	for (uint32_t q = 600; q <= 1000; q += 100)
+		if (q != 700)		/* 500 and 700 are lost */
+			sack(500, q, 65536, 1);
+	cr_assert_eq(resent(1), (1ul << 5) | (1ul << 7), "a hole was left to its timer");
+	cr_assert_eq(sender_stats(s)->fast_retransmits, 2);
+	cr_assert_eq(sender_stats(s)->timeouts, 0);
+}
+
+Test(sender, a_partial_ack_keeps_fast_recovery_and_resends_the_next_hole)
+{
+	slow_start_to(SENDER_GO_BACK_N, 5);		/* 500..1100 in flight */
+	for (int d = 0; d < 3; d++)
+		ack(500, 65536, 1);	/* 500 lost: 600, 800, 900 arrive */
+	cr_assert_eq(resent(1), 1ul << 5);
+	ack(600, 65536, 2);		/* the receiver kept nothing after 600 */
+	cr_assert_eq(sender_cc(s)->phase, CC_RECOVERY, "left recovery on a partial ACK");
+	cr_assert_eq(resent(2), 1ul << 6, "the next hole waits for its timer");
+	ack(1100, 65536, 3);		/* the whole window: recovery is over */
+	cr_assert_eq(sender_cc(s)->phase, CC_AVOIDANCE);
+	cr_assert_eq(cc_window(sender_cc(s)), sender_cc(s)->ssthresh);
+}
+
+Test(sender, selective_repeat_cuts_the_window_once_per_loss)
+{
+	slow_start_to(SENDER_SELECTIVE_REPEAT, 5);	/* 500..1100, timers at 10 */
+	ack(600, 65536, 5);
+	cr_assert_eq(drain(5), 2);	/* 1100 and 1200, timers at 15 */
+	sender_tick(s, 10);
+	cr_assert_eq(sender_cc(s)->ssthresh, 350);
+	cr_assert_eq(rtt_timeout(sender_rtt(s)), 20);
+	sender_tick(s, 15);		/* sent before the cut: the same loss */
+	cr_assert_eq(sender_cc(s)->ssthresh, 350);
+	cr_assert_eq(rtt_timeout(sender_rtt(s)), 20, "backed off twice for one loss");
+	cr_assert_eq(cc_window(sender_cc(s)), 100);
+}
+
+Test(sender, after_a_timeout_cwnd_bounds_the_bytes_in_the_network)
+{
+	slow_start_to(SENDER_SELECTIVE_REPEAT, 9);	/* 900..1900 in flight */
+	sender_tick(s, 10);		/* every one times out: one cut, cwnd 1 */
+	cr_assert_eq(resent(10), 1ul << 9);
+	for (uint32_t q = 1000; q <= 1800; q += 100)
+		if (q != 1400 && q != 1700)	/* the first copies of the rest arrive */
+			sack(900, q, 65536, 11);
+	cr_assert_eq(sender_stats(s)->fast_retransmits, 0, "fast recovery for a loss the timeout answered");
+	cr_assert_eq(sender_cc(s)->phase, CC_SLOW_START);
+	ack(1400, 65536, 12);		/* cwnd 2: 1400 and 1700 are all that is missing */
+	cr_assert_eq(resent(12), (1ul << 14) | (1ul << 17), "SACKed bytes counted against cwnd");
+}
+
+Test(sender, selective_repeat_resends_on_a_partial_ack_only_what_was_overtaken)
+{
+	slow_start_to(SENDER_SELECTIVE_REPEAT, 5);	/* 500..1100 in flight */
+	for (int d = 0; d < 3; d++)
+		ack(500, 65536, 1);	/* duplicated segments, not a loss */
+	cr_assert_eq(resent(1), 1ul << 5);
+	ack(600, 65536, 2);		/* nothing after 600 arrived yet: in flight */
+	cr_assert_eq(resent(2), 0, "resent a segment nothing overtook");
+	sack(700, 900, 65536, 3);	/* 900 overtook 700 */
+	cr_assert_eq(resent(3), 1ul << 7);
+}
