@@ -151,7 +151,7 @@ open_data(struct loop *L, struct bitfield *have)
 		peerstatus_resuming(&L->status, good, L->meta.piece_count);
 }
 
-/* ---- neighbours to dial ---- */
+/* ---- neighbours ---- */
 
 /* --peer ADDR:PORT: a candidate from the start. */
 static void
