@@ -345,10 +345,29 @@ drop(struct btfake *f)
 	f->nqueue = 0;
 }
 
+/* Reads what the student sent and feeds it in.  Returns 0, or -1 when the
+ * connection was dropped (closed by the student, or a bad message). */
+static int
+receive(struct btfake *f, long now)
+{
+	char buf[65536];
+	ssize_t n = recv(f->fd, buf, sizeof(buf), 0);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		f->student_closed = 1;
+		drop(f);
+		return -1;
+	}
+	if (btfake_feed(f, buf, n > 0 ? (size_t)n : 0, now) == -1) {
+		drop(f);
+		return -1;
+	}
+	return 0;
+}
+
 void
 btfake_io(struct btfake *f, const struct pollfd pfd[2], long now)
 {
-	char buf[65536];
 	ssize_t n;
 
 	if (pfd[0].fd != -1 && (pfd[0].revents & POLLIN) &&
@@ -356,18 +375,8 @@ btfake_io(struct btfake *f, const struct pollfd pfd[2], long now)
 		netio_nonblock(f->fd);
 	if (f->fd == -1 || pfd[1].fd == -1)
 		return;
-	if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-		n = recv(f->fd, buf, sizeof(buf), 0);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			f->student_closed = 1;
-			drop(f);
-			return;
-		}
-		if (btfake_feed(f, buf, n > 0 ? (size_t)n : 0, now) == -1) {
-			drop(f);
-			return;
-		}
-	}
+	if ((pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) && receive(f, now) == -1)
+		return;
 	serve(f, now);
 	btfake_take(f, now);
 	if (f->out.len > 0) {

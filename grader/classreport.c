@@ -159,6 +159,27 @@ count_line(struct test_tally *t, const char *line, size_t len)
 	return 0;
 }
 
+/* The numbers of an item header, each after a space, from *s (up to 4, into
+ * v); *s moves past them.  Returns how many, or -1 if one is bad or cut. */
+static int
+item_numbers(const char **s, const char *end, unsigned long *v)
+{
+	const char *q = *s;
+	int n;
+
+	for (n = 0; q < end && *q == ' ' && n < 4; n++) {
+		char *e;
+
+		errno = 0;
+		v[n] = strtoul(q + 1, &e, 10);
+		if (e == q + 1 || errno != 0 || e >= end)
+			return -1;
+		q = e;
+	}
+	*s = q;
+	return n;
+}
+
 /*
  * Reads the item header at *p (its numbers into v, up to 4) and moves *p
  * past the header and the item's bytes, whose length is the last number;
@@ -173,15 +194,9 @@ item(const char **p, const char *end, const char *word, unsigned long *v, const 
 
 	if ((size_t)(end - s) <= wl || memcmp(s, word, wl) != 0 || s[wl] != ' ')
 		return -1;
-	for (s += wl; s < end && *s == ' ' && n < 4; n++) {
-		char *e;
-
-		errno = 0;
-		v[n] = strtoul(s + 1, &e, 10);
-		if (e == s + 1 || errno != 0 || e >= end)
-			return -1;
-		s = e;
-	}
+	s += wl;
+	if ((n = item_numbers(&s, end, v)) == -1)
+		return -1;
 	if (n == 0 || s >= end || *s != '\n' || (size_t)(end - s) < 2 ||
 	    v[n - 1] > (size_t)(end - s) - 2 || s[1 + v[n - 1]] != '\n')
 		return -1;
@@ -211,6 +226,41 @@ count_test(struct tally *ty, struct student *st, const unsigned long *v, const c
 	return 0;
 }
 
+/* The "test" items of a record, from *p: counted for st unless dry.  0, or -1. */
+static int
+read_tests(struct tally *ty, struct student *st, const char **p, const char *end, int dry)
+{
+	const char *body;
+	unsigned long v[4];
+
+	while (*p < end && strncmp(*p, "test ", 5) == 0) {
+		if (item(p, end, "test", v, &body) != 4 || v[0] >= ty->run->lab->ntests ||
+		    v[1] > RESULT_ERROR || v[2] > 1000000 || (!dry && count_test(ty, st, v, body) == -1))
+			return -1;
+	}
+	return 0;
+}
+
+/* The "file" items that end student i's record, from *p: handed to the
+ * similarity check unless dry.  0, or -1. */
+static int
+read_files(struct tally *ty, size_t i, const char **p, const char *end, int dry)
+{
+	const char *body;
+
+	while (*p < end) {
+		unsigned long w[4];
+		char name[256];
+
+		if (item(p, end, "file", w, &body) != 2 || w[0] >= sizeof(name) || w[0] > w[1])
+			return -1;
+		snprintf(name, sizeof(name), "%.*s", (int)w[0], body);
+		if (!dry && ty->sim != NULL && similar_add(ty->sim, i, name, body + w[0], w[1] - w[0]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Reads student i's record (text[0..len)) into the tally; dry, only checks
  * it.  Returns 0, or -1 if it is bad (or memory ran out).
@@ -227,21 +277,8 @@ read_record(struct tally *ty, size_t i, const char *text, size_t len, int dry)
 	if (!dry && (st->build = (enum result_status)v[0]) != RESULT_PASS &&
 	    (st->why = strndup(body, v[1])) == NULL)
 		return -1;
-	while (p < end && strncmp(p, "test ", 5) == 0) {
-		if (item(&p, end, "test", v, &body) != 4 || v[0] >= ty->run->lab->ntests ||
-		    v[1] > RESULT_ERROR || v[2] > 1000000 || (!dry && count_test(ty, st, v, body) == -1))
-			return -1;
-	}
-	while (p < end) {
-		unsigned long w[4];
-		char name[256];
-
-		if (item(&p, end, "file", w, &body) != 2 || w[0] >= sizeof(name) || w[0] > w[1])
-			return -1;
-		snprintf(name, sizeof(name), "%.*s", (int)w[0], body);
-		if (!dry && ty->sim != NULL && similar_add(ty->sim, i, name, body + w[0], w[1] - w[0]) == -1)
-			return -1;
-	}
+	if (read_tests(ty, st, &p, end, dry) == -1 || read_files(ty, i, &p, end, dry) == -1)
+		return -1;
 	st->recorded = !dry;
 	return 0;
 }

@@ -71,6 +71,31 @@ apply_rule(const struct fault_rule *r, struct fault_decision *d)
 	}
 }
 
+/* The datagram's chance faults, those its draws came up for (no rule, not
+ * dropped): held back, duplicated, corrupted; the last one names it. */
+static void
+apply_chances(const struct fault_config *c, int reorder, int dup, int corrupt,
+    struct fault_decision *d)
+{
+	if (reorder) {
+		d->delay_ms[0] += c->reorder_ms;
+		d->what = "held back (reorder)";
+	}
+	if (dup) {
+		/* The copy leaves right behind the original, before the reply
+		 * to anything the receiver sends next: a client that takes the
+		 * next datagram as its answer meets it every time, however the
+		 * machine schedules us. */
+		d->copies = 2;
+		d->delay_ms[1] = d->delay_ms[0];
+		d->what = "duplicated";
+	}
+	if (corrupt) {
+		d->corrupt = 1;
+		d->what = "corrupted";
+	}
+}
+
 void
 fault_decide(struct fault_state *st, enum fault_dir dir, size_t len, struct fault_decision *d)
 {
@@ -97,23 +122,7 @@ fault_decide(struct fault_state *st, enum fault_dir dir, size_t len, struct faul
 		d->copies = 0;
 		d->what = "dropped";
 	} else if (chance) {
-		if (reorder) {
-			d->delay_ms[0] += c->reorder_ms;
-			d->what = "held back (reorder)";
-		}
-		if (dup) {
-			/* The copy leaves right behind the original, before the
-			 * reply to anything the receiver sends next: a client
-			 * that takes the next datagram as its answer meets it
-			 * every time, however the machine schedules us. */
-			d->copies = 2;
-			d->delay_ms[1] = d->delay_ms[0];
-			d->what = "duplicated";
-		}
-		if (corrupt && len > 0) {
-			d->corrupt = 1;
-			d->what = "corrupted";
-		}
+		apply_chances(c, reorder, dup, corrupt && len > 0, d);
 	}
 	if (d->corrupt && len == 0)
 		d->corrupt = 0;
@@ -152,47 +161,73 @@ parse_ulong(const char *s, size_t n, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* "to-server" or "to-client", the n bytes at s, into *dir.  0, or -1. */
+static int
+parse_dir(const char *s, size_t n, enum fault_dir *dir)
+{
+	if (n == 9 && strncmp(s, "to-server", 9) == 0)
+		*dir = FAULT_TO_SERVER;
+	else if (n == 9 && strncmp(s, "to-client", 9) == 0)
+		*dir = FAULT_TO_CLIENT;
+	else
+		return -1;
+	return 0;
+}
+
+/* A rule's kind, the n bytes at s, into *kind.  0, or -1. */
+static int
+parse_kind(const char *s, size_t n, enum fault_kind *kind)
+{
+	static const char *const kinds[] = { "pass", "drop", "dup", "delay", "corrupt", "hold" };
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		if (strlen(kinds[k]) == n && strncmp(s, kinds[k], n) == 0) {
+			*kind = (enum fault_kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The value after a delay (ms) or hold (a datagram index) rule; arg is NULL
+ * when the rule has none, and only those two kinds must have one.  0, or -1. */
+static int
+parse_value(struct fault_rule *r, const char *arg)
+{
+	unsigned long v;
+
+	if ((r->kind == FAULT_DELAY || r->kind == FAULT_HOLD) != (arg != NULL))
+		return -1;
+	if (r->kind == FAULT_DELAY) {
+		if (parse_ulong(arg, strlen(arg), 600000, &v) == -1)
+			return -1;
+		r->delay_ms = (long)v;
+	} else if (r->kind == FAULT_HOLD) {
+		if (parse_ulong(arg, strlen(arg), 1000000000UL, &v) == -1 || v == 0)
+			return -1;
+		r->until = v;
+	}
+	return 0;
+}
+
 int
 fault_parse_rule(const char *text, struct fault_rule *r)
 {
-	static const char *const kinds[] = { "pass", "drop", "dup", "delay", "corrupt", "hold" };
 	const char *c1 = strchr(text, ':'), *c2, *c3;
 	unsigned long v;
 	size_t klen;
-	int found = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (c1 == NULL || (c2 = strchr(c1 + 1, ':')) == NULL)
 		return -1;
-	if ((size_t)(c1 - text) == 9 && strncmp(text, "to-server", 9) == 0)
-		r->dir = FAULT_TO_SERVER;
-	else if ((size_t)(c1 - text) == 9 && strncmp(text, "to-client", 9) == 0)
-		r->dir = FAULT_TO_CLIENT;
-	else
+	if (parse_dir(text, (size_t)(c1 - text), &r->dir) == -1)
 		return -1;
 	if (parse_ulong(c1 + 1, (size_t)(c2 - c1 - 1), 1000000000UL, &v) == -1 || v == 0)
 		return -1;
 	r->index = v;
 	c3 = strchr(c2 + 1, ':');
 	klen = c3 ? (size_t)(c3 - c2 - 1) : strlen(c2 + 1);
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		if (strlen(kinds[k]) == klen && strncmp(c2 + 1, kinds[k], klen) == 0) {
-			r->kind = (enum fault_kind)k;
-			found = 1;
-		}
-	}
-	if (!found)
+	if (parse_kind(c2 + 1, klen, &r->kind) == -1)
 		return -1;
-	if ((r->kind == FAULT_DELAY || r->kind == FAULT_HOLD) != (c3 != NULL))
-		return -1;
-	if (r->kind == FAULT_DELAY) {
-		if (parse_ulong(c3 + 1, strlen(c3 + 1), 600000, &v) == -1)
-			return -1;
-		r->delay_ms = (long)v;
-	} else if (r->kind == FAULT_HOLD) {
-		if (parse_ulong(c3 + 1, strlen(c3 + 1), 1000000000UL, &v) == -1 || v == 0)
-			return -1;
-		r->until = v;
-	}
-	return 0;
+	return parse_value(r, c3 ? c3 + 1 : NULL);
 }

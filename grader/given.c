@@ -91,11 +91,31 @@ word_is(struct span w, const char *s)
 	return w.n == strlen(s) && memcmp(w.p, s, w.n) == 0;
 }
 
+/* Whether c may stand in a kit path component. */
+static int
+path_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '.' || c == '_' || c == '-';
+}
+
+/* Why the component c[0..n) may not be in a kit path, or NULL if it may. */
+static const char *
+bad_component(const char *c, size_t n)
+{
+	if (n == 0)
+		return "has an empty component";
+	if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+		return "has a . or .. component";
+	return NULL;
+}
+
 /* Why path p[0..n) may not name a kit file, or NULL if it may. */
 static const char *
 bad_path(const char *p, size_t n)
 {
 	size_t start = 0;
+	const char *why;
 
 	if (n > GIVEN_MAX_PATH)
 		return "is too long";
@@ -103,16 +123,12 @@ bad_path(const char *p, size_t n)
 		return "is absolute: give a path from the top of the kit";
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n && p[i] != '/') {
-			if (!(p[i] >= 'a' && p[i] <= 'z') && !(p[i] >= 'A' && p[i] <= 'Z') &&
-			    !(p[i] >= '0' && p[i] <= '9') && p[i] != '.' && p[i] != '_' && p[i] != '-')
+			if (!path_char(p[i]))
 				return "may hold only the characters A-Z a-z 0-9 . _ - and /";
 			continue;
 		}
-		if (i == start)
-			return "has an empty component";
-		if ((i - start == 1 && p[start] == '.') ||
-		    (i - start == 2 && p[start] == '.' && p[start + 1] == '.'))
-			return "has a . or .. component";
+		if ((why = bad_component(p + start, i - start)) != NULL)
+			return why;
 		start = i + 1;
 	}
 	return NULL;
@@ -282,6 +298,26 @@ given_parse(struct given *g, const char *lab, const char *where, const char *tex
 	return ps.nerr > 0 ? -1 : 0;
 }
 
+/* Reads fd (a regular file, at most GIVEN_MAX_FILE bytes) into sb.  Returns
+ * NULL, or why not. */
+static const char *
+read_all(int fd, struct strbuf *sb)
+{
+	char buf[65536];
+	ssize_t n;
+
+	for (;;) {
+		if ((n = read(fd, buf, sizeof(buf))) > 0)
+			strbuf_append(sb, buf, (size_t)n);
+		else if (n == -1 && errno != EINTR)
+			return strerror(errno);
+		if (sb->len > GIVEN_MAX_FILE)
+			return "too large";
+		if (n == 0)
+			return NULL;
+	}
+}
+
 /* Reads the file at path into f->text.  Returns 0, or -1 with "path: why" + context in err. */
 static int
 read_one(struct given_file *f, const char *path, const char *context, struct strbuf *err)
@@ -290,22 +326,14 @@ read_one(struct given_file *f, const char *path, const char *context, struct str
 	const char *why = NULL;
 	struct strbuf sb;
 	struct stat st;
-	char buf[65536];
-	ssize_t n = 1;
 
 	strbuf_init(&sb);
 	if (fd == -1 || fstat(fd, &st) == -1)
 		why = strerror(errno);
 	else if (!S_ISREG(st.st_mode))
 		why = "not a regular file";
-	while (why == NULL && n != 0) {
-		if ((n = read(fd, buf, sizeof(buf))) > 0)
-			strbuf_append(&sb, buf, (size_t)n);
-		else if (n == -1 && errno != EINTR)
-			why = strerror(errno);
-		if (sb.len > GIVEN_MAX_FILE)
-			why = "too large";
-	}
+	else
+		why = read_all(fd, &sb);
 	if (fd != -1)
 		close(fd);
 	if (why == NULL && (sb.failed || (sb.data == NULL && (sb.data = calloc(1, 1)) == NULL)))

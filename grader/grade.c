@@ -186,6 +186,44 @@ list_scenarios(void)
 	}
 }
 
+/* A word that sets a flag or answers at once (--help, --scenarios).
+ * Returns 1 when arg was one, else 0. */
+static int
+flag(struct options *o, const char *arg)
+{
+	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+		usage(stdout);
+		exit(0);
+	}
+	if (strcmp(arg, "--scenarios") == 0) {
+		list_scenarios();
+		exit(0);
+	}
+	if (strcmp(arg, "-v") == 0)
+		o->verbose = 1;
+	else if (strcmp(arg, "--list") == 0)
+		o->list = 1;
+	else if (strcmp(arg, "--similar") == 0)
+		o->similar = 1;
+	else if (strcmp(arg, "--strict") == 0)
+		o->strict = 1;
+	else
+		return 0;
+	return 1;
+}
+
+/* Exits 2 unless a lab is named and the options go together. */
+static void
+check_options(const struct options *o)
+{
+	if (o->lab == NULL)
+		errx(2, "which lab? e.g. grade 01-udp-uppercase (see --help)");
+	if (o->class_dir != NULL && o->only != NULL)
+		errx(2, "--only grades one submission: leave out --class (see --help)");
+	if (o->class_dir == NULL && o->similar)
+		errx(2, "--similar compares the submissions of a class: add --class DIR (see --help)");
+}
+
 static void
 parse(int argc, char *argv[], struct options *o)
 {
@@ -193,36 +231,18 @@ parse(int argc, char *argv[], struct options *o)
 	o->submission = ".";
 	o->jobs = 1;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			exit(0);
-		} else if (strcmp(argv[i], "-v") == 0) {
-			o->verbose = 1;
-		} else if (strcmp(argv[i], "--list") == 0) {
-			o->list = 1;
-		} else if (strcmp(argv[i], "--similar") == 0) {
-			o->similar = 1;
-		} else if (strcmp(argv[i], "--strict") == 0) {
-			o->strict = 1;
-		} else if (strcmp(argv[i], "--scenarios") == 0) {
-			list_scenarios();
-			exit(0);
-		} else if (argv[i][0] == '-' && i + 1 < argc && option(o, argv[i], argv[i + 1]) == 0) {
+		if (flag(o, argv[i]))
+			continue;
+		if (argv[i][0] == '-' && i + 1 < argc && option(o, argv[i], argv[i + 1]) == 0)
 			i++;
-		} else if (argv[i][0] == '-') {
+		else if (argv[i][0] == '-')
 			errx(2, "unknown option or missing value: %s (see --help)", argv[i]);
-		} else if (o->lab == NULL) {
+		else if (o->lab == NULL)
 			o->lab = argv[i];
-		} else {
+		else
 			errx(2, "one LAB only; '%s' is extra (see --help)", argv[i]);
-		}
 	}
-	if (o->lab == NULL)
-		errx(2, "which lab? e.g. grade 01-udp-uppercase (see --help)");
-	if (o->class_dir != NULL && o->only != NULL)
-		errx(2, "--only grades one submission: leave out --class (see --help)");
-	if (o->class_dir == NULL && o->similar)
-		errx(2, "--similar compares the submissions of a class: add --class DIR (see --help)");
+	check_options(o);
 }
 
 static int
@@ -898,13 +918,12 @@ parent_dir(const char *path, char *buf, size_t cap)
 }
 
 /*
- * Makes the output and rows directories, notes what the class must not list
- * and what the programs must not see (k->hide).  Exits if one is missing.
+ * Checks the class, output and --csv directories and notes what the
+ * programs must not see (k->hide).  Exits if one is missing.
  */
 static void
-class_setup(const struct options *o, struct kit *k, struct class_run *cr)
+class_check_dirs(const struct options *o, struct kit *k, struct class_run *cr)
 {
-	const char *tmp = getenv("TMPDIR");
 	char dir[PATH_MAX];
 
 	if (!is_dir(o->class_dir))
@@ -922,6 +941,18 @@ class_setup(const struct options *o, struct kit *k, struct class_run *cr)
 		cr->csv_exists = stat(o->csv, &cr->csv_st) == 0;
 		hide_add(k->hide, 3, dir);
 	}
+}
+
+/*
+ * Checks the directories (class_check_dirs), then makes the rows directory
+ * and the scratch directory the children use as TMPDIR.  Exits on failure.
+ */
+static void
+class_setup(const struct options *o, struct kit *k, struct class_run *cr)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	class_check_dirs(o, k, cr);
 	snprintf(cr->rows, sizeof(cr->rows), "%s/.rows-XXXXXX", cr->outdir);
 	if (mkdtemp(cr->rows) == NULL)
 		err(1, "%s", cr->rows);
@@ -949,6 +980,52 @@ reap_the_rest(void)
 	}
 }
 
+/* The children of a class in flight: slot i runs student idx[i] (kids[i] 0: free). */
+struct jobs {
+	pid_t *kids;
+	size_t *idx;
+	size_t next, running;
+};
+
+/* Fills every free slot with the next student, while there is one. */
+static void
+jobs_start(const struct options *o, struct kit *k, const struct class_run *cr,
+    struct jobs *j)
+{
+	for (int slot = 0; slot < o->jobs && j->next < cr->n; slot++) {
+		pid_t pid;
+
+		if (j->kids[slot] != 0)
+			continue;
+		fflush(stderr);
+		if ((pid = fork()) == -1)
+			err(1, "fork");
+		if (pid == 0)
+			class_child(o, k, cr, j->next);
+		j->kids[slot] = pid;
+		j->idx[slot] = j->next++;
+		j->running++;
+	}
+}
+
+/* Child pid ended with status: frees its slot and settles its student. */
+static void
+jobs_ended(const struct options *o, struct kit *k, const struct class_run *cr,
+    struct jobs *j, pid_t pid, int status)
+{
+	struct isolate_spare spare = { .pids = j->kids, .n = (size_t)o->jobs };
+
+	for (int slot = 0; slot < o->jobs; slot++) {
+		if (j->kids[slot] != pid)
+			continue;
+		j->kids[slot] = 0;
+		j->running--;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			isolate_kill_children(&spare);
+		class_reaped(o, k, cr, j->idx[slot], status);
+	}
+}
+
 /*
  * Starts the children of a class, --jobs at a time, and reaps them (and any
  * orphans of theirs reparented to us).  Processes a dead child left behind
@@ -957,46 +1034,26 @@ reap_the_rest(void)
 static void
 class_loop(const struct options *o, struct kit *k, const struct class_run *cr)
 {
-	pid_t *kids = calloc((size_t)o->jobs, sizeof(*kids));
-	size_t *idx = calloc((size_t)o->jobs, sizeof(*idx)), next = 0, running = 0;
-	struct isolate_spare spare = { .pids = kids, .n = (size_t)o->jobs };
+	struct jobs j = { .kids = calloc((size_t)o->jobs, sizeof(pid_t)),
+	    .idx = calloc((size_t)o->jobs, sizeof(size_t)) };
 
-	if (kids == NULL || idx == NULL)
+	if (j.kids == NULL || j.idx == NULL)
 		err(1, "calloc");
-	while (next < cr->n || running > 0) {
+	while (j.next < cr->n || j.running > 0) {
 		pid_t pid;
 		int status;
 
-		for (int slot = 0; slot < o->jobs && next < cr->n; slot++) {
-			if (kids[slot] != 0)
-				continue;
-			fflush(stderr);
-			if ((pid = fork()) == -1)
-				err(1, "fork");
-			if (pid == 0)
-				class_child(o, k, cr, next);
-			kids[slot] = pid;
-			idx[slot] = next++;
-			running++;
-		}
+		jobs_start(o, k, cr, &j);
 		if ((pid = waitpid(-1, &status, 0)) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		for (int slot = 0; slot < o->jobs; slot++) {
-			if (kids[slot] != pid)
-				continue;
-			kids[slot] = 0;
-			running--;
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				isolate_kill_children(&spare);
-			class_reaped(o, k, cr, idx[slot], status);
-		}
+		jobs_ended(o, k, cr, &j, pid, status);
 	}
 	reap_the_rest();
-	free(kids);
-	free(idx);
+	free(j.kids);
+	free(j.idx);
 }
 
 /* Writes OUTDIR/report.html and OUTDIR/summary.json from the records the children left. */

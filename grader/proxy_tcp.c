@@ -93,32 +93,47 @@ accept_one(const struct proxy_opts *o, int lfd)
 		fprintf(stderr, "faultproxy: connection %d accepted\n", i);
 }
 
+/* Reads what fits into f's buffer.  Returns -1 if the connection broke. */
+static int
+flow_read(struct flow *f)
+{
+	ssize_t n = read(f->from, f->buf + f->off + f->len, TCP_BUF - f->off - f->len);
+
+	if (n > 0)
+		f->len += (size_t)n;
+	else if (n == 0)
+		f->eof = 1;
+	else if (errno != EAGAIN && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+/* Writes a chunk (-c) of f's buffer and starts the pause after it (-d).
+ * Returns -1 if the connection broke. */
+static int
+flow_write(const struct proxy_opts *o, struct flow *f)
+{
+	size_t want = o->chunk && o->chunk < f->len ? o->chunk : f->len;
+	ssize_t n = write(f->to, f->buf + f->off, want);
+
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		return -1;
+	if (n > 0) {
+		f->off += (size_t)n;
+		f->len -= (size_t)n;
+		f->next_ms = now_ms() + o->chunk_delay_ms;
+	}
+	return 0;
+}
+
 /* Moves bytes for one flow as poll allowed.  Returns -1 if the connection broke. */
 static int
 pump(const struct proxy_opts *o, struct flow *f, short rev_from, short rev_to)
 {
-	if (rev_from && !f->eof && f->off + f->len < TCP_BUF) {
-		ssize_t n = read(f->from, f->buf + f->off + f->len, TCP_BUF - f->off - f->len);
-
-		if (n > 0)
-			f->len += (size_t)n;
-		else if (n == 0)
-			f->eof = 1;
-		else if (errno != EAGAIN && errno != EINTR)
-			return -1;
-	}
-	if (rev_to && f->len > 0 && now_ms() >= f->next_ms) {
-		size_t want = o->chunk && o->chunk < f->len ? o->chunk : f->len;
-		ssize_t n = write(f->to, f->buf + f->off, want);
-
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return -1;
-		if (n > 0) {
-			f->off += (size_t)n;
-			f->len -= (size_t)n;
-			f->next_ms = now_ms() + o->chunk_delay_ms;
-		}
-	}
+	if (rev_from && !f->eof && f->off + f->len < TCP_BUF && flow_read(f) == -1)
+		return -1;
+	if (rev_to && f->len > 0 && now_ms() >= f->next_ms && flow_write(o, f) == -1)
+		return -1;
 	if (f->len == 0)
 		f->off = 0;
 	if (f->eof && f->len == 0 && !f->shut) {

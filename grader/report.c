@@ -147,15 +147,41 @@ report_text(const struct report *rep, FILE *f)
 	strbuf_free(&sb);
 }
 
+/* How many bytes the UTF-8 character that lead byte b starts has (2 to 4),
+ * or 0 if b starts none of two bytes or more. */
+static size_t
+utf8_lead(unsigned char b)
+{
+	if (b >= 0xc2 && b < 0xe0)
+		return 2;
+	if (b >= 0xe0 && b < 0xf0)
+		return 3;
+	if (b >= 0xf0 && b <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/* Whether b1 may follow lead b0: no overlong forms, surrogates, or code
+ * points past U+10FFFF. */
+static int
+utf8_second_ok(unsigned char b0, unsigned char b1)
+{
+	switch (b0) {
+	case 0xe0: return b1 >= 0xa0;
+	case 0xed: return b1 < 0xa0;
+	case 0xf0: return b1 >= 0x90;
+	case 0xf4: return b1 < 0x90;
+	default: return 1;
+	}
+}
+
 /* The length of the UTF-8 character at p, of at most avail bytes (2 to 4), or 0 if none is. */
 static size_t
 utf8_len(const unsigned char *p, size_t avail)
 {
-	size_t n = p[0] > 0xf4 ? 0 : p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+	size_t n = utf8_lead(p[0]);
 
-	/* No overlong forms, surrogates, or code points past U+10FFFF. */
-	if (n == 0 || n > avail || (p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+	if (n == 0 || n > avail || !utf8_second_ok(p[0], p[1]))
 		return 0;
 	for (size_t i = 1; i < n; i++)
 		if ((p[i] & 0xc0) != 0x80)

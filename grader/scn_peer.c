@@ -357,15 +357,63 @@ swarm_done(struct swarm *sw, uint32_t *worst)
 	return *worst == sw->t.npieces;
 }
 
+/*
+ * Waits until the leechers that must finish have (returns 1), or the student's
+ * peer ended, no piece came for stall ms, or the test's time is nearly up
+ * (returns 0).  progress: when the test started (the first stall counts from
+ * there).  *worst: the pieces the slowest of them had last; *killed: whether
+ * churn killed the seeds.
+ */
+static int
+swarm_wait(struct swarm *sw, long progress, long stall, int *killed, uint32_t *worst)
+{
+	struct scenario_env *env = sw->env;
+	int churning = strcmp(labconf_str(env->test, "churn"), "kill_seeds") == 0;
+	uint32_t best = 0;
+
+	while (scenario_left(env) > 1000) {
+		if (churning)
+			churn(sw, killed);
+		if (swarm_done(sw, worst))
+			return 1;
+		if (sandbox_exited(sw->student))
+			return 0;
+		if (*worst > best || best == 0) {
+			best = *worst > best ? *worst : best;
+			progress = *worst > 0 ? sandbox_now_ms() : progress;
+		}
+		if (sandbox_now_ms() - progress > stall)
+			return 0;
+		sandbox_idle(250);
+	}
+	return 0;
+}
+
+/* The result of a swarm that did not complete: why, in the student's terms. */
+static void
+swarm_failed(struct swarm *sw, uint32_t worst, long stall, int killed)
+{
+	struct scenario_env *env = sw->env;
+
+	if (sandbox_exited(sw->student))
+		result_fail(env->res, "your mt-peer ended before the download was complete");
+	else
+		result_fail(env->res, "%s had %u of %u pieces right, and no more for %ld s (or the "
+		    "test's %d s were up)", sw->student_seeds ? "the slowest reference leecher" :
+		    "your peer", worst, sw->t.npieces, stall / 1000, env->test->timeout_s);
+	if (strcmp(labconf_str(env->test, "churn"), "kill_seeds") == 0)
+		scenario_log(env, "  seeds killed: %s", killed ? "yes" : "no (never a full copy)");
+}
+
 void
 scn_peer_swarm(struct scenario_env *env)
 {
 	struct swarm sw = { .env = env };
 	struct sandbox_proc *tracker;
 	char announce[128];
-	int port, killed = 0, done = 0;
-	uint32_t worst = 0, best = 0;
-	long progress = sandbox_now_ms(), stall = labconf_int(env->test, "stall_ms");
+	int port, killed = 0;
+	uint32_t worst = 0;
+	long start = sandbox_now_ms(), stall = labconf_int(env->test, "stall_ms");
 
 	port = scenario_start_server(env, &tracker, "reference",
 	    labconf_str(env->test, "tracker_prog"), "-b 127.0.0.1 -p 0 --interval 2 --seed 1", NULL);
@@ -374,29 +422,10 @@ scn_peer_swarm(struct scenario_env *env)
 	snprintf(announce, sizeof(announce), "http://127.0.0.1:%d/announce", port);
 	if (swarm_start(&sw, announce) == -1)
 		goto out;
-	while (!done && scenario_left(env) > 1000) {
-		if (strcmp(labconf_str(env->test, "churn"), "kill_seeds") == 0)
-			churn(&sw, &killed);
-		if ((done = swarm_done(&sw, &worst)) != 0 || sandbox_exited(sw.student))
-			break;
-		if (worst > best || best == 0) {
-			best = worst > best ? worst : best;
-			progress = worst > 0 ? sandbox_now_ms() : progress;
-		}
-		if (sandbox_now_ms() - progress > stall)
-			break;
-		sandbox_idle(250);
-	}
-	if (!done && sandbox_exited(sw.student))
-		result_fail(env->res, "your mt-peer ended before the download was complete");
-	else if (!done)
-		result_fail(env->res, "%s had %u of %u pieces right, and no more for %ld s (or the "
-		    "test's %d s were up)", sw.student_seeds ? "the slowest reference leecher" :
-		    "your peer", worst, sw.t.npieces, stall / 1000, env->test->timeout_s);
-	else
+	if (swarm_wait(&sw, start, stall, &killed, &worst))
 		scenario_log(env, "  complete and byte-identical");
-	if (!done && strcmp(labconf_str(env->test, "churn"), "kill_seeds") == 0)
-		scenario_log(env, "  seeds killed: %s", killed ? "yes" : "no (never a full copy)");
+	else
+		swarm_failed(&sw, worst, stall, killed);
 	if (env->res->status != RESULT_PASS)
 		scenario_note_stderr(env, sw.student);
 out:
@@ -508,6 +537,17 @@ random_start_end(struct scenario_env *env, const struct btfake *holder, uint8_t 
 	return first;
 }
 
+/* The first piece that is rare and not yet asked for (n if none). */
+static uint32_t
+first_rare_unasked(const uint8_t *rare, const uint8_t *asked, uint32_t n)
+{
+	uint32_t r = 0;
+
+	while (r < n && !(rare[r] && !asked[r]))
+		r++;
+	return r;
+}
+
 /*
  * Judges the holder's requests: once `random_first` pieces were sent (plus
  * margin), every piece the student starts must be rare while a rare piece is
@@ -533,10 +573,8 @@ judge_rarest(struct scenario_env *env, const struct btfake *holder, const uint8_
 		asked[e->piece] = 1;
 		seen++;
 		if (!rare[e->piece]) {
-			uint32_t r = 0;
+			uint32_t r = first_rare_unasked(rare, asked, n);
 
-			while (r < n && !(rare[r] && !asked[r]))
-				r++;
 			result_fail(env->res, "once it had its first pieces, your peer started piece %u, which "
 			    "%d neighbours have, while piece %u, which only 1 has, was not yet asked for "
 			    "(new piece %u after the random start)", e->piece, common + 1, r, seen);
@@ -684,6 +722,33 @@ judge_hold(struct scenario_env *env, const long *other, int n, long window)
 }
 
 /*
+ * Who the student's peer unchoked at ms: *held, how many of the top ones
+ * (top[i]); returns how many others, marking each in others[] and the last
+ * in *one (-1: none).
+ */
+static size_t
+unchoked_sample(const struct fakes *fk, const uint8_t *top, long ms, uint8_t *others,
+    size_t *held, long *one)
+{
+	size_t extra = 0;
+
+	*held = 0;
+	*one = -1;
+	for (size_t i = 0; i < fk->n; i++) {
+		int u = btfake_unchoked_at(&fk->f[i], ms);
+
+		if (top[i])
+			*held += (size_t)u;
+		else if (u) {
+			extra++;
+			others[i] = 1;
+			*one = (long)i;
+		}
+	}
+	return extra;
+}
+
+/*
  * Samples who is unchoked in the middle of each rechoke interval of the
  * window: the fakes flagged in top must hold the regular slots (in 80% of
  * the samples at least), at most one other peer may be unchoked at a time
@@ -705,20 +770,10 @@ judge_titfortat(struct scenario_env *env, const struct fakes *fk, const uint8_t 
 	for (size_t i = 0; i < fk->n; i++)
 		fast += top[i];
 	for (long ms = from + step / 2; ms < to; ms += step) {
-		size_t extra = 0, held = 0;
-		long one = -1;
+		size_t held;
+		long one;
+		size_t extra = unchoked_sample(fk, top, ms, others, &held, &one);
 
-		for (size_t i = 0; i < fk->n; i++) {
-			int u = btfake_unchoked_at(&fk->f[i], ms);
-
-			if (top[i])
-				held += (size_t)u;
-			else if (u) {
-				extra++;
-				others[i] = 1;
-				one = (long)i;
-			}
-		}
 		if (samples < HOLD_SAMPLES)
 			other[samples] = extra == 1 ? one : -1;
 		samples++;
@@ -785,6 +840,36 @@ number_listed(const char *list, long k)
 	return 0;
 }
 
+/* The i-th fake of add_paced (1 on), with the gap w from lab.conf.
+ * Returns 0, or -1 (the result says why). */
+static int
+add_one_paced(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
+    const uint8_t *lacks, int take, const char *w, int i)
+{
+	const char *param = take ? "take_gaps_ms" : "upload_gaps_ms";
+	struct btfake *f;
+	char *end, name[32];
+	long gap = strtol(w, &end, 10);
+	int cold = !take && number_listed(labconf_str(env->test, "uninterested"), i);
+
+	snprintf(name, sizeof(name), "%s%d", take ? "take" : "up", i);
+	if (*end != '\0' || gap < take || gap > 60000) {
+		result_error(env->res, "lab.conf: %s: '%s' is not a gap in milliseconds, %d to "
+		    "60000", param, w, take);
+		return -1;
+	}
+	if ((f = add_fake(fk, tor, name, cold ? NULL : lacks)) == NULL)
+		return -1;
+	f->interested = !cold;
+	f->unchoke = !take;
+	f->serve_gap_ms = take ? 0 : gap;
+	f->take_gap_ms = take ? gap : 0;
+	strbuf_printf(&env->res->sent, "%s%s %s a 16 KiB piece every %s ms%s",
+	    env->res->sent.len ? "; " : "", name, take ? "asks your peer for" : "sends",
+	    w, cold ? ", has every piece and is not interested" : "");
+	return 0;
+}
+
 /*
  * Adds a fake per word of upload_gaps_ms ("upN": sends the student a 16 KiB
  * piece per gap; not interested if N is listed in `uninterested`, and then
@@ -796,32 +881,11 @@ add_paced(struct scenario_env *env, struct fakes *fk, const struct torrent *tor,
     const uint8_t *lacks, int take)
 {
 	const char *param = take ? "take_gaps_ms" : "upload_gaps_ms";
-	char *gaps = strdup(labconf_str(env->test, param)), name[32];
+	char *gaps = strdup(labconf_str(env->test, param));
 	int i = 0, rc = gaps == NULL ? -1 : 0;
 
-	for (char *w = gaps ? strtok(gaps, " ") : NULL; w != NULL && rc == 0; w = strtok(NULL, " ")) {
-		struct btfake *f;
-		char *end;
-		long gap = strtol(w, &end, 10);
-		int cold = !take && number_listed(labconf_str(env->test, "uninterested"), i + 1);
-
-		snprintf(name, sizeof(name), "%s%d", take ? "take" : "up", ++i);
-		if (*end != '\0' || gap < take || gap > 60000) {
-			result_error(env->res, "lab.conf: %s: '%s' is not a gap in milliseconds, %d to "
-			    "60000", param, w, take);
-			rc = -1;
-		} else if ((f = add_fake(fk, tor, name, cold ? NULL : lacks)) == NULL) {
-			rc = -1;
-		} else {
-			f->interested = !cold;
-			f->unchoke = !take;
-			f->serve_gap_ms = take ? 0 : gap;
-			f->take_gap_ms = take ? gap : 0;
-			strbuf_printf(&env->res->sent, "%s%s %s a 16 KiB piece every %s ms%s",
-			    env->res->sent.len ? "; " : "", name, take ? "asks your peer for" : "sends",
-			    w, cold ? ", has every piece and is not interested" : "");
-		}
-	}
+	for (char *w = gaps ? strtok(gaps, " ") : NULL; w != NULL && rc == 0; w = strtok(NULL, " "))
+		rc = add_one_paced(env, fk, tor, lacks, take, w, ++i);
 	free(gaps);
 	return rc;
 }

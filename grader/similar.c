@@ -59,6 +59,46 @@ is_word(int c)
 	    c == '_';
 }
 
+static int
+is_blank(char c)
+{
+	return c == '\n' || c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* The end of the block comment that opens at t[i] ("/" "*"); counts lines. */
+static size_t
+block_comment_end(const char *t, size_t len, size_t i, int *line)
+{
+	size_t j;
+
+	for (j = i + 2; j < len && !(t[j - 1] == '*' && t[j] == '/' && j > i + 2); j++)
+		*line += t[j] == '\n';
+	return j + (j < len);
+}
+
+/* The end of the directive at t[i] ('#'), over escaped newlines; counts lines. */
+static size_t
+directive_end(const char *t, size_t len, size_t i, int *line)
+{
+	size_t j;
+
+	for (j = i; j < len && t[j] != '\n'; j++)
+		if (t[j] == '\\' && j + 1 < len && t[j + 1] == '\n')
+			j++, (*line)++;
+	return j;
+}
+
+/* The end of the string or character literal at t[i] (it stops at a line's end). */
+static size_t
+literal_end(const char *t, size_t len, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < len && t[j] != t[i] && t[j] != '\n'; j++)
+		j += t[j] == '\\' && j + 1 < len && t[j + 1] != '\n';
+	return j + (j < len && t[j] == t[i]);
+}
+
 /* The length of the comment, directive, literal or blank at t[i] (0: none); counts lines. */
 static size_t
 skip(const char *t, size_t len, size_t i, int *line, int bol, uint32_t *lit)
@@ -66,8 +106,7 @@ skip(const char *t, size_t len, size_t i, int *line, int bol, uint32_t *lit)
 	size_t j = i;
 
 	*lit = 0;
-	if (t[i] == '\n' || t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\f' ||
-	    t[i] == '\v') {
+	if (is_blank(t[i])) {
 		*line += t[i] == '\n';
 		return 1;
 	}
@@ -75,38 +114,39 @@ skip(const char *t, size_t len, size_t i, int *line, int bol, uint32_t *lit)
 		while (j < len && t[j] != '\n')
 			j++;
 	} else if (t[i] == '/' && i + 1 < len && t[i + 1] == '*') {
-		for (j = i + 2; j < len && !(t[j - 1] == '*' && t[j] == '/' && j > i + 2); j++)
-			*line += t[j] == '\n';
-		j += j < len;
+		j = block_comment_end(t, len, i, line);
 	} else if (t[i] == '#' && bol) {
-		for (; j < len && t[j] != '\n'; j++)
-			if (t[j] == '\\' && j + 1 < len && t[j + 1] == '\n')
-				j++, (*line)++;
+		j = directive_end(t, len, i, line);
 	} else if (t[i] == '"' || t[i] == '\'') {
 		*lit = t[i] == '"' ? T_STRING : T_CHAR;
-		for (j = i + 1; j < len && t[j] != t[i] && t[j] != '\n'; j++)
-			j += t[j] == '\\' && j + 1 < len && t[j + 1] != '\n';
-		j += j < len && t[j] == t[i];
+		j = literal_end(t, len, i);
 	}
 	return j - i;
 }
 
-/* The code and length of the word or punctuator at t[i]. */
-static size_t
-word(const char *t, size_t len, size_t i, uint32_t *code)
+/* Whether t[j] still belongs to the number that starts at t[i]: a digit or
+ * letter, a '.', or the sign of an exponent. */
+static int
+in_number(const char *t, size_t i, size_t j)
 {
-	size_t j = i;
+	return t[i] >= '0' && t[i] <= '9' &&
+	    (t[j] == '.' || ((t[j] == '+' || t[j] == '-') && strchr("eEpP", t[j - 1])));
+}
 
-	if (is_word((unsigned char)t[i])) {
-		while (j < len && (is_word((unsigned char)t[j]) || (t[i] >= '0' && t[i] <= '9' &&
-		    (t[j] == '.' || ((t[j] == '+' || t[j] == '-') && strchr("eEpP", t[j - 1]))))))
-			j++;
-		*code = t[i] >= '0' && t[i] <= '9' ? T_NUMBER : T_IDENT;
-		for (size_t k = 0; *code == T_IDENT && keywords[k] != NULL; k++)
-			if (strlen(keywords[k]) == j - i && memcmp(keywords[k], t + i, j - i) == 0)
-				*code = T_KEYWORD + (uint32_t)k;
-		return j - i;
-	}
+/* The code of the identifier t[0..n): a keyword's, or T_IDENT. */
+static uint32_t
+ident_code(const char *t, size_t n)
+{
+	for (size_t k = 0; keywords[k] != NULL; k++)
+		if (strlen(keywords[k]) == n && memcmp(keywords[k], t, n) == 0)
+			return T_KEYWORD + (uint32_t)k;
+	return T_IDENT;
+}
+
+/* The code and length of the punctuator at t[i]. */
+static size_t
+punct(const char *t, size_t len, size_t i, uint32_t *code)
+{
 	for (size_t k = 0; puncts[k] != NULL; k++) {
 		size_t n = strlen(puncts[k]);
 
@@ -118,6 +158,20 @@ word(const char *t, size_t len, size_t i, uint32_t *code)
 	}
 	*code = T_PUNCT | (unsigned char)t[i];
 	return 1;
+}
+
+/* The code and length of the word or punctuator at t[i]. */
+static size_t
+word(const char *t, size_t len, size_t i, uint32_t *code)
+{
+	size_t j = i;
+
+	if (!is_word((unsigned char)t[i]))
+		return punct(t, len, i, code);
+	while (j < len && (is_word((unsigned char)t[j]) || in_number(t, i, j)))
+		j++;
+	*code = t[i] >= '0' && t[i] <= '9' ? T_NUMBER : ident_code(t + i, j - i);
+	return j - i;
 }
 
 /* The normalized tokens of a C text, into *out (malloc).  Returns how many, or -1. */

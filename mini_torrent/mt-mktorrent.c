@@ -133,6 +133,29 @@ make(const char *path, const struct maketorrent_opts *o, const char *out)
 	bencode_buf_free(&b);
 }
 
+/* -a, -c, -l and -o take a value. */
+static int
+takes_value(const char *a)
+{
+	return strcmp(a, "-a") == 0 || strcmp(a, "-l") == 0 ||
+	    strcmp(a, "-o") == 0 || strcmp(a, "-c") == 0;
+}
+
+/* Stores v, the value of option a (one of takes_value's); *out for -o. */
+static void
+set_value(struct maketorrent_opts *o, const char **out, const char *a,
+    const char *v)
+{
+	if (a[1] == 'a')
+		o->announce = v;
+	else if (a[1] == 'c')
+		o->comment = v;
+	else if (a[1] == 'o')
+		*out = v;
+	else if ((o->piece_length = parse_piece_length(v)) == 0)
+		bad_usage("-l: piece length must be a power of two from 16K to 64M");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -148,18 +171,10 @@ main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(a, "--private") == 0) {
 			o.private_flag = 1;
-		} else if (strcmp(a, "-a") == 0 || strcmp(a, "-l") == 0 ||
-		    strcmp(a, "-o") == 0 || strcmp(a, "-c") == 0) {
+		} else if (takes_value(a)) {
 			if (i + 1 >= argc)
 				bad_usage("option needs a value");
-			if (a[1] == 'a')
-				o.announce = argv[++i];
-			else if (a[1] == 'c')
-				o.comment = argv[++i];
-			else if (a[1] == 'o')
-				out = argv[++i];
-			else if ((o.piece_length = parse_piece_length(argv[++i])) == 0)
-				bad_usage("-l: piece length must be a power of two from 16K to 64M");
+			set_value(&o, &out, a, argv[++i]);
 		} else if (strcmp(a, "--") == 0 && i + 1 < argc && path == NULL) {
 			path = argv[++i];
 		} else if (a[0] == '-' && a[1] != '\0') {

@@ -10,79 +10,60 @@
  * uploads to the four neighbours that upload to it fastest (tit-for-tat) plus
  * one optimistic unchoke, and checks every piece's SHA-1 before keeping it.
  *
- * This file is the options and the event loop: one poll() over the listening
+ * This file is the event loop and main: one poll() over the listening
  * socket, the tracker connection and every neighbour.  It only moves bytes:
  * recv() into a neighbour's input buffer, send() and sendfile() from its
- * output (the buffer and the file spans of blocks, xfer.c), under the upload and download token buckets (ratelimit.c, which also says
- * how neighbours share them).  What the bytes mean is decided in session.c
- * (the protocol), picker.c, choker.c and storage.c; when to talk to the
- * tracker in announcer.c; whom to dial in candidates.c.
+ * output (the buffer and the file spans of blocks, xfer.c), under the
+ * upload and download token buckets (ratelimit.c, which also says how
+ * neighbours share them).  What the bytes mean is decided in session.c (the
+ * protocol), picker.c, choker.c and storage.c; when to talk to the tracker
+ * in announcer.c; whom to dial in candidates.c and neighbours.c.  Set-up
+ * lives beside it: the options in peeropts.c, the listening socket in
+ * listener.c; so does what it reports: peerstatus.c (stderr), peerlog.c
+ * (--log).
  */
-#include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
-#include <getopt.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "announcer.h"
-#include "args.h"
 #include "candidates.h"
 #include "clock.h"
 #include "jlog.h"
+#include "listener.h"
 #include "metainfo.h"
-#include "net.h"
-#include "rng.h"
+#include "neighbours.h"
+#include "peerid.h"
+#include "peerlog.h"
+#include "peeropts.h"
+#include "peerstatus.h"
+#include "pollset.h"
 #include "session.h"
 #include "storage.h"
 #include "xfer.h"
 
-#define PEER_ID_PREFIX "-MT0100-"
-#define MAX_CONNECTING 16	/* connect() attempts in flight */
-#define PROGRESS_TTY_MS 500
-#define PROGRESS_PLAIN_MS 5000
 #define RATE_CHUNK 4096	/* under a rate limit, move at least this much */
 
-struct options {
-	const char *torrent, *dir, *bind, *log;
-	long port;
-	int seed, leave_when_done, quiet;
-	long long seed_for_ms;		/* -1: stay forever */
-	unsigned numwant;
-	int64_t tracker_timeout_ms;	/* 0: the announcer's default */
-	struct session_config cfg;
-	char **peers;			/* --peer ADDR:PORT */
-	size_t npeers;
-};
-
 struct loop {
-	struct options *o;
+	struct peeropts *o;
 	struct session s;
 	struct metainfo meta;
 	struct storage store;
 	struct jlog log;
-	int lfd;
-	struct sockaddr_storage src;	/* -b address for outgoing, port 0 */
-	socklen_t src_len;		/* 0: let the kernel choose */
-	uint16_t port;
+	struct listener lis;
 	struct candidates cands;
 	struct announcer ann;
-	uint64_t rng;
-	int64_t next_progress_ms;
-	int tty;
-	int progress_drawn;
+	struct neighbours nb;
+	struct peerstatus status;
 	size_t nreaders;		/* peers polled for input */
 	size_t turn;			/* who goes first this round */
 	struct ratelimit_turn upload_turn;	/* who finishes a block first */
-	int64_t next_dial_ms;		/* next look for neighbours to dial */
 	int64_t leave_at_ms;		/* -1: no planned exit */
 };
 
@@ -95,256 +76,38 @@ on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* ---- options ---- */
-
-static void
-usage(FILE *f)
-{
-	fprintf(f, "usage: mt-peer [options] TORRENT\n"
-	    "  -o DIR                  where the data is (default .)\n"
-	    "  --seed                  DIR already holds the complete data\n"
-	    "  -b ADDR                 address to listen on and dial from (default 0.0.0.0)\n"
-	    "  -p PORT                 port to listen on, 0 for any (default 6881)\n"
-	    "  --peer ADDR:PORT        also dial this peer (repeatable; works without a tracker)\n"
-	    "  --max-peers N           connections, both directions (default 50)\n"
-	    "  --numwant N             peers to ask the tracker for (default 50)\n"
-	    "  --upload-rate R         bytes/s cap on uploads, K/M suffixes (default none)\n"
-	    "  --download-rate R       bytes/s cap on downloads, K/M suffixes (default none)\n"
-	    "  --unchoke-slots N       regular unchoke slots (default 4)\n"
-	    "  --rechoke-interval T    time between rechokes (default 10s)\n"
-	    "  --optimistic-interval T time between optimistic unchoke rotations (default 30s)\n"
-	    "  --snub-time T           no block for this long = snubbing (default 60s)\n"
-	    "  --random-first N        pick pieces at random until N are in, then\n"
-	    "                          rarest first (default 4; 0: rarest from the start)\n"
-	    "  --peer-timeout T        drop a neighbour silent this long (default 180s)\n"
-	    "  --tracker-timeout T     give up on an announce after this long (default 15s)\n"
-	    "  --leave-when-done       exit once the download completes\n"
-	    "  --seed-for SECONDS      once complete, seed this long, then exit\n"
-	    "  --log FILE              write events as JSON Lines to FILE\n"
-	    "  --seed-rng N            seed of the random choices (default: from the clock)\n"
-	    "  -q                      no progress output\n"
-	    "Times T are milliseconds, or a number with an s or ms suffix (10s, 500ms).\n"
-	    "K = 1024, M = 1048576.\n");
-}
-
+/* Bad usage: one line on stderr, exit 2. */
 static _Noreturn void
-bad_usage(const char *fmt, const char *arg)
+bad_usage(const char *why)
 {
-	fprintf(stderr, "mt-peer: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see mt-peer --help)\n");
+	fprintf(stderr, "mt-peer: %s (see mt-peer --help)\n", why);
 	exit(2);
 }
 
-/* Exits 2 unless st is ARGS_OK, naming the option. */
 static void
-check_arg(enum args_status st, const char *what)
+parse_options(struct peeropts *o, int argc, char **argv)
 {
-	if (st == ARGS_BAD)
-		bad_usage("bad %s", what);
-	if (st == ARGS_TOO_LARGE)
-		bad_usage("%s is too large", what);
-}
-
-/* A whole number, at most max. */
-static uint64_t
-number(const char *s, const char *what, uint64_t max)
-{
-	uint64_t v = 0;
-
-	check_arg(args_number(s, NULL, max, &v), what);
-	return v;
-}
-
-/* Bytes per second, K and M suffixes. */
-static uint64_t
-rate_arg(const char *s, const char *what)
-{
-	uint64_t v = 0;
-
-	check_arg(args_size(s, 1ULL << 40, &v), what);
-	return v;
-}
-
-/* Milliseconds, ms and s suffixes; more than 0. */
-static int64_t
-time_arg(const char *s, const char *what)
-{
-	uint64_t v = 0;
-
-	check_arg(args_time_ms(s, &v), what);
-	if (v == 0)
-		bad_usage("%s must be more than 0", what);
-	return (int64_t)v;
-}
-
-enum {
-	OPT_SEED = 256, OPT_PEER, OPT_MAX_PEERS, OPT_NUMWANT, OPT_UP, OPT_DOWN,
-	OPT_SLOTS, OPT_RECHOKE, OPT_OPTIMISTIC, OPT_SNUB, OPT_TIMEOUT, OPT_TRACKER_TIMEOUT,
-	OPT_LEAVE, OPT_SEED_FOR, OPT_LOG, OPT_RNG, OPT_RANDOM_FIRST, OPT_HELP
-};
-
-static const struct option long_opts[] = {
-	{ "seed", no_argument, NULL, OPT_SEED },
-	{ "peer", required_argument, NULL, OPT_PEER },
-	{ "max-peers", required_argument, NULL, OPT_MAX_PEERS },
-	{ "numwant", required_argument, NULL, OPT_NUMWANT },
-	{ "upload-rate", required_argument, NULL, OPT_UP },
-	{ "download-rate", required_argument, NULL, OPT_DOWN },
-	{ "unchoke-slots", required_argument, NULL, OPT_SLOTS },
-	{ "rechoke-interval", required_argument, NULL, OPT_RECHOKE },
-	{ "optimistic-interval", required_argument, NULL, OPT_OPTIMISTIC },
-	{ "snub-time", required_argument, NULL, OPT_SNUB },
-	{ "peer-timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "tracker-timeout", required_argument, NULL, OPT_TRACKER_TIMEOUT },
-	{ "leave-when-done", no_argument, NULL, OPT_LEAVE },
-	{ "seed-for", required_argument, NULL, OPT_SEED_FOR },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "seed-rng", required_argument, NULL, OPT_RNG },
-	{ "random-first", required_argument, NULL, OPT_RANDOM_FIRST },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 }
-};
-
-static void
-set_defaults(struct options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->dir = ".";
-	o->bind = "0.0.0.0";
-	o->port = 6881;
-	o->seed_for_ms = -1;
-	o->numwant = 50;
-	o->cfg.max_peers = 50;
-	choker_config_default(&o->cfg.choke);
-	o->cfg.peer_timeout_ms = 180000;
-	o->cfg.random_first = PICKER_RANDOM_FIRST;
-	o->cfg.rng_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-}
-
-/* One option; returns 0, or exits 2. */
-static void
-set_option(struct options *o, int c, const char *arg)
-{
-	switch (c) {
-	case 'o': o->dir = arg; break;
-	case 'b': o->bind = arg; break;
-	case 'p': o->port = (long)number(arg, "port", 65535); break;
-	case 'q': o->quiet = 1; break;
-	case OPT_SEED: o->seed = 1; break;
-	case OPT_PEER:
-		o->peers = realloc(o->peers, (o->npeers + 1) * sizeof(*o->peers));
-		if (o->peers == NULL)
-			err(1, "out of memory");
-		o->peers[o->npeers++] = (char *)arg;
-		break;
-	case OPT_MAX_PEERS:
-		o->cfg.max_peers = (unsigned)number(arg, "--max-peers", 10000);
-		break;
-	case OPT_NUMWANT: o->numwant = (unsigned)number(arg, "--numwant", 1000); break;
-	case OPT_UP: o->cfg.upload_rate = rate_arg(arg, "--upload-rate"); break;
-	case OPT_DOWN: o->cfg.download_rate = rate_arg(arg, "--download-rate"); break;
-	case OPT_SLOTS:
-		o->cfg.choke.slots = (unsigned)number(arg, "--unchoke-slots", 1000);
-		break;
-	case OPT_RECHOKE: o->cfg.choke.rechoke_ms = time_arg(arg, "--rechoke-interval"); break;
-	case OPT_OPTIMISTIC:
-		o->cfg.choke.optimistic_ms = time_arg(arg, "--optimistic-interval");
-		break;
-	case OPT_SNUB: o->cfg.choke.snub_ms = time_arg(arg, "--snub-time"); break;
-	case OPT_TIMEOUT: o->cfg.peer_timeout_ms = time_arg(arg, "--peer-timeout"); break;
-	case OPT_TRACKER_TIMEOUT:
-		o->tracker_timeout_ms = time_arg(arg, "--tracker-timeout");
-		break;
-	case OPT_LEAVE: o->leave_when_done = 1; break;
-	case OPT_SEED_FOR:
-		o->seed_for_ms = 1000 * (long long)number(arg, "--seed-for", 1ULL << 31);
-		break;
-	case OPT_LOG: o->log = arg; break;
-	case OPT_RNG: o->cfg.rng_seed = number(arg, "--seed-rng", UINT64_MAX); break;
-	case OPT_RANDOM_FIRST:
-		o->cfg.random_first = (unsigned)number(arg, "--random-first", 1000000);
-		break;
-	case OPT_HELP: usage(stdout); exit(0);
-	default: usage(stderr); exit(2);
+	switch (peeropts_parse(o, argc, argv)) {
+	case PEEROPTS_OK: return;
+	case PEEROPTS_HELP: peeropts_usage(stdout); exit(0);
+	case PEEROPTS_USAGE: peeropts_usage(stderr); exit(2);
+	case PEEROPTS_BAD: bad_usage(o->error);
+	case PEEROPTS_NOMEM: err(1, "out of memory");
 	}
-}
-
-static void
-parse_options(struct options *o, int argc, char **argv)
-{
-	int c;
-
-	set_defaults(o);
-	while ((c = getopt_long(argc, argv, "o:b:p:q", long_opts, NULL)) != -1)
-		set_option(o, c, optarg);
-	if (optind != argc - 1) {
-		fprintf(stderr, "mt-peer: expected one TORRENT (see mt-peer --help)\n");
-		exit(2);
-	}
-	o->torrent = argv[optind];
 }
 
 /* ---- setup ---- */
-
-/* "-MT0100-" and 12 random characters.  The random part mixes the clock and
- * the pid in even with --seed-rng, so two peers never share an id. */
-static void
-make_peer_id(uint8_t id[20], uint64_t seed)
-{
-	static const char alnum[] = "0123456789abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	struct timespec ts;
-	uint64_t r;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r = seed ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 20) ^
-	    ((uint64_t)ts.tv_sec << 40);
-	memcpy(id, PEER_ID_PREFIX, 8);
-	for (int i = 8; i < 20; i++)
-		id[i] = (uint8_t)alnum[rng_below(&r, sizeof(alnum) - 1)];
-}
 
 /* Binds and listens on -b/-p; prints "listening on ADDR:PORT". */
 static void
 open_listener(struct loop *L)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-	    .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV };
-	struct addrinfo *ai;
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	char port[8], name[80];
-	int one = 1, rc;
-
-	snprintf(port, sizeof(port), "%ld", L->o->port);
-	if ((rc = getaddrinfo(L->o->bind, port, &hints, &ai)) != 0)
-		errx(2, "bad address %s: %s", L->o->bind, gai_strerror(rc));
-	if ((L->lfd = socket(ai->ai_family, SOCK_STREAM, 0)) < 0)
-		err(1, "socket");
-	if (setsockopt(L->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
-		err(1, "setsockopt");
-	if (bind(L->lfd, ai->ai_addr, ai->ai_addrlen) < 0)
-		err(1, "bind %s:%s", L->o->bind, port);
-	if (listen(L->lfd, 128) < 0 || net_set_nonblocking(L->lfd) < 0)
-		err(1, "listen");
-	/* Dial from the -b address too, unless it is the wildcard. */
-	if (strcmp(L->o->bind, "0.0.0.0") != 0 && strcmp(L->o->bind, "::") != 0) {
-		memcpy(&L->src, ai->ai_addr, ai->ai_addrlen);
-		L->src_len = ai->ai_addrlen;
-		if (L->src.ss_family == AF_INET)
-			((struct sockaddr_in *)&L->src)->sin_port = 0;
-		else
-			((struct sockaddr_in6 *)&L->src)->sin6_port = 0;
+	switch (listener_open(&L->lis, L->o->bind, L->o->port)) {
+	case LISTENER_OK: break;
+	case LISTENER_BAD_ADDRESS: errx(2, "%s", L->lis.error);
+	case LISTENER_FAILED: err(1, "%s", L->lis.error);
 	}
-	freeaddrinfo(ai);
-	if (getsockname(L->lfd, (struct sockaddr *)&ss, &len) < 0)
-		err(1, "getsockname");
-	peer_format_addr((struct sockaddr *)&ss, name, sizeof(name));
-	L->port = ntohs(ss.ss_family == AF_INET ?
-	    ((struct sockaddr_in *)&ss)->sin_port :
-	    ((struct sockaddr_in6 *)&ss)->sin6_port);
-	printf("listening on %s\n", name);
+	printf("listening on %s\n", L->lis.name);
 	fflush(stdout);
 }
 
@@ -352,20 +115,11 @@ open_listener(struct loop *L)
 static void
 remember_self(struct loop *L)
 {
-	struct sockaddr_in me = { .sin_family = AF_INET,
-	    .sin_port = htons(L->port) };
+	struct sockaddr_storage self[2];
+	size_t n = listener_self(&L->lis, self);
 
-	if (L->src_len > 0) {
-		struct sockaddr_storage ss = L->src;
-
-		if (ss.ss_family == AF_INET)
-			((struct sockaddr_in *)&ss)->sin_port = htons(L->port);
-		else
-			((struct sockaddr_in6 *)&ss)->sin6_port = htons(L->port);
-		session_add_self(&L->s, (struct sockaddr *)&ss);
-	}
-	me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	session_add_self(&L->s, (struct sockaddr *)&me);
+	for (size_t i = 0; i < n; i++)
+		session_add_self(&L->s, (struct sockaddr *)&self[i]);
 }
 
 static void
@@ -373,9 +127,7 @@ verify_progress(void *ctx, uint32_t done, uint32_t total)
 {
 	struct loop *L = ctx;
 
-	if (L->tty && !L->o->quiet && (done % 64 == 0 || done == total))
-		fprintf(stderr, "\rmt-peer: checking existing data %u/%u", done,
-		    total);
+	peerstatus_checking(&L->status, done, total);
 }
 
 /* Opens the data and finds which pieces are already there. */
@@ -391,128 +143,34 @@ open_data(struct loop *L, struct bitfield *have)
 		err(1, "out of memory");
 	if ((good = storage_verify(&L->store, have, verify_progress, L)) < 0)
 		err(1, "reading %s", L->o->dir);
-	if (L->tty && !L->o->quiet && L->store.had_data)
-		fputc('\n', stderr);
+	peerstatus_checked(&L->status, L->store.had_data);
 	if (L->o->seed && (uint32_t)good != L->meta.piece_count)
 		errx(1, "%s does not hold the complete data: %ld of %u pieces "
 		    "verified", L->o->dir, good, L->meta.piece_count);
-	if (good > 0 && !L->o->seed && !L->o->quiet)
-		fprintf(stderr, "mt-peer: resuming: %ld of %u pieces already "
-		    "here\n", good, L->meta.piece_count);
+	if (good > 0 && !L->o->seed)
+		peerstatus_resuming(&L->status, good, L->meta.piece_count);
 }
 
-/* ---- neighbours to dial ---- */
+/* ---- neighbours ---- */
 
-/* --peer ADDR:PORT (the port after the last colon; [v6]:port works too). */
+/* --peer ADDR:PORT: a candidate from the start. */
 static void
 add_peer_option(struct loop *L, const char *spec)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-	    .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *ai;
-	char host[256];
-	const char *colon = strrchr(spec, ':');
-	size_t n;
+	struct sockaddr_storage ss;
+	socklen_t len;
 
-	if (colon == NULL || (n = (size_t)(colon - spec)) == 0 ||
-	    n >= sizeof(host))
-		bad_usage("bad --peer %s (want ADDR:PORT)", spec);
-	if (spec[0] == '[' && spec[n - 1] == ']')
-		memcpy(host, spec + 1, n -= 2);
-	else
-		memcpy(host, spec, n);
-	host[n] = '\0';
-	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0)
-		bad_usage("cannot resolve --peer %s", spec);
-	candidates_add(&L->cands, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
+	if (peeropts_peer_addr(L->o, spec, &ss, &len) < 0)
+		bad_usage(L->o->error);
+	candidates_add(&L->cands, (struct sockaddr *)&ss, len);
 }
 
-static size_t
-count_connecting(const struct session *s)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->npeers; i++)
-		n += s->peers[i]->state == PEER_CONNECTING;
-	return n;
-}
-
-/* Starts a non-blocking connect() to c.  Returns 0 or -1. */
-static int
-dial(struct loop *L, struct candidate *c, int64_t now)
-{
-	int fd = socket(c->addr.ss_family, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	if (net_set_nonblocking(fd) < 0 ||
-	    (L->src_len > 0 && L->src.ss_family == c->addr.ss_family &&
-	    bind(fd, (struct sockaddr *)&L->src, L->src_len) < 0) ||
-	    (connect(fd, (struct sockaddr *)&c->addr, c->len) < 0 &&
-	    errno != EINPROGRESS) ||
-	    session_add_peer(&L->s, fd, (struct sockaddr *)&c->addr, c->len, 1,
-	    now) == NULL) {
-		close(fd);
-		return -1;
-	}
-	return 0;
-}
-
-/* The candidates not worth dialling: neighbours already, ourselves, banned. */
-static int
-known_addr(void *ctx, const struct sockaddr *addr)
-{
-	return session_knows_addr(ctx, addr);
-}
-
-/* Dials random candidates while we have room for more neighbours. */
-static void
-connect_more(struct loop *L, int64_t now)
-{
-	struct session *s = &L->s;
-	size_t connecting = count_connecting(s);
-
-	if ((session_complete(s) && L->o->leave_when_done) ||
-	    now < L->next_dial_ms)
-		return;
-	/* The scan below is not free: twice a second, unless it stopped only
-	 * because MAX_CONNECTING dials were in flight (a swarm joining). */
-	L->next_dial_ms = now + (connecting < MAX_CONNECTING ? 500 : 20);
-	while (s->npeers < s->cfg.max_peers && connecting < MAX_CONNECTING) {
-		struct candidate *c = candidates_pick(&L->cands, now, &L->rng,
-		    known_addr, s);
-
-		if (c == NULL)
-			return;
-		if (dial(L, c, now) == 0 && ++connecting == MAX_CONNECTING)
-			L->next_dial_ms = now + 20;
-	}
-}
-
+/* The listener has peers waiting. */
 static void
 accept_peers(struct loop *L, int64_t now)
 {
-	for (;;) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		int fd = accept(L->lfd, (struct sockaddr *)&ss, &len);
-
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			    errno != EINTR && errno != ECONNABORTED)
-				warn("accept");
-			return;
-		}
-		if (L->s.npeers >= L->s.cfg.max_peers ||
-		    session_banned(&L->s, (struct sockaddr *)&ss) ||
-		    net_set_nonblocking(fd) < 0 ||
-		    session_add_peer(&L->s, fd, (struct sockaddr *)&ss, len, 0,
-		    now) == NULL) {
-			close(fd);
-			continue;
-		}
-	}
+	if (neighbours_accept(&L->nb, now) < 0)
+		warn("accept");
 }
 
 /* ---- the tracker ---- */
@@ -531,7 +189,7 @@ static void
 tracker_io(struct loop *L, short revents, int64_t now)
 {
 	if (announcer_io(&L->ann, revents, now) == ANNOUNCER_ANSWERED)
-		L->next_dial_ms = 0;
+		L->nb.next_dial_ms = 0;
 }
 
 /* ---- moving bytes ---- */
@@ -668,84 +326,74 @@ reap_peers(struct loop *L, int64_t now)
 
 /* ---- progress ---- */
 
-/* "1.5 MB/s" style: bytes per second in human units. */
-static void
-human_rate(char *buf, size_t cap, uint64_t bps)
-{
-	if (bps >= 1048576)
-		snprintf(buf, cap, "%.1f MiB/s", (double)bps / 1048576);
-	else
-		snprintf(buf, cap, "%.1f KiB/s", (double)bps / 1024);
-}
-
+/* The progress line, when it is due (final: now, due or not). */
 static void
 show_progress(struct loop *L, int64_t now, int final)
 {
 	struct session *s = &L->s;
-	uint32_t have = s->picker.have.count, total = s->picker.npieces;
-	double pct = 100.0 * have / total;
-	char down[32], up[32], bar[31];
-	size_t seeds = 0;
+	struct peerstatus_sample x = { .have = s->picker.have.count,
+	    .total = s->picker.npieces, .peers = s->npeers };
 
-	if (L->o->quiet || (!final && now < L->next_progress_ms))
+	if (!final && !peerstatus_due(&L->status, now))
 		return;
-	L->next_progress_ms = now + (L->tty ? PROGRESS_TTY_MS : PROGRESS_PLAIN_MS);
 	for (size_t i = 0; i < s->npeers; i++)
-		seeds += bitfield_full(&s->peers[i]->has);
-	human_rate(down, sizeof(down), rate_get(&s->down_rate, now));
-	human_rate(up, sizeof(up), rate_get(&s->up_rate, now));
-	if (!L->tty) {
-		fprintf(stderr, "mt-peer: %5.1f%% %u/%u pieces, down %s, up %s, "
-		    "%zu peers (%zu seeds)\n", pct, have, total, down, up,
-		    s->npeers, seeds);
-		return;
-	}
-	for (int i = 0; i < 30; i++)
-		bar[i] = i < (int)(pct * 30 / 100) ? '#' : '.';
-	bar[30] = '\0';
-	fprintf(stderr, "\r[%s] %5.1f%% %u/%u | down %s | up %s | %zu peers  ",
-	    bar, pct, have, total, down, up, s->npeers);
-	L->progress_drawn = 1;
-}
-
-static void
-end_progress_line(struct loop *L)
-{
-	if (L->progress_drawn)
-		fputc('\n', stderr);
-	L->progress_drawn = 0;
+		x.seeds += bitfield_full(&s->peers[i]->has);
+	x.down_bps = rate_get(&s->down_rate, now);
+	x.up_bps = rate_get(&s->up_rate, now);
+	peerstatus_show(&L->status, &x, now);
 }
 
 /* ---- the loop ---- */
 
-/* What each pollfd stands for. */
-enum slot_kind { SLOT_LISTEN, SLOT_TRACKER, SLOT_PEER };
-
-struct pollset {
-	struct pollfd *fds;
-	struct peer **peer;	/* for SLOT_PEER entries */
-	enum slot_kind *kind;
-	size_t n, cap;
-};
-
 static void
-pollset_add(struct pollset *ps, int fd, short events, enum slot_kind k,
+add_slot(struct pollset *ps, int fd, short events, enum pollset_slot kind,
     struct peer *p)
 {
-	if (ps->n == ps->cap) {
-		size_t ncap = ps->cap ? ps->cap * 2 : 64;
+	if (pollset_add(ps, fd, events, kind, p) < 0)
+		err(1, "out of memory");
+}
 
-		ps->fds = realloc(ps->fds, ncap * sizeof(*ps->fds));
-		ps->peer = realloc(ps->peer, ncap * sizeof(*ps->peer));
-		ps->kind = realloc(ps->kind, ncap * sizeof(*ps->kind));
-		if (ps->fds == NULL || ps->peer == NULL || ps->kind == NULL)
-			err(1, "out of memory");
-		ps->cap = ncap;
-	}
-	ps->fds[ps->n] = (struct pollfd){ .fd = fd, .events = events };
-	ps->peer[ps->n] = p;
-	ps->kind[ps->n] = k;
-	ps->n++;
+/* Under a limit, wait for a chunk's worth of tokens: a trickle of a few
+ * bytes per round would be a busy loop of tiny segments. */
+static int
+limit_open(struct ratelimit *r, int64_t now)
+{
+	return ratelimit_available(r, now) > 0 &&
+	    ratelimit_wait_ms(r, RATE_CHUNK) == 0;
+}
+
+/* The deadline, brought forward to when a closed limit has a chunk. */
+static int64_t
+limit_deadline(struct ratelimit *r, int open, int64_t now, int64_t deadline)
+{
+	if (!open && now + ratelimit_wait_ms(r, RATE_CHUNK) < deadline)
+		return now + ratelimit_wait_ms(r, RATE_CHUNK);
+	return deadline;
+}
+
+/* What to poll p for; may bring *deadline forward to when p's upload turn
+ * may come. */
+static short
+peer_events(struct loop *L, struct peer *p, int64_t now, int up_ok,
+    int down_ok, int64_t *deadline)
+{
+	/* Free: messages with no block ahead of them.  Limited: a block
+	 * queued, or one to queue. */
+	int free_out = peer_out_pending(p) > p->out_limited;
+	int limited = up_ok && (p->out_limited > 0 ||
+	    (peer_list_len(&p->queue) > 0 && !p->am_choking));
+	int turn;
+	int64_t turn_ends = ratelimit_turn_expires(&L->upload_turn);
+	short ev = down_ok ? POLLIN : 0;
+
+	if (p->state == PEER_CONNECTING)
+		return POLLOUT;
+	turn = has_upload_turn(L, p, now);
+	if ((free_out && p->out_limited == 0) || (limited && turn))
+		ev |= POLLOUT;
+	else if (limited && turn_ends < *deadline)
+		*deadline = turn_ends;	/* its turn may come */
+	return ev;
 }
 
 /* Fills ps and returns the poll() timeout: until the nearest deadline. */
@@ -754,52 +402,26 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
     int64_t deadline)
 {
 	struct session *s = &L->s;
-	/* Under a limit, wait for a chunk's worth of tokens: a trickle of a
-	 * few bytes per round would be a busy loop of tiny segments. */
-	int up_ok = ratelimit_available(&s->up_limit, now) > 0 &&
-	    ratelimit_wait_ms(&s->up_limit, RATE_CHUNK) == 0;
-	int down_ok = ratelimit_available(&s->down_limit, now) > 0 &&
-	    ratelimit_wait_ms(&s->down_limit, RATE_CHUNK) == 0;
+	int up_ok = limit_open(&s->up_limit, now);
+	int down_ok = limit_open(&s->down_limit, now);
 
-	ps->n = 0;
+	pollset_clear(ps);
 	L->nreaders = 0;
-	pollset_add(ps, L->lfd, POLLIN, SLOT_LISTEN, NULL);
+	add_slot(ps, L->lis.fd, POLLIN, POLLSET_LISTEN, NULL);
 	if (L->ann.fd >= 0)
-		pollset_add(ps, L->ann.fd, announcer_events(&L->ann),
-		    SLOT_TRACKER, NULL);
+		add_slot(ps, L->ann.fd, announcer_events(&L->ann),
+		    POLLSET_TRACKER, NULL);
 	if (announcer_deadline(&L->ann) < deadline)
 		deadline = announcer_deadline(&L->ann);
 	for (size_t i = 0; i < s->npeers; i++) {
 		struct peer *p = s->peers[i];
-		short ev = 0;
+		short ev = peer_events(L, p, now, up_ok, down_ok, &deadline);
 
-		if (p->state == PEER_CONNECTING)
-			ev = POLLOUT;
-		else {
-			if (down_ok)
-				ev |= POLLIN;
-			/* Free: messages with no block ahead of them.
-			 * Limited: a block queued, or one to queue. */
-			int free_out = peer_out_pending(p) > p->out_limited;
-			int limited = p->out_limited > 0 ||
-			    (peer_list_len(&p->queue) > 0 && !p->am_choking);
-			int turn = has_upload_turn(L, p, now);
-			int64_t turn_ends = ratelimit_turn_expires(&L->upload_turn);
-
-			if ((free_out && p->out_limited == 0) ||
-			    (up_ok && limited && turn))
-				ev |= POLLOUT;
-			else if (up_ok && limited && !turn &&
-			    turn_ends < deadline)
-				deadline = turn_ends;	/* its turn may come */
-		}
 		L->nreaders += (ev & POLLIN) != 0;
-		pollset_add(ps, p->fd, ev, SLOT_PEER, p);
+		add_slot(ps, p->fd, ev, POLLSET_PEER, p);
 	}
-	if (!up_ok && now + ratelimit_wait_ms(&s->up_limit, RATE_CHUNK) < deadline)
-		deadline = now + ratelimit_wait_ms(&s->up_limit, RATE_CHUNK);
-	if (!down_ok && now + ratelimit_wait_ms(&s->down_limit, RATE_CHUNK) < deadline)
-		deadline = now + ratelimit_wait_ms(&s->down_limit, RATE_CHUNK);
+	deadline = limit_deadline(&s->up_limit, up_ok, now, deadline);
+	deadline = limit_deadline(&s->down_limit, down_ok, now, deadline);
 	return deadline <= now ? 0 : (int)(deadline - now);
 }
 
@@ -815,11 +437,11 @@ dispatch(struct loop *L, struct pollset *ps, int64_t now)
 
 		if (re == 0)
 			continue;
-		if (ps->kind[i] == SLOT_LISTEN)
+		if (ps->kind[i] == POLLSET_LISTEN)
 			accept_peers(L, now);
-		else if (ps->kind[i] == SLOT_TRACKER && L->ann.fd == ps->fds[i].fd)
+		else if (ps->kind[i] == POLLSET_TRACKER && L->ann.fd == ps->fds[i].fd)
 			tracker_io(L, re, now);
-		else if (ps->kind[i] == SLOT_PEER && ps->peer[i]->state != PEER_DEAD)
+		else if (ps->kind[i] == POLLSET_PEER && ps->peer[i]->state != PEER_DEAD)
 			peer_io(L, ps->peer[i], re, now);
 	}
 }
@@ -831,13 +453,9 @@ time_to_leave(struct loop *L, int64_t now)
 	struct session *s = &L->s;
 
 	if (s->complete_ms >= 0 && L->leave_at_ms < 0) {
-		if (s->downloaded > 0 && !L->o->quiet) {
-			double secs = (double)(now - s->start_ms) / 1000;
-
-			end_progress_line(L);
-			fprintf(stderr, "mt-peer: download complete: %llu bytes "
-			    "in %.1f s\n", (unsigned long long)s->downloaded, secs);
-		}
+		if (s->downloaded > 0)
+			peerstatus_complete(&L->status, s->downloaded,
+			    (double)(now - s->start_ms) / 1000);
 		if (L->o->leave_when_done)
 			L->leave_at_ms = now;
 		else if (L->o->seed_for_ms >= 0)
@@ -860,7 +478,7 @@ run(struct loop *L)
 		if (L->s.fatal)
 			break;
 		announcer_due(&L->ann, now);
-		connect_more(L, now);
+		neighbours_dial_more(&L->nb, now);
 		reap_peers(L, now);
 		if (time_to_leave(L, now))
 			break;
@@ -873,9 +491,7 @@ run(struct loop *L)
 		}
 		dispatch(L, &ps, clock_now_ms());
 	}
-	free(ps.fds);
-	free(ps.peer);
-	free(ps.kind);
+	pollset_free(&ps);
 }
 
 /* Says goodbye: to the neighbours, the tracker and the disk. */
@@ -886,7 +502,7 @@ shut_down(struct loop *L)
 	int rc = 0;
 
 	show_progress(L, now, 1);
-	end_progress_line(L);
+	peerstatus_end_line(&L->status);
 	for (size_t i = 0; i < L->s.npeers; i++)
 		peer_kill(L->s.peers[i], PEER_END_LEAVING, NULL);
 	reap_peers(L, now);
@@ -895,11 +511,7 @@ shut_down(struct loop *L)
 		rc = 1;
 	}
 	announcer_goodbye(&L->ann);
-	jlog_begin(&L->log, now - L->s.start_ms, "exit");
-	jlog_int(&L->log, "complete", session_complete(&L->s));
-	jlog_int(&L->log, "downloaded", (int64_t)L->s.downloaded);
-	jlog_int(&L->log, "uploaded", (int64_t)L->s.uploaded);
-	jlog_end(&L->log);
+	peerlog_exit(&L->log, &L->s, now);
 	if (jlog_close(&L->log) < 0)
 		warn("%s", L->o->log);
 	if (storage_close(&L->store) < 0) {
@@ -908,7 +520,7 @@ shut_down(struct loop *L)
 	}
 	session_free(&L->s);
 	metainfo_free(&L->meta);
-	close(L->lfd);
+	listener_close(&L->lis);
 	candidates_free(&L->cands);
 	return rc;
 }
@@ -922,48 +534,25 @@ setup_tracker(struct loop *L)
 
 	a->s = &L->s;
 	a->cands = &L->cands;
-	a->busy = known_addr;
+	a->busy = neighbours_busy;
 	a->busy_ctx = &L->s;
 	a->on_failure = tracker_failed;
 	a->failure_ctx = L;
-	a->port = L->port;
+	a->port = L->lis.port;
 	a->numwant = L->o->numwant;
 	a->timeout_ms = L->o->tracker_timeout_ms;
-	a->src = L->src;
-	a->src_len = L->src_len;
+	a->src = L->lis.src;
+	a->src_len = L->lis.src_len;
 	if (announcer_init(a, &L->meta) < 0 && L->meta.announce != NULL &&
 	    !L->o->quiet)
 		warnx("%s: only http:// trackers are supported; not announcing",
 		    L->meta.announce);
 }
 
-static void
-log_start(struct loop *L)
-{
-	char id[21];
-
-	memcpy(id, L->s.peer_id, 20);
-	id[20] = '\0';
-	jlog_begin(&L->log, 0, "start");
-	jlog_str(&L->log, "peer_id", id);
-	jlog_str(&L->log, "info_hash", L->meta.info_hash_hex);
-	jlog_int(&L->log, "port", L->port);
-	jlog_int(&L->log, "pieces", L->meta.piece_count);
-	jlog_int(&L->log, "piece_length", L->meta.piece_length);
-	jlog_int(&L->log, "have", L->s.picker.have.count);
-	jlog_int(&L->log, "upload_rate", (int64_t)L->o->cfg.upload_rate);
-	jlog_int(&L->log, "download_rate", (int64_t)L->o->cfg.download_rate);
-	jlog_int(&L->log, "slots", L->o->cfg.choke.slots);
-	jlog_int(&L->log, "rechoke_ms", L->o->cfg.choke.rechoke_ms);
-	jlog_int(&L->log, "optimistic_ms", L->o->cfg.choke.optimistic_ms);
-	jlog_int(&L->log, "random_first", L->o->cfg.random_first);
-	jlog_end(&L->log);
-}
-
 int
 main(int argc, char **argv)
 {
-	struct options o;
+	struct peeropts o;
 	struct loop L;
 	struct bitfield have;
 	struct sigaction sa;
@@ -973,10 +562,10 @@ main(int argc, char **argv)
 	parse_options(&o, argc, argv);
 	memset(&L, 0, sizeof(L));
 	L.o = &o;
-	L.lfd = -1;
+	L.lis.fd = -1;
 	L.leave_at_ms = -1;
-	L.tty = isatty(STDERR_FILENO);
-	L.next_progress_ms = clock_now_ms() + (L.tty ? 0 : PROGRESS_PLAIN_MS);
+	peerstatus_init(&L.status, stderr, isatty(STDERR_FILENO), o.quiet,
+	    clock_now_ms());
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -993,16 +582,18 @@ main(int argc, char **argv)
 		err(1, "%s", o.log);
 	open_data(&L, &have);
 	open_listener(&L);
-	make_peer_id(id, o.cfg.rng_seed);
-	L.rng = o.cfg.rng_seed ^ 0x5bd1e995;
+	peerid_make(id, o.cfg.rng_seed);
+	L.nb = (struct neighbours){ .s = &L.s, .cands = &L.cands,
+	    .lis = &L.lis, .rng = o.cfg.rng_seed ^ 0x5bd1e995,
+	    .stop_when_complete = o.leave_when_done };
 	if (session_init(&L.s, &o.cfg, &L.meta, &L.store, &have, &L.log, id,
 	    clock_now_ms()) < 0)
 		err(1, "starting the session");
 	bitfield_free(&have);
 	remember_self(&L);
 	setup_tracker(&L);
-	log_start(&L);
+	peerlog_start(&L.log, &L.s, &L.meta, L.lis.port);
 	run(&L);
-	free(o.peers);
+	peeropts_free(&o);
 	return shut_down(&L);
 }

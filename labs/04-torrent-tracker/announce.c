@@ -191,6 +191,44 @@ parse_flag(const unsigned char *v, long n, int *flag)
 	return 0;
 }
 
+/* info_hash or peer_id: exactly 20 bytes.  0, or -1. */
+static int
+store_hash(enum field f, const unsigned char *v, long n, struct announce_request *req)
+{
+	if (n != SWARM_HASH_LEN)
+		return -1;
+	memcpy(f == F_INFO_HASH ? req->info_hash : req->peer_id, v, SWARM_HASH_LEN);
+	return 0;
+}
+
+/* uploaded, downloaded or left: a byte count.  0, or -1. */
+static int
+store_bytes(enum field f, const unsigned char *v, long n, struct announce_request *req)
+{
+	unsigned long long u;
+
+	if (parse_uint(v, n, LLONG_MAX, &u) == -1)
+		return -1;
+	*(f == F_UPLOADED ? &req->uploaded : f == F_DOWNLOADED ?
+	    &req->downloaded : &req->left) = (long long)u;
+	return 0;
+}
+
+/* numwant: any run of digits will do; more than we give is the cap.  0, or -1. */
+static int
+store_numwant(const unsigned char *v, long n, int numwant_max,
+    struct announce_request *req)
+{
+	unsigned long long u;
+
+	if (!all_digits(v, n))
+		return -1;
+	if (parse_uint(v, n, (unsigned long long)numwant_max, &u) == -1)
+		u = (unsigned long long)numwant_max;
+	req->numwant = (int)u;
+	return 0;
+}
+
 /* Stores the decoded value v[0..n) of field f in req.  0, or -1 if invalid. */
 static int
 store_field(enum field f, const unsigned char *v, long n, int numwant_max,
@@ -202,10 +240,7 @@ store_field(enum field f, const unsigned char *v, long n, int numwant_max,
 	switch (f) {
 	case F_INFO_HASH:
 	case F_PEER_ID:
-		if (n != SWARM_HASH_LEN)
-			return -1;
-		memcpy(f == F_INFO_HASH ? req->info_hash : req->peer_id, v, SWARM_HASH_LEN);
-		return 0;
+		return store_hash(f, v, n, req);
 	case F_PORT:
 		if (parse_uint(v, n, 65535, &u) == -1 || u == 0)
 			return -1;
@@ -214,11 +249,7 @@ store_field(enum field f, const unsigned char *v, long n, int numwant_max,
 	case F_UPLOADED:
 	case F_DOWNLOADED:
 	case F_LEFT:
-		if (parse_uint(v, n, LLONG_MAX, &u) == -1)
-			return -1;
-		*(f == F_UPLOADED ? &req->uploaded : f == F_DOWNLOADED ?
-		    &req->downloaded : &req->left) = (long long)u;
-		return 0;
+		return store_bytes(f, v, n, req);
 	case F_EVENT:
 		return parse_event(v, n, &req->event);
 	case F_COMPACT:
@@ -226,13 +257,7 @@ store_field(enum field f, const unsigned char *v, long n, int numwant_max,
 	case F_NO_PEER_ID:
 		return parse_flag(v, n, &req->no_peer_id);
 	case F_NUMWANT:
-		/* Any run of digits will do: more than we give is the cap. */
-		if (!all_digits(v, n))
-			return -1;
-		if (parse_uint(v, n, (unsigned long long)numwant_max, &u) == -1)
-			u = (unsigned long long)numwant_max;
-		req->numwant = (int)u;
-		return 0;
+		return store_numwant(v, n, numwant_max, req);
 	case F_IP:
 		memcpy(ip, v, (size_t)n);
 		ip[n] = '\0';
