@@ -31,7 +31,7 @@ const struct labconf_param scn_rdt_params[] = {
 	{ "student", LABCONF_ENUM, "sender", 0, 0, "sender|receiver" },
 	{ "bytes", LABCONF_INT, "100000", 1, 100000000, NULL },
 	{ "mss", LABCONF_INT, "1024", 1, 1388, NULL },
-	{ "rate", LABCONF_INT, "200000", 1000, 100000000, NULL },
+	{ "rate", LABCONF_INT, "200000", 0, 100000000, NULL },
 	{ "delay", LABCONF_INT, "20", 0, 10000, NULL },
 	{ "queue", LABCONF_INT, "64", 1, 100000, NULL },
 	{ "router_args", LABCONF_STR, "", 0, 0, NULL },
@@ -232,6 +232,10 @@ rdt_judge_sender(struct rdt *t, const char *line)
 	}
 	if (pct == 0 || labconf_int(c, "window") == 0)
 		return 0;
+	if (labconf_int(c, "rate") == 0) {
+		result_error(t->env->res, "lab.conf: goodput_pct needs a link rate (rate = 0: none)");
+		return -1;
+	}
 	strbuf_init(&why);
 	want = (double)t->size / rdt_expected_seconds(t, &why);
 	got = (double)t->size / s.seconds;
