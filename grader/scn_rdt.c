@@ -127,7 +127,7 @@ rdt_start(struct rdt *t)
 	snprintf(to, sizeof(to), "127.0.0.1:%d", port);
 	snprintf(args, sizeof(args), "--mss %ld %s", labconf_int(c, "mss"),
 	    labconf_str(c, "sender_args"));
-	if (labconf_int(c, "window") > 0)
+	if (labconf_int(c, "window") > 1)	/* 1: stop-and-wait's own, by --mode sw */
 		snprintf(args + strlen(args), sizeof(args) - strlen(args), " --window %ld",
 		    labconf_int(c, "window"));
 	snprintf(in, sizeof(in), "%.4000s/%s", scenario_is_student(t->srole) ? env->scratch :

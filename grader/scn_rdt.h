@@ -12,8 +12,9 @@
  *     router_args = --drop 10 --seed 3    damage (mux_router's options)
  *     sender_args = --mode sw             more options for either host
  *     receiver_args = --rwnd 2048
- *     window = 8                          > 0: pass --window N to the sender and
- *     goodput_pct = 20                    judge its goodput within this many %
+ *     window = 8                          N > 1: pass --window N to the sender
+ *     goodput_pct = 20                    (1: stop-and-wait, by --mode sw) and
+ *                                         judge its goodput within this many %
  *                                         of the textbook's bound (0: do not)
  *     max_retransmits = 0                 the sender's count must not exceed it
  *                                         (-1: not judged)
