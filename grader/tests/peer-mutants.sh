@@ -17,7 +17,9 @@ make -s -C "$root/template-mt-peer" >/dev/null
 bash tests/mksub.sh ../mux_demux mux_rhost "$root/template-mux_rhost" >/dev/null
 make -s -C "$root/template-mux_rhost" >/dev/null
 # MUTANT_LABS="07-reliable-transfer": only those labs' mutants.
-for dir in ${MUTANT_LABS:+$(printf 'mutants/%s ' $MUTANT_LABS)}${MUTANT_LABS:-mutants/05-* mutants/06-* mutants/07-*}; do
+dirs=(mutants/05-* mutants/06-* mutants/07-*)
+[[ -z ${MUTANT_LABS:-} ]] || read -r -a dirs <<<"$(printf 'mutants/%s ' $MUTANT_LABS)"
+for dir in "${dirs[@]}"; do
 	lab=$(basename "$dir")
 	case $lab in
 	07-*) ref=../mux_demux prog=mux_rhost ;;
