@@ -15,6 +15,7 @@
 #include "scn_blocks.h"
 #include "scn_line.h"
 #include "scn_peer.h"
+#include "scn_rdt.h"
 #include "scn_snub.h"
 #include "scn_script.h"
 #include "scn_stream.h"
@@ -46,6 +47,7 @@ static const struct {
 	{ "snub_stops", scn_snub_stops_params, scn_snub_stops },
 	{ "snub_quiet", scn_snub_quiet_params, scn_snub_quiet },
 	{ "tracker", scn_tracker_params, scn_tracker_run },
+	{ "rdt", scn_rdt_params, scn_rdt_run },
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -70,6 +72,7 @@ const struct labconf_scenario scenario_table[] = {
 	{ "snub_stops", scn_snub_stops_params },
 	{ "snub_quiet", scn_snub_quiet_params },
 	{ "tracker", scn_tracker_params },
+	{ "rdt", scn_rdt_params },
 	{ NULL, NULL },
 };
 

@@ -91,8 +91,21 @@ visible_table() {
 	{ print }'
 }
 
-# progs_of DIR: the programs a reference directory's Makefile builds.
-progs_of() { sed -n 's/^PROGS[[:space:]]*[:]*=[[:space:]]*//p' "$top/$1/Makefile" | head -n 1; }
+# progs_of DIR LAB: the reference programs a lab's bundle carries from DIR: the
+# first PROGS line of DIR's Makefile (a later line holds programs that link a
+# later lab's answers), and the lab's own binaries (lab.conf) when DIR builds
+# them on any line: lab 7's mux_rhost, which its reference side runs.
+progs_of() {
+	local all first p
+	all=$(sed -n 's/^PROGS[[:space:]]*[+:]*=[[:space:]]*//p' "$top/$1/Makefile")
+	first=$(head -n 1 <<<"$all")
+	echo "$first"
+	for p in $(sed -n 's/^binaries[[:space:]]*=[[:space:]]*//p' "$top/labs/$2/lab.conf"); do
+		if grep -qw -- "$p" <<<"$all" && ! grep -qw -- "$p" <<<"$first"; then
+			echo "$p"
+		fi
+	done
+}
 
 bundle() {
 	local lab=$1 dir=$stage/$1 kit=$stage/$1/.socklab action src refs d p
@@ -138,7 +151,7 @@ EOF
 	refs=$(sed -n 's/^references[[:space:]]*=[[:space:]]*//p' "$top/labs/$lab/lab.conf")
 	for d in $refs; do
 		mkdir -p "$kit/$d"
-		for p in $(progs_of "$d"); do
+		for p in $(progs_of "$d" "$lab"); do
 			[[ -x $top/$d/$p ]] || die "$d/$p is not built: run make first"
 			cp "$top/$d/$p" "$kit/$d/"
 		done

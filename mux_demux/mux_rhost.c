@@ -403,7 +403,7 @@ usage(FILE *f)
 	    "options: [-a ADDR] [-p PORT] [-s SERVICE] [--mode sw|gbn|sr] [--window N]\n"
 	    "         [--cc none|reno] [--rwnd BYTES] [--mss BYTES] [--cc-log FILE]\n"
 	    "         [--rto-min MS] [--rto-initial MS] [--rto-max MS] [--syn-tries N]\n"
-	    "         [--idle-timeout MS] [--linger MS]\n"
+	    "         [--idle-timeout MS] [--linger MS] [--isn N]\n"
 	    "         [--seed N] [--drop PCT] [--corrupt PCT] [--dup PCT] [--reorder PCT]\n"
 	    "  One file over one reliable connection (version 2 segments).  The host\n"
 	    "  prints \"listening on ADDR:PORT\" (its network address, default\n"
@@ -420,7 +420,9 @@ usage(FILE *f)
 	    "  changes.  Timer: --rto-min (default 200), --rto-initial (default 1000),\n"
 	    "  --rto-max (default 60000); --syn-tries SYNs before giving up (default 6).\n"
 	    "  A peer silent for --idle-timeout ms (default 10000) is an error; after\n"
-	    "  the end the host answers late segments for --linger ms (default 500).\n",
+	    "  the end the host answers late segments for --linger ms (default 500).\n"
+	    "  --isn is the sequence number of this host's first byte (default 0; near\n"
+	    "  4294967295 the numbers wrap during the transfer).\n",
 	    RHOST_MSS_MAX);
 }
 
@@ -461,6 +463,7 @@ rhost_option(int ch, struct rhost_options *o)
 	case 'i': c->rtt.initial_ms = (long)rhost_number("--rto-initial", 1, 60000); break;
 	case 'I': o->idle_ms = (long)rhost_number("--idle-timeout", 1, 3600000); break;
 	case 'N': o->conns = (int)rhost_number("--conns", 1, RCONN_MAX - 1); break;
+	case 'Q': c->isn = (uint32_t)rhost_number("--isn", 0, UINT32_MAX); break;
 	case 'L': o->linger_ms = (long)rhost_number("--linger", 0, 60000); break;
 	case 'S': o->imp.seed = rhost_number("--seed", 0, ULONG_MAX); break;
 	case 'D': o->imp.drop_pct = (unsigned)rhost_number("--drop", 0, 100); break;
@@ -511,7 +514,8 @@ parse_options(int argc, char **argv, struct rhost_options *o)
 		{ "rto-max", required_argument, NULL, 'x' },
 		{ "syn-tries", required_argument, NULL, 'y' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
-		{ "linger", required_argument, NULL, 'L' }, { "conns", required_argument, NULL, 'N' }, { "seed", required_argument, NULL, 'S' },
+		{ "linger", required_argument, NULL, 'L' }, { "conns", required_argument, NULL, 'N' },
+		{ "isn", required_argument, NULL, 'Q' }, { "seed", required_argument, NULL, 'S' },
 		{ "drop", required_argument, NULL, 'D' }, { "corrupt", required_argument, NULL, 'C' },
 		{ "dup", required_argument, NULL, 'U' }, { "reorder", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }

@@ -72,14 +72,18 @@ void
 receiver_ack(const struct receiver *r, struct receiver_ack *ack)
 {
 	memset(ack, 0, sizeof(*ack));
+	/* SOLUTION BEGIN: the cumulative ACK: the next byte expected (nxt, one more once the FIN is in), and as the window the free room of the buffer (0 after the FIN) */
 	ack->ack = r->nxt + (r->fin_in ? 1 : 0);
 	ack->window = r->fin_in ? 0 : (uint32_t)(r->cfg.buf_cap - receiver_readable(r));
+	/* SOLUTION END */
 }
 
 /* Stores the bytes of [seq, seq + len) that fall in the window. */
 static int
 receiver_store(struct receiver *r, uint32_t seq, const uint8_t *data, size_t len)
 {
+	/* SOLUTION BEGIN: buffering: copy each byte from nxt up to (not including) the window's edge rd + buf_cap into its ring slot (from head), once (have[]); return 1 if any byte was new */
+	/* SOLUTION STUB: return 0; */
 	uint32_t edge = r->rd + (uint32_t)r->cfg.buf_cap;
 	int fresh = 0;
 
@@ -99,12 +103,14 @@ receiver_store(struct receiver *r, uint32_t seq, const uint8_t *data, size_t len
 		}
 	}
 	return fresh;
+	/* SOLUTION END */
 }
 
 /* Moves nxt over the bytes now in order, and over the FIN once reached. */
 static void
 receiver_advance(struct receiver *r)
 {
+	/* SOLUTION BEGIN: in-order delivery: move nxt over every byte now held (have[]) up to the window's edge, stopping at the FIN's place; set fin_in once nxt reaches it */
 	uint32_t edge = r->rd + (uint32_t)r->cfg.buf_cap;
 
 	while (seq_lt(r->nxt, edge) &&
@@ -113,6 +119,7 @@ receiver_advance(struct receiver *r)
 		r->nxt++;
 	if (r->fin_known && r->nxt == r->fin_seq)
 		r->fin_in = 1;
+	/* SOLUTION END */
 }
 
 /* Remembers where the stream ends, if that fits in the window. */
@@ -132,10 +139,13 @@ receiver_input(struct receiver *r, uint32_t seq, const void *data, size_t len,
 {
 	uint32_t end = seq + (uint32_t)len;
 	uint32_t edge = r->rd + (uint32_t)r->cfg.buf_cap;
-	int in_order = seq_le(seq, r->nxt), fresh = 0;
 	int whole = len <= r->cfg.buf_cap && seq_le(end, edge);
 
 	r->stats.segments++;
+	/* SOLUTION BEGIN: keep a segment only if it fits whole in the window and, unless Selective Repeat (cfg.selective) buffers it, starts at or before nxt (count it discarded otherwise, and clear whole); store it, count buffered and duplicates, note a FIN (receiver_note_fin) */
+	/* SOLUTION STUB: (void)receiver_store, (void)receiver_note_fin; */
+	int in_order = seq_le(seq, r->nxt), fresh = 0;
+
 	if (!whole || (!in_order && !r->cfg.selective)) {
 		r->stats.discarded++;	/* GBN keeps nothing out of order */
 		whole = 0;
@@ -150,6 +160,7 @@ receiver_input(struct receiver *r, uint32_t seq, const void *data, size_t len,
 		if (!fresh)
 			r->stats.duplicates++;
 	}
+	/* SOLUTION END */
 	receiver_advance(r);
 	receiver_ack(r, ack);
 	r->zero_sent = ack->window == 0;

@@ -55,6 +55,8 @@ rtt_sample(struct rtt *r, long sample_ms)
 	double s = sample_ms < 0 ? 0 : (double)sample_ms;
 	double diff;
 
+	/* SOLUTION BEGIN: the estimate: the first sample sets EstimatedRTT to it and DevRTT to half of it; after that DevRTT = 0.75 DevRTT + 0.25 |sample - EstimatedRTT|, then EstimatedRTT = 0.875 EstimatedRTT + 0.125 sample (est_ms, dev_ms, has_sample) */
+	/* SOLUTION STUB: (void)s, (void)diff; */
 	if (!r->has_sample) {
 		r->est_ms = s;
 		r->dev_ms = s / 2;
@@ -66,19 +68,25 @@ rtt_sample(struct rtt *r, long sample_ms)
 		r->dev_ms = 0.75 * r->dev_ms + 0.25 * diff;
 		r->est_ms = 0.875 * r->est_ms + 0.125 * s;
 	}
+	/* SOLUTION END */
 	r->last_sample_ms = (long)s;
+	/* SOLUTION BEGIN: a sample ends any backoff (backoffs = 0); TimeoutInterval = EstimatedRTT + 4 DevRTT, rounded up and kept between min and max (rtt_clamp) */
+	/* SOLUTION STUB: (void)rtt_clamp; */
 	r->backoffs = 0;
 	r->rto_ms = rtt_clamp(r, r->est_ms + 4 * r->dev_ms);
+	/* SOLUTION END */
 }
 
 void
 rtt_backoff(struct rtt *r)
 {
+	/* SOLUTION BEGIN: exponential backoff: double the timeout, never above max_ms; count it (backoffs) */
 	if (r->rto_ms > r->cfg.max_ms / 2)
 		r->rto_ms = r->cfg.max_ms;
 	else
 		r->rto_ms *= 2;
 	r->backoffs++;
+	/* SOLUTION END */
 }
 
 long

@@ -195,10 +195,12 @@ sender_emit(struct sender *s, struct sender_rec *rec, long now,
 	rec->tx = ++s->stats.segments;
 	if (seg->retransmit)
 		s->stats.retransmits++;
+	/* SOLUTION BEGIN: start a timer (rtt_timeout from now): Selective Repeat gives every segment its own deadline; Go-Back-N and stop-and-wait run one timer, started only if it is not running (s->timer == -1) */
 	if (s->cfg.mode == SENDER_SELECTIVE_REPEAT)
 		rec->deadline = now + rtt_timeout(&s->rtt);
 	else if (s->timer == -1)
 		s->timer = now + rtt_timeout(&s->rtt);
+	/* SOLUTION END */
 }
 
 /*
@@ -228,6 +230,8 @@ sender_pipe(struct sender *s)
 static struct sender_rec *
 sender_pick_resend(struct sender *s)
 {
+	/* SOLUTION BEGIN: what goes again: the oldest record in flight marked resend that the receiver does not have (sacked); one after the oldest only while the bytes in the network (sender_pipe) plus its length stay within cwnd */
+	/* SOLUTION STUB: return NULL; */
 	size_t cwnd = cc_window(&s->cc);
 
 	for (int i = 0; i < s->nrec; i++) {
@@ -241,17 +245,21 @@ sender_pick_resend(struct sender *s)
 		return rec;
 	}
 	return NULL;
+	/* SOLUTION END */
 }
 
 /* How many new bytes the windows let out now (flow and congestion). */
 static size_t
 sender_allowance(const struct sender *s)
 {
+	/* SOLUTION BEGIN: flow control: new bytes may go while the bytes in flight (sender_flight) stay within both the receiver's window (rwnd) and cwnd (cc_window) */
+	/* SOLUTION STUB: return (size_t)-1; */
 	size_t win = s->rwnd, cwnd = cc_window(&s->cc), flight = sender_flight(s);
 
 	if (cwnd < win)
 		win = cwnd;
 	return flight >= win ? 0 : win - flight;
+	/* SOLUTION END */
 }
 
 /* Makes the next new segment (data, probe or FIN), or returns NULL. */
@@ -263,7 +271,13 @@ sender_new_rec(struct sender *s, long now)
 	size_t allow = sender_allowance(s);
 	struct sender_rec *rec;
 
-	if (s->nrec >= s->cfg.window || (unsent == 0 && (!s->closing || s->fin_sent)))
+	/* SOLUTION BEGIN: the window: no new segment while cfg.window segments are in flight (stop-and-wait: 1) */
+	/* SOLUTION STUB: if (s->nrec >= 1) */
+	/* SOLUTION STUB: 	return NULL; */
+	if (s->nrec >= s->cfg.window)
+		return NULL;
+	/* SOLUTION END */
+	if (unsent == 0 && (!s->closing || s->fin_sent))
 		return NULL;
 	if (unsent > 0 && allow == 0) {
 		if (s->rwnd != 0 || s->nrec > 0)
@@ -315,6 +329,8 @@ sender_next(struct sender *s, long now_ms, struct sender_seg *seg,
 static int
 sender_on_sack(struct sender *s, uint32_t seq, long now)
 {
+	/* SOLUTION BEGIN: Selective Repeat: mark the record that starts at seq as received (sacked), no longer to resend, its timer off; return 2 after an RTT sample, taken only if it was sent once (Karn), 1 when it was marked without one, 0 when no record newly starts at seq */
+	/* SOLUTION STUB: return 0; */
 	for (int i = 0; i < s->nrec; i++) {
 		struct sender_rec *rec = sender_rec(s, i);
 
@@ -330,6 +346,7 @@ sender_on_sack(struct sender *s, uint32_t seq, long now)
 		return 1;
 	}
 	return 0;
+	/* SOLUTION END */
 }
 
 /*
@@ -405,6 +422,7 @@ sender_cc_ack(struct sender *s, uint32_t ack)
 static void
 sender_advance(struct sender *s, uint32_t ack, int sampled, long now)
 {
+	/* SOLUTION BEGIN: a cumulative ACK: drop the records that end at or before ack (a FIN's is 1 long and holds no byte), trim one that ack cuts; one RTT sample from the newest dropped, unless sampled or any was sent more than once (Karn); free the bytes (head, count), tell cc_on_ack, move una, clear dupacks, restart the timer (off when nothing is in flight) */
 	uint32_t data = ack - s->una;
 	struct sender_rec *last = NULL, *rec = NULL;
 	int karn = 0;
@@ -434,6 +452,7 @@ sender_advance(struct sender *s, uint32_t ack, int sampled, long now)
 	s->dupacks = 0;
 	if (s->cfg.mode != SENDER_SELECTIVE_REPEAT)
 		s->timer = s->nrec > 0 ? now + rtt_timeout(&s->rtt) : -1;
+	/* SOLUTION END */
 }
 
 /* A duplicate ACK: Reno may ask for the oldest segment at once. */
@@ -458,6 +477,8 @@ sender_on_dupack(struct sender *s)
 void
 sender_on_ack(struct sender *s, const struct sender_ack *a, long now_ms)
 {
+	/* SOLUTION BEGIN: ignore an ACK below una or above nxt (compare with seq_lt: numbers wrap at 2^32); Selective Repeat reads its SACK first (sender_on_sack: 2 when it took an RTT sample, 1 when it marked a segment arrived); take the ACK's window as rwnd; a new ACK advances (sender_advance), the same ACK while data is in flight is a duplicate (sender_on_dupack) when its window is unchanged or its SACK reported a new segment */
+	/* SOLUTION STUB: (void)sender_advance, (void)sender_on_dupack, (void)sender_on_sack; */
 	int sacked = 0, dup;
 
 	if (seq_lt(a->ack, s->una) || seq_lt(s->nxt, a->ack))
@@ -479,6 +500,7 @@ sender_on_ack(struct sender *s, const struct sender_ack *a, long now_ms)
 		sender_advance(s, a->ack, sacked == 2, now_ms);
 	else if (dup)
 		sender_on_dupack(s);
+	/* SOLUTION END */
 	sender_resend_holes(s);
 }
 
@@ -497,12 +519,11 @@ sender_expired(struct sender *s)
 void
 sender_tick(struct sender *s, long now_ms)
 {
-	int expired = 0;
-
 	if (s->persist != -1 && now_ms >= s->persist) {
 		s->persist = -1;
 		s->probe = 1;
 	}
+	/* SOLUTION BEGIN: Go-Back-N and stop-and-wait: once the one timer expires, mark every record in flight to resend, stop the timer (the first resend starts it) and call sender_expired (it backs off) */
 	if (s->cfg.mode != SENDER_SELECTIVE_REPEAT) {
 		if (s->timer == -1 || now_ms < s->timer)
 			return;
@@ -512,6 +533,11 @@ sender_tick(struct sender *s, long now_ms)
 		sender_expired(s);
 		return;
 	}
+	/* SOLUTION END */
+	/* SOLUTION BEGIN: Selective Repeat: every record whose own deadline passed goes again (resend, deadline off); one sender_expired for them all, unless every one of them was sent before cwnd was last cut (rec->tx <= s->cut_tx): then the loss was answered already, count s->stats.timeouts only */
+	/* SOLUTION STUB: (void)sender_expired; */
+	int expired = 0;
+
 	for (int i = 0; i < s->nrec; i++) {
 		struct sender_rec *rec = sender_rec(s, i);
 
@@ -530,6 +556,7 @@ sender_tick(struct sender *s, long now_ms)
 		sender_expired(s);
 	else if (expired)
 		s->stats.timeouts++;
+	/* SOLUTION END */
 }
 
 /* Keeps in *d the earlier of *d and t, where -1 stands for "none". */

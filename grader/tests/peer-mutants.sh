@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # peer-mutants.sh — part of `make test-slow`: every mutant of the peer labs
-# (mutants/05-*, mutants/06-*) graded on the whole lab: it must lose points in
+# and of lab 7 (mutants/05-*, 06-*, 07-*) graded on the whole lab: it must lose points in
 # exactly the tests its MUTANT file names (`catches`, plus `may_lose`, plus
 # tests skipped for a prerequisite), and keep them everywhere else.  (make test
 # checks only that the catching tests fail, to stay quick.)
@@ -11,16 +11,25 @@ root=$(mktemp -d /tmp/peer-mutants.XXXXXX)
 chmod 755 "$root"
 trap 'rm -rf "$root"' EXIT
 fail=0
-# One build of the reference; each mutant starts from a copy and recompiles its patch.
-bash tests/mksub.sh ../mini_torrent mt-peer "$root/template" >/dev/null
-make -s -C "$root/template" >/dev/null
-for dir in mutants/05-* mutants/06-*; do
+# One build of each reference; each mutant starts from a copy and recompiles its patch.
+bash tests/mksub.sh ../mini_torrent mt-peer "$root/template-mt-peer" >/dev/null
+make -s -C "$root/template-mt-peer" >/dev/null
+bash tests/mksub.sh ../mux_demux mux_rhost "$root/template-mux_rhost" >/dev/null
+make -s -C "$root/template-mux_rhost" >/dev/null
+# MUTANT_LABS="07-reliable-transfer": only those labs' mutants.
+dirs=(mutants/05-* mutants/06-* mutants/07-*)
+[[ -z ${MUTANT_LABS:-} ]] || read -r -a dirs <<<"$(printf 'mutants/%s ' $MUTANT_LABS)"
+for dir in "${dirs[@]}"; do
 	lab=$(basename "$dir")
+	case $lab in
+	07-*) ref=../mux_demux prog=mux_rhost ;;
+	*) ref=../mini_torrent prog=mt-peer ;;
+	esac
 	for m in "$dir"/*/; do
 		m=${m%/}
 		name=$(basename "$m")
 		sub=$root/$lab-$name
-		bash tests/mksub.sh ../mini_torrent mt-peer "$sub" "$m" "$root/template" >/dev/null
+		bash tests/mksub.sh "$ref" "$prog" "$sub" "$m" "$root/template-$prog" >/dev/null
 		"$grade" "$lab" --submission "$sub" --format tap >"$sub.tap"
 		catches=" $(sed -n 's/^catches = //p' "$m/MUTANT") $(sed -n 's/^may_lose = //p' "$m/MUTANT") "
 		for test in $(sed -n 's/^not ok [0-9]* - \([^ ]*\).*/\1/p' "$sub.tap"); do

@@ -29,6 +29,7 @@ static const struct lab kit_labs[] = {
 	{ "04-torrent-tracker", "../mini_torrent", "mt-tracker", 0 },
 	{ "05-torrent-peer", "../mini_torrent", "mt-peer", 1 },
 	{ "06-tit-for-tat", "../mini_torrent", "mt-peer", 1 },
+	{ "07-reliable-transfer", "../mux_demux", "mux_rhost", 1 },
 };
 
 #define NLABS (sizeof(kit_labs) / sizeof(kit_labs[0]))
@@ -303,6 +304,11 @@ Test(grade, lab_5_peer_reference_full_marks_and_mutants_caught, .timeout = 900)
 Test(grade, lab_6_tit_for_tat_reference_full_marks_and_mutants_caught, .timeout = 900)
 {
 	lab_graded("06-tit-for-tat");
+}
+
+Test(grade, lab_7_reliable_transfer_reference_full_marks_and_mutants_caught, .timeout = 900)
+{
+	lab_graded("07-reliable-transfer");
 }
 
 /* ---- the files a lab gives are the lab's ---- */

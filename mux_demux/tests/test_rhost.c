@@ -232,6 +232,12 @@ Test(rhost, a_clean_link_delivers_in_every_mode_without_a_retransmission,
 			}
 }
 
+/* Both hosts start 967 bytes below 2^32, so every transfer's numbers wrap to 0. */
+Test(rhost, sequence_numbers_that_wrap_past_2_32_deliver_in_every_mode, .timeout = T_TIMEOUT)
+{
+	every_mode(IMP("--isn", "4294966329", "--drop", "10"), 0);
+}
+
 Test(rhost, a_file_survives_drops, .timeout = T_TIMEOUT) { every_mode(DROP, 0); }
 Test(rhost, a_file_survives_duplicates, .timeout = T_TIMEOUT) { every_mode(DUP, 0); }
 Test(rhost, a_file_survives_reordering, .timeout = T_TIMEOUT) { every_mode(REORDER, 0); }

@@ -1,0 +1,272 @@
+/*
+ * scn_rdt.c — see scn_rdt.h.
+ *
+ * The judge reads only what the two hosts print when they are done (the
+ * receiver's "received bytes=N seconds=S fnv=H", the sender's "sent bytes=N
+ * seconds=S retransmits=R ..."): both lines come from the given mux_rhost.c,
+ * so a student's sender or receiver is measured by code it does not write.
+ * The file is made here from the test's seed and its FNV-1a hash computed
+ * here too, so a run is repeatable and a damaged byte anywhere shows.  The
+ * bound is computed from the link the router is given, never measured from
+ * the reference, so a test says how far a transfer is from the textbook.
+ */
+#include "scn_rdt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "prng.h"
+#include "strbuf.h"
+
+#define RDT_HEADER	28	/* a version 2 segment's header (mux_demux/rseg.h) */
+#define RDT_IN		"rdt.in"
+#define RDT_OUT		"rdt.out"
+
+const struct labconf_param scn_rdt_params[] = {
+	{ "prog", LABCONF_STR, "mux_rhost", 0, 0, NULL },
+	{ "router_prog", LABCONF_STR, "mux_router", 0, 0, NULL },
+	{ "student", LABCONF_ENUM, "sender", 0, 0, "sender|receiver" },
+	{ "bytes", LABCONF_INT, "100000", 1, 100000000, NULL },
+	{ "mss", LABCONF_INT, "1024", 1, 1388, NULL },
+	{ "rate", LABCONF_INT, "200000", 0, 100000000, NULL },
+	{ "delay", LABCONF_INT, "20", 0, 10000, NULL },
+	{ "queue", LABCONF_INT, "64", 1, 100000, NULL },
+	{ "router_args", LABCONF_STR, "", 0, 0, NULL },
+	{ "sender_args", LABCONF_STR, "", 0, 0, NULL },
+	{ "receiver_args", LABCONF_STR, "", 0, 0, NULL },
+	{ "window", LABCONF_INT, "0", 0, 4096, NULL },
+	{ "goodput_pct", LABCONF_INT, "0", 0, 100, NULL },
+	{ "max_retransmits", LABCONF_INT, "-1", -1, 1000000, NULL },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+struct rdt_sent {
+	unsigned long long bytes;
+	double seconds;
+	unsigned long retransmits, timeouts, fast, segments;
+};
+
+struct rdt {
+	struct scenario_env *env;
+	const char *srole, *rrole;	/* the sender's and the receiver's roles */
+	struct sandbox_proc *send, *recv, *router;
+	size_t size;
+	uint32_t fnv;
+};
+
+/* FNV-1a over n bytes, as mux_rhost prints it. */
+static uint32_t
+rdt_fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* Writes the test's file (bytes from the seed) for the sender.  0, or -1 (error recorded). */
+static int
+rdt_make_file(struct rdt *t, const char *dir, int uid)
+{
+	char path[4200];
+	uint8_t block[4096];
+	struct prng r;
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%.4000s/%s", dir, RDT_IN);
+	if ((f = fopen(path, "w")) == NULL)
+		return result_error(t->env->res, "%s: %s", path, strerror(errno)), -1;
+	prng_seed(&r, t->env->seed);
+	t->fnv = 2166136261u;
+	for (size_t done = 0; done < t->size && rc == 0; done += sizeof(block)) {
+		size_t n = t->size - done < sizeof(block) ? t->size - done : sizeof(block);
+
+		for (size_t i = 0; i < n; i++)
+			block[i] = (uint8_t)prng_below(&r, 256);
+		t->fnv = rdt_fnv(t->fnv, block, n);
+		if (fwrite(block, 1, n, f) != n)
+			rc = -1;
+	}
+	if (uid != -1 && fchown(fileno(f), (uid_t)uid, (gid_t)uid) == -1)
+		rc = -1;
+	if (fclose(f) == EOF || rc == -1)
+		return result_error(t->env->res, "%s: %s", path, strerror(errno)), -1;
+	return 0;
+}
+
+/*
+ * Starts the receiver, the router in front of it and the sender, each
+ * awaited through its "listening on" line.  0, or -1 (failure recorded).
+ */
+static int
+rdt_start(struct rdt *t)
+{
+	struct scenario_env *env = t->env;
+	const struct labconf_test *c = env->test;
+	const char *prog = labconf_str(c, "prog");
+	char args[2048], to[64], in[4200];
+	int port;
+
+	/* it lingers until the test ends: the sender's FIN may come again, late */
+	snprintf(args, sizeof(args), "--mss %ld --linger 60000 %s", labconf_int(c, "mss"),
+	    labconf_str(c, "receiver_args"));
+	port = scenario_start_server(env, &t->recv, t->rrole, prog, args,
+	    (char *[]){ "recv", "--out", RDT_OUT, NULL });
+	if (port == -1)
+		return -1;
+	snprintf(to, sizeof(to), "127.0.0.1:%d", port);
+	snprintf(args, sizeof(args), "--to %s --rate %ld --delay %ld --queue %ld %s", to,
+	    labconf_int(c, "rate"), labconf_int(c, "delay"), labconf_int(c, "queue"),
+	    labconf_str(c, "router_args"));
+	if ((port = scenario_start_server(env, &t->router, "reference", labconf_str(c, "router_prog"),
+	    args, NULL)) == -1)
+		return -1;
+	snprintf(to, sizeof(to), "127.0.0.1:%d", port);
+	snprintf(args, sizeof(args), "--mss %ld %s", labconf_int(c, "mss"),
+	    labconf_str(c, "sender_args"));
+	if (labconf_int(c, "window") > 1)	/* 1: stop-and-wait's own, by --mode sw */
+		snprintf(args + strlen(args), sizeof(args) - strlen(args), " --window %ld",
+		    labconf_int(c, "window"));
+	snprintf(in, sizeof(in), "%.4000s/%s", scenario_is_student(t->srole) ? env->scratch :
+	    env->ref_scratch, RDT_IN);
+	return scenario_start_server(env, &t->send, t->srole, prog, args,
+	    (char *[]){ "send", in, "--to", to, NULL }) == -1 ? -1 : 0;
+}
+
+/*
+ * Waits until p prints a line that starts with prefix (kept in line), within
+ * the test's time.  0, or -1 with the failure recorded.
+ */
+static int
+rdt_wait_line(struct rdt *t, struct sandbox_proc *p, const char *prefix, struct strbuf *line)
+{
+	struct strbuf why;
+
+	while (sandbox_readline(p, line, scenario_left(t->env)) != -1)
+		if (strncmp(strbuf_str(line), prefix, strlen(prefix)) == 0)
+			return 0;
+	strbuf_init(&why);
+	if (sandbox_exited(p))
+		sandbox_describe_exit(p, &why);
+	else
+		strbuf_puts(&why, "was still running when the test's time was up");
+	result_fail(t->env->res, "the transfer did not finish: %s printed no \"%s...\" line "
+	    "(%zu bytes to send through a %ld B/s link); %s %s", p->name, prefix, t->size,
+	    labconf_int(t->env->test, "rate"), p->name, strbuf_str(&why));
+	strbuf_printf(&t->env->res->got, "%s's last output: %s", p->name, strbuf_str(&p->out));
+	strbuf_free(&why);
+	scenario_note_stderr(t->env, t->send);
+	scenario_note_stderr(t->env, t->recv);
+	return -1;
+}
+
+/* The receiver's line: the whole file, byte-exact.  0, or -1 (failure recorded). */
+static int
+rdt_judge_file(struct rdt *t, const char *line)
+{
+	unsigned long long bytes;
+	unsigned fnv;
+
+	if (sscanf(line, "received bytes=%llu seconds=%*f fnv=%x", &bytes, &fnv) != 2) {
+		result_fail(t->env->res, "%s printed '%s', not 'received bytes=N seconds=S fnv=H'",
+		    t->recv->name, line);
+		return -1;
+	}
+	if (bytes == t->size && fnv == t->fnv)
+		return 0;
+	result_fail(t->env->res, "the file arrived damaged: %llu bytes with FNV-1a hash %08x, "
+	    "where %zu bytes hash to %08x (%s)", bytes, fnv, t->size, t->fnv,
+	    bytes < t->size ? "bytes are missing" : bytes > t->size ?
+	    "bytes were delivered twice or made up" : "some bytes differ or are out of order");
+	strbuf_printf(&t->env->res->expected, "received bytes=%zu ... fnv=%08x", t->size, t->fnv);
+	strbuf_puts(&t->env->res->got, line);
+	return -1;
+}
+
+/*
+ * The transfer time the link allows: payload at U R mss / L bytes a second,
+ * plus two round trips (handshake, FIN).  Explains the formula in why.
+ */
+static double
+rdt_expected_seconds(const struct rdt *t, struct strbuf *why)
+{
+	const struct labconf_test *c = t->env->test;
+	double mss = (double)labconf_int(c, "mss"), len = mss + RDT_HEADER;
+	double rate = (double)labconf_int(c, "rate"), n = (double)labconf_int(c, "window");
+	double tx = len / rate, rtt = 2 * (double)labconf_int(c, "delay") / 1000 + RDT_HEADER / rate;
+	double u = n * tx / (rtt + tx);
+
+	if (u > 1)
+		u = 1;
+	strbuf_printf(why, "U = min(1, N (L/R) / (RTT + L/R)) = %.3f with N = %.0f, L = %.0f B, "
+	    "R = %.0f B/s, RTT = %.1f ms; goodput U R mss/L = %.0f B/s, plus 2 RTT for the "
+	    "handshake and the FIN", u, n, len, rate, rtt * 1000, u * rate * mss / len);
+	return (double)t->size / (u * rate * mss / len) + 2 * rtt;
+}
+
+/* The sender's line: goodput near the bound, few retransmissions.  0, or -1. */
+static int
+rdt_judge_sender(struct rdt *t, const char *line)
+{
+	const struct labconf_test *c = t->env->test;
+	long pct = labconf_int(c, "goodput_pct"), max = labconf_int(c, "max_retransmits");
+	struct rdt_sent s;
+	struct strbuf why;
+	double want, got;
+
+	if (sscanf(line, "sent bytes=%llu seconds=%lf retransmits=%lu timeouts=%lu "
+	    "fast_retransmits=%lu segments=%lu", &s.bytes, &s.seconds, &s.retransmits,
+	    &s.timeouts, &s.fast, &s.segments) != 6 || s.seconds <= 0) {
+		result_fail(t->env->res, "%s printed '%s', not 'sent bytes=N seconds=S "
+		    "retransmits=R timeouts=T fast_retransmits=F segments=K ...'", t->send->name, line);
+		return -1;
+	}
+	scenario_log(t->env, "  %s: %s", t->send->name, line);
+	if (max >= 0 && s.retransmits > (unsigned long)max) {
+		result_fail(t->env->res, "%lu retransmissions (%lu timeouts) where at most %ld are "
+		    "expected: %s", s.retransmits, s.timeouts, max, line);
+		return -1;
+	}
+	if (pct == 0 || labconf_int(c, "window") == 0)
+		return 0;
+	if (labconf_int(c, "rate") == 0) {
+		result_error(t->env->res, "lab.conf: goodput_pct needs a link rate (rate = 0: none)");
+		return -1;
+	}
+	strbuf_init(&why);
+	want = (double)t->size / rdt_expected_seconds(t, &why);
+	got = (double)t->size / s.seconds;
+	scenario_log(t->env, "  goodput %.0f B/s, expected %.0f B/s (%s)", got, want,
+	    strbuf_str(&why));
+	if (got < want * (100 - pct) / 100 || got > want * (100 + pct) / 100)
+		result_fail(t->env->res, "goodput %.0f B/s (%zu bytes in %.3f s), expected %.0f B/s "
+		    "within %ld%% (%.0f..%.0f): %s", got, t->size, s.seconds, want, pct,
+		    want * (100 - pct) / 100, want * (100 + pct) / 100, strbuf_str(&why));
+	strbuf_free(&why);
+	return t->env->res->status == RESULT_FAIL ? -1 : 0;
+}
+
+void
+scn_rdt_run(struct scenario_env *env)
+{
+	struct rdt t = { .env = env, .size = (size_t)labconf_int(env->test, "bytes") };
+	int student_sends = strcmp(labconf_str(env->test, "student"), "sender") == 0;
+	struct strbuf rline, sline;
+
+	t.srole = student_sends ? "student" : "reference";
+	t.rrole = student_sends ? "reference" : "student";
+	if (rdt_make_file(&t, student_sends ? env->scratch : env->ref_scratch,
+	    student_sends ? env->uid : env->ref_uid) == -1 || rdt_start(&t) == -1)
+		return;
+	strbuf_init(&rline);
+	strbuf_init(&sline);
+	if (rdt_wait_line(&t, t.recv, "received ", &rline) == 0 &&
+	    rdt_wait_line(&t, t.send, "sent ", &sline) == 0 &&
+	    rdt_judge_file(&t, strbuf_str(&rline)) == 0)
+		rdt_judge_sender(&t, strbuf_str(&sline));
+	strbuf_free(&rline);
+	strbuf_free(&sline);
+}

@@ -1,0 +1,39 @@
+/*
+ * scn_rdt.h — reliable transfer judged on the wire (lab 7): one file from a
+ * mux_rhost sender to a mux_rhost receiver through a reference mux_router,
+ * a link of known rate, delay and queue with seeded damage.
+ *
+ *     scenario = rdt
+ *     student = sender                    or receiver: the other is the reference
+ *     bytes = 100000                      the file, made from the test's seed
+ *     rate = 200000                       the router's link: bytes/s, ms, segments
+ *     delay = 20
+ *     queue = 64
+ *     router_args = --drop 10 --seed 3    damage (mux_router's options)
+ *     sender_args = --mode sw             more options for either host
+ *     receiver_args = --rwnd 2048
+ *     window = 8                          N > 1: pass --window N to the sender
+ *     goodput_pct = 20                    (1: stop-and-wait, by --mode sw) and
+ *                                         judge its goodput within this many %
+ *                                         of the textbook's bound (0: do not)
+ *     max_retransmits = 0                 the sender's count must not exceed it
+ *                                         (-1: not judged)
+ *
+ * Every test checks that the file arrives byte-exact (the receiver's byte
+ * count and FNV-1a hash against the grader's own).  The bound: a segment is
+ * L = mss + 28 bytes (the version 2 header), the link sends it in L/R, an ACK
+ * comes back RTT = 2 delay + 28/R later, so a window of N segments keeps the
+ * link busy U = min(1, N (L/R) / (RTT + L/R)) of the time and carries
+ * U R mss/L payload bytes a second; the expected transfer time adds two RTTs
+ * for the handshake and the FIN.  Stop-and-wait is N = 1 (--mode sw).
+ */
+#ifndef SCN_RDT_H
+#define SCN_RDT_H
+
+#include "scenario.h"
+
+extern const struct labconf_param scn_rdt_params[];
+
+void scn_rdt_run(struct scenario_env *env);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * rtt.c — round-trip estimate and retransmission timeout (see rtt.h).
+ *
+ * The averages are kept as doubles so that the textbook's 0.875 and 0.25 are
+ * written as they are taught; the timeout handed to the event loop is rounded
+ * up to a whole millisecond, so it is never shorter than the formula says.
+ */
+#include "rtt.h"
+
+#include <errno.h>
+
+void
+rtt_config_default(struct rtt_config *cfg)
+{
+	cfg->initial_ms = RTT_INITIAL_MS;
+	cfg->min_ms = RTT_MIN_MS;
+	cfg->max_ms = RTT_MAX_MS;
+}
+
+int
+rtt_init(struct rtt *r, const struct rtt_config *cfg)
+{
+	if (cfg->min_ms <= 0 || cfg->initial_ms < cfg->min_ms ||
+	    cfg->max_ms < cfg->initial_ms) {
+		errno = EINVAL;
+		return -1;
+	}
+	r->cfg = *cfg;
+	r->has_sample = 0;
+	r->est_ms = 0;
+	r->dev_ms = 0;
+	r->last_sample_ms = -1;
+	r->rto_ms = cfg->initial_ms;
+	r->backoffs = 0;
+	return 0;
+}
+
+static long
+rtt_clamp(const struct rtt *r, double ms)
+{
+	long whole = (long)ms;
+
+	if ((double)whole < ms)
+		whole++;
+	if (whole < r->cfg.min_ms)
+		return r->cfg.min_ms;
+	if (whole > r->cfg.max_ms)
+		return r->cfg.max_ms;
+	return whole;
+}
+
+void
+rtt_sample(struct rtt *r, long sample_ms)
+{
+	double s = sample_ms < 0 ? 0 : (double)sample_ms;
+	double diff;
+
+	/* TODO: the estimate: the first sample sets EstimatedRTT to it and DevRTT to half of it; after that DevRTT = 0.75 DevRTT + 0.25 |sample - EstimatedRTT|, then EstimatedRTT = 0.875 EstimatedRTT + 0.125 sample (est_ms, dev_ms, has_sample) */
+	(void)s, (void)diff;
+	r->last_sample_ms = (long)s;
+	/* TODO: a sample ends any backoff (backoffs = 0); TimeoutInterval = EstimatedRTT + 4 DevRTT, rounded up and kept between min and max (rtt_clamp) */
+	(void)rtt_clamp;
+}
+
+void
+rtt_backoff(struct rtt *r)
+{
+	/* TODO: exponential backoff: double the timeout, never above max_ms; count it (backoffs) */
+}
+
+long
+rtt_timeout(const struct rtt *r)
+{
+	return r->rto_ms;
+}
