@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "netio.h"
+#include "sandbox.h"
 
 #define TCP_CONN_MAX 512
 #define TCP_BUF 65536
@@ -42,15 +42,6 @@ struct conn {
 };
 
 static struct conn *conns[TCP_CONN_MAX];
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 drop_conn(int i, int reset)
@@ -121,7 +112,7 @@ flow_write(const struct proxy_opts *o, struct flow *f)
 	if (n > 0) {
 		f->off += (size_t)n;
 		f->len -= (size_t)n;
-		f->next_ms = now_ms() + o->chunk_delay_ms;
+		f->next_ms = sandbox_now_ms() + o->chunk_delay_ms;
 	}
 	return 0;
 }
@@ -132,7 +123,7 @@ pump(const struct proxy_opts *o, struct flow *f, short rev_from, short rev_to)
 {
 	if (rev_from && !f->eof && f->off + f->len < TCP_BUF && flow_read(f) == -1)
 		return -1;
-	if (rev_to && f->len > 0 && now_ms() >= f->next_ms && flow_write(o, f) == -1)
+	if (rev_to && f->len > 0 && sandbox_now_ms() >= f->next_ms && flow_write(o, f) == -1)
 		return -1;
 	if (f->len == 0)
 		f->off = 0;
@@ -147,7 +138,7 @@ pump(const struct proxy_opts *o, struct flow *f, short rev_from, short rev_to)
 static int
 want(const struct conn *c, struct pollfd *pfd)
 {
-	long now = now_ms(), wait = -1;
+	long now = sandbox_now_ms(), wait = -1;
 
 	pfd[0] = (struct pollfd){ .fd = c->f[0].from };
 	pfd[1] = (struct pollfd){ .fd = c->f[0].to };

@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "netio.h"
+#include "sandbox.h"
 
 #define UDP_ASSOC_MAX 256
 #define UDP_QUEUE_MAX 4096
@@ -53,15 +53,6 @@ struct udp_proxy {
 	struct fault_state fs;
 	unsigned char buf[65536];
 };
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The association for a client address, made (or recycled) if new; NULL on error. */
 static struct assoc *
@@ -103,7 +94,7 @@ enqueue(struct udp_proxy *p, const struct fault_decision *d, int fd, int to_clie
 		memcpy(q->data, p->buf, len);
 		if (c == 0 && d->corrupt)
 			q->data[d->corrupt_at] ^= d->corrupt_xor;
-		q->due_ms = now_ms() + d->delay_ms[c];
+		q->due_ms = sandbox_now_ms() + d->delay_ms[c];
 		q->until_dir = to_client ? FAULT_TO_SERVER : FAULT_TO_CLIENT;
 		q->until = d->until > p->fs.count[q->until_dir] ? d->until : 0;
 		q->fd = fd;
@@ -176,7 +167,7 @@ from_clients(struct udp_proxy *p)
 			return;
 		if ((a = assoc_for(p, &from, len)) == NULL)
 			continue;
-		a->last_ms = now_ms();
+		a->last_ms = sandbox_now_ms();
 		relay(p, FAULT_TO_SERVER, a, (size_t)n);
 	}
 }
@@ -197,7 +188,7 @@ from_server(struct udp_proxy *p, struct assoc *a)
 static int
 send_due(struct udp_proxy *p)
 {
-	long now = now_ms(), next = -1;
+	long now = sandbox_now_ms(), next = -1;
 	size_t i = 0;
 
 	while (i < p->nq) {
