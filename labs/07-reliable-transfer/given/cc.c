@@ -67,6 +67,12 @@ cc_on_ack(struct cc *c, size_t acked)
 	(void)c, (void)acked;
 }
 
+void
+cc_on_partial_ack(struct cc *c, size_t acked)
+{
+	(void)c, (void)acked;
+}
+
 int
 cc_on_dupack(struct cc *c, int ndup, size_t flight)
 {
