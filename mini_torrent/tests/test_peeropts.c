@@ -1,7 +1,7 @@
 /*
  * test_peeropts.c — mt-peer's command line: the defaults, what each option
- * stores, and the one line a bad value gets (mt-peer prints it as
- * "mt-peer: LINE (see mt-peer --help)" and exits 2).
+ * stores, and the one line a bad value earns: mt-peer prints it as
+ * "mt-peer: LINE (see mt-peer --help)" and exits 2.
  */
 #include <criterion/criterion.h>
 
