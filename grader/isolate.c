@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +27,11 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #endif
 
 /* Far above ordinary accounts and the usual subordinate-uid ranges. */
@@ -647,6 +653,118 @@ isolate_runnable(int uid, pid_t pid)
 		return -1;
 	each_process(busy_one, &b);
 	return b.found;
+}
+
+#ifdef __linux__
+/* Asks sock_diag for the socket whose local end is `local` and remote end `remote`. */
+static int
+diag_ask(int nl, const struct sockaddr_storage *local, const struct sockaddr_storage *remote)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct inet_diag_req_v2 r;
+	} q;
+	const struct sockaddr_in *l4 = (const void *)local, *r4 = (const void *)remote;
+	const struct sockaddr_in6 *l6 = (const void *)local, *r6 = (const void *)remote;
+
+	memset(&q, 0, sizeof(q));
+	q.nh.nlmsg_len = sizeof(q);
+	q.nh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	q.nh.nlmsg_flags = NLM_F_REQUEST;
+	q.r.sdiag_family = (unsigned char)local->ss_family;
+	q.r.sdiag_protocol = IPPROTO_TCP;
+	q.r.idiag_ext = 1 << (INET_DIAG_SKMEMINFO - 1);
+	q.r.idiag_states = ~0u;
+	q.r.id.idiag_cookie[0] = q.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (local->ss_family == AF_INET) {
+		q.r.id.idiag_sport = l4->sin_port;
+		q.r.id.idiag_dport = r4->sin_port;
+		memcpy(q.r.id.idiag_src, &l4->sin_addr, 4);
+		memcpy(q.r.id.idiag_dst, &r4->sin_addr, 4);
+	} else {
+		q.r.id.idiag_sport = l6->sin6_port;
+		q.r.id.idiag_dport = r6->sin6_port;
+		memcpy(q.r.id.idiag_src, &l6->sin6_addr, 16);
+		memcpy(q.r.id.idiag_dst, &r6->sin6_addr, 16);
+	}
+	return send(nl, &q, sizeof(q), 0) == (ssize_t)sizeof(q) ? 0 : -1;
+}
+
+/*
+ * Whether a send queue of `queued` bytes (skb overhead included) counts as
+ * full against a send buffer of sndbuf.  send() can refuse a little short of
+ * the figure (a new buffer would not fit: 8 KiB short seen with 4 MiB), so
+ * within an eighth, or 64 KiB, is full.
+ */
+static int
+diag_nearly(unsigned queued, unsigned sndbuf)
+{
+	unsigned slack = sndbuf / 8 > 65536 ? sndbuf / 8 : 65536;
+
+	return queued >= sndbuf || sndbuf - queued <= slack;
+}
+
+/* The answer to diag_ask: 1 full, 0 not, -1 no answer. */
+static int
+diag_full(int nl)
+{
+	static char buf[8192];
+	ssize_t n = recv(nl, buf, sizeof(buf), 0);
+
+	for (struct nlmsghdr *h = (void *)buf; n > 0 && NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+		struct inet_diag_msg *m = NLMSG_DATA(h);
+		struct rtattr *a = (struct rtattr *)(m + 1);
+		int len = (int)h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+			return -1;	/* NLMSG_ERROR: no such socket, or not allowed */
+		for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			const unsigned *mem = RTA_DATA(a);
+
+			if (a->rta_type == INET_DIAG_SKMEMINFO &&
+			    RTA_PAYLOAD(a) > SK_MEMINFO_WMEM_QUEUED * sizeof(*mem))
+				return diag_nearly(mem[SK_MEMINFO_WMEM_QUEUED], mem[SK_MEMINFO_SNDBUF]);
+		}
+	}
+	return -1;
+}
+#endif
+
+int
+isolate_peer_send_full(int fd)
+{
+#ifdef __linux__
+	struct sockaddr_storage ours, theirs;
+	socklen_t a = sizeof(ours), b = sizeof(theirs);
+	int nl, full = -1;
+
+	if (getsockname(fd, (struct sockaddr *)&ours, &a) == -1 ||
+	    getpeername(fd, (struct sockaddr *)&theirs, &b) == -1 ||
+	    (ours.ss_family != AF_INET && ours.ss_family != AF_INET6))
+		return -1;
+	if ((nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)) == -1)
+		return -1;
+	setsockopt(nl, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ 1, 0 }, sizeof(struct timeval));
+	if (diag_ask(nl, &theirs, &ours) == 0)	/* their socket: local end theirs */
+		full = diag_full(nl);
+	close(nl);
+	return full;
+#else
+	(void)fd;
+	return -1;
+#endif
+}
+
+long
+isolate_tcp_wmem_max(long fallback)
+{
+	long lo, mid, hi;
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_wmem", "re");
+	int ok = f != NULL && fscanf(f, "%ld %ld %ld", &lo, &mid, &hi) == 3 && hi > 0;
+
+	if (f != NULL)
+		fclose(f);
+	return ok ? hi : fallback;
 }
 
 int

@@ -102,6 +102,19 @@ int isolate_count_left(int uid, int uid2, const struct isolate_spare *spare, cha
 int isolate_runnable(int uid, pid_t pid);
 
 /*
+ * Whether the TCP socket at the other end of fd (ours, connected over
+ * loopback) is full: send() there cannot take another byte, because what it
+ * has queued (sock_diag's wmem_queued) has reached its send buffer (sndbuf).
+ * 1 full, 0 not, -1 when the system cannot say (no sock_diag, not found).
+ * The bulk test asks it to know that a server which stopped reading had
+ * first met a short send, whatever the machine's load.
+ */
+int isolate_peer_send_full(int fd);
+
+/* The largest send buffer TCP grows a socket to (tcp_wmem's third field), or fallback. */
+long isolate_tcp_wmem_max(long fallback);
+
+/*
  * The absolute path of the running executable (Linux: /proc/self/exe;
  * elsewhere: argv0 made absolute).  Returns 0, or -1.
  */

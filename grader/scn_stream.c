@@ -327,10 +327,12 @@ out:
 
 /*
  * After stall_ms in which the server took nothing: has it stopped reading?
- * Only if our side is full now (the socket is not writable: a grader the
- * machine did not schedule may simply not have sent) and none of the
- * student's processes is running or waiting for a CPU (a server the machine
- * did not schedule has not stopped).  Past most of the test's time, yes.
+ * A server stops reading for good reason only once send() has stopped
+ * taking its replies, so its socket must be full (sock_diag; a server whose
+ * socket has room is merely slow or unscheduled).  And our side must be full
+ * (not writable: a grader the machine did not schedule may simply not have
+ * sent), and none of the student's processes running or waiting for a CPU.
+ * Without sock_diag, the last two alone.  Past most of the test's time, yes.
  */
 static int
 bulk_stalled(struct scenario_env *env, struct conn *c, const struct sandbox_proc *s)
@@ -342,14 +344,32 @@ bulk_stalled(struct scenario_env *env, struct conn *c, const struct sandbox_proc
 		return 1;
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLOUT))
 		return 0;
+	if (isolate_peer_send_full(c->fd) == 0)
+		return 0;
 	return isolate_runnable(env->uid, s->pid) != 1;
+}
+
+/*
+ * How many bytes to send: the lab's figure, or more if this machine's TCP
+ * could hold that many replies for a server that never meets a short send
+ * (our receive buffer, its send buffer grown to tcp_wmem's largest, 1 MiB
+ * to spare).
+ */
+static long
+bulk_bytes(long want)
+{
+	long need = isolate_tcp_wmem_max(4L << 20) + 2 * BULK_RCVBUF + (1L << 20);
+
+	if (need > 1L << 28)
+		need = 1L << 28;
+	return want > need ? want : need;
 }
 
 void
 scn_stream_bulk(struct scenario_env *env)
 {
 	const struct labconf_test *t = env->test;
-	long bytes = labconf_int(t, "bytes"), stall = labconf_int(t, "stall_ms");
+	long bytes = bulk_bytes(labconf_int(t, "bytes")), stall = labconf_int(t, "stall_ms");
 	struct sandbox_proc *s;
 	struct strbuf want;
 	struct conn c;

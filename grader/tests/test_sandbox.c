@@ -5,7 +5,11 @@
  * after cleanup; and the private view of the files a step's worker takes.
  */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -479,4 +483,41 @@ Test(isolate, tells_a_running_program_from_one_that_waits, .timeout = 30)
 	cr_expect_eq(r, 0, "a sleeping program still counts as running");
 	cr_expect_eq(isolate_runnable(-1, spin->pid), 1);
 	sandbox_cleanup(uid, NULL, 3000, NULL);
+}
+
+/*
+ * Seen from the reading end of a loopback connection: the writing end has
+ * room until its writes stop being taken (EAGAIN), and then it is full.
+ */
+Test(isolate, tells_when_the_other_end_cannot_send_more, .timeout = 30)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), rd = socket(AF_INET, SOCK_STREAM, 0), wr;
+	static char buf[65536];
+	long sent = 0;
+
+	cr_assert(lfd != -1 && rd != -1);
+	cr_assert_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(listen(lfd, 1), 0);
+	cr_assert_eq(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
+	cr_assert_eq(connect(rd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert((wr = accept(lfd, NULL, NULL)) != -1);
+	cr_assert_eq(fcntl(wr, F_SETFL, O_NONBLOCK), 0);
+	cr_assert_eq(isolate_peer_send_full(rd), 0, "an idle connection counts as full");
+	cr_assert_eq(isolate_peer_send_full(wr), 0);
+	for (ssize_t n; (n = send(wr, buf, sizeof(buf), MSG_NOSIGNAL)) > 0; sent += n)
+		cr_assert_lt(sent, 1L << 30, "a loopback send buffer took 1 GiB");
+	cr_assert_eq(errno, EAGAIN);
+	cr_expect_eq(isolate_peer_send_full(rd), 1, "after %ld bytes, send() takes no more, "
+	    "but the reader's view says the writer has room", sent);
+	cr_expect_eq(isolate_peer_send_full(wr), 0, "the reader's side is not full");
+	close(wr);
+	close(rd);
+	close(lfd);
+}
+
+Test(isolate, knows_the_largest_tcp_send_buffer, .timeout = 10)
+{
+	cr_expect_gt(isolate_tcp_wmem_max(-1), 0);
 }
