@@ -226,6 +226,7 @@ static struct sender_rec *
 sender_pick_resend(struct sender *s)
 {
 	/* TODO: what goes again: the oldest record in flight marked resend that the receiver does not have (sacked); one after the oldest only while the bytes in the network (sender_pipe) plus its length stay within cwnd */
+	(void)sender_pipe;
 	return NULL;
 }
 
@@ -378,7 +379,8 @@ sender_cc_ack(struct sender *s, uint32_t ack)
 static void
 sender_advance(struct sender *s, uint32_t ack, int sampled, long now)
 {
-	/* TODO: a cumulative ACK: drop the records that end at or before ack (a FIN's is 1 long and holds no byte), trim one that ack cuts; one RTT sample from the newest dropped, unless sampled or any was sent more than once (Karn); free the bytes (head, count), tell cc_on_ack, move una, clear dupacks, restart the timer (off when nothing is in flight) */
+	/* TODO: a cumulative ACK: drop the records that end at or before ack (a FIN's is 1 long and holds no byte), trim one that ack cuts; one RTT sample from the newest dropped, unless sampled or any was sent more than once (Karn); free the bytes (head, count), tell congestion control (sender_cc_ack), move una, clear dupacks, restart the timer (off when nothing is in flight) */
+	(void)sender_cc_ack;
 }
 
 /* A duplicate ACK: Reno may ask for the oldest segment at once. */
