@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "netif.h"
@@ -69,13 +68,11 @@ host_on_signal(int sig)
 		host_sig_quit = 1;
 }
 
+/* Milliseconds on netif's clock: the unit of the transport's deadlines. */
 static long
 host_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long)(netif_clock_us() / 1000);
 }
 
 static void

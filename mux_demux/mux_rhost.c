@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -68,7 +67,7 @@ struct rhost {
 	struct netif nif;
 	struct rconn_host *h;
 	int lc, conn;
-	struct timespec t0;
+	uint64_t t0_us;		/* netif_clock_us() at the start */
 	long now;
 	FILE *cc_log, *status;
 	struct cc last_cc;
@@ -92,10 +91,7 @@ struct rhost {
 static long
 rhost_clock(const struct rhost *r)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)(ts.tv_sec - r->t0.tv_sec) * 1000 + (ts.tv_nsec - r->t0.tv_nsec) / 1000000;
+	return (long)((netif_clock_us() - r->t0_us) / 1000);
 }
 
 /* rconn's output: one segment, one datagram (impaired as configured). */
@@ -534,7 +530,7 @@ rhost_start(struct rhost *r, const struct rhost_options *o)
 	char self[32];
 	int to_stdout = o->role == RHOST_RECV && (o->out == NULL || strcmp(o->out, "-") == 0);
 
-	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->t0_us = netif_clock_us();
 	r->o = o;
 	r->conn = r->lc = r->fd = -1;
 	r->sent_ms = r->done_ms = -1;

@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -79,7 +78,7 @@ struct router {
 	const char *addr;
 	FILE *log;
 	uint64_t report_us, next_report_us;
-	struct timespec t0;
+	uint64_t t0_us;		/* netif_clock_us() at the start */
 	unsigned long malformed, strays, no_room;
 	char line[ROUTER_LINE_MAX];
 	size_t line_len;
@@ -113,17 +112,7 @@ router_catch_signals(void)
 static uint64_t
 router_now_us(const struct router *r)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)(((int64_t)ts.tv_sec - r->t0.tv_sec) * 1000000 +
-	    (ts.tv_nsec - r->t0.tv_nsec) / 1000);
-}
-
-static int
-router_same_addr(const struct segment_netaddr *a, const struct segment_netaddr *b)
-{
-	return a->ip == b->ip && a->port == b->port;
+	return netif_clock_us() - r->t0_us;
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -281,7 +270,7 @@ router_client(struct router *r, const struct segment_netaddr *addr)
 	struct netif_impair imp = r->imp;
 
 	for (int i = 0; i < r->nclients; i++)
-		if (router_same_addr(&r->clients[i].addr, addr))
+		if (netif_same_addr(&r->clients[i].addr, addr))
 			return &r->clients[i];
 	if (r->nclients == ROUTER_MAX_CLIENTS)
 		return NULL;
@@ -304,7 +293,7 @@ router_from_client(struct router *r, uint8_t *seg, size_t len,
 	struct router_client *c;
 	struct link_flow_key key;
 
-	if (router_same_addr(from, &r->server)) {
+	if (netif_same_addr(from, &r->server)) {
 		r->strays++;
 		return;
 	}
@@ -325,7 +314,7 @@ router_from_server(struct router *r, struct router_client *c, uint8_t *seg, size
 {
 	struct link_flow_key key;
 
-	if (!router_same_addr(from, &r->server)) {
+	if (!netif_same_addr(from, &r->server)) {
 		r->strays++;
 		return;
 	}
@@ -576,7 +565,7 @@ router_start(struct router *r, const struct router_options *o)
 {
 	char self[32];
 
-	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->t0_us = netif_clock_us();
 	r->addr = o->addr;
 	r->server = o->server;
 	r->imp = o->imp;
