@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -514,6 +513,8 @@ usage(FILE *f)
 static void
 router_option(int ch, struct router_options *o)
 {
+	if (cli_impair_option("mux_router", ch, optarg, &o->imp))
+		return;
 	switch (ch) {
 	case 'h': usage(stdout); exit(0);
 	case 'a': o->addr = optarg; break;
@@ -526,11 +527,6 @@ router_option(int ch, struct router_options *o)
 	case 'r': o->link.rate = router_number("--rate", 0, 1000000000); break;
 	case 'd': o->link.delay_us = router_number("--delay", 0, 60000) * 1000; break;
 	case 'q': o->link.queue = (unsigned)router_number("--queue", 0, LINK_MAX_QUEUE); break;
-	case 'S': o->imp.seed = router_number("--seed", 0, ULONG_MAX); break;
-	case 'D': o->imp.drop_pct = (unsigned)router_number("--drop", 0, 100); break;
-	case 'C': o->imp.corrupt_pct = (unsigned)router_number("--corrupt", 0, 100); break;
-	case 'U': o->imp.dup_pct = (unsigned)router_number("--dup", 0, 100); break;
-	case 'R': o->imp.reorder_pct = (unsigned)router_number("--reorder", 0, 100); break;
 	case 'l': o->log = optarg; break;
 	case 'P': o->report_ms = router_number("--report", 1, 3600000); break;
 	default: router_bad_usage("unknown option");
