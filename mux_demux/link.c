@@ -66,8 +66,7 @@ link_flow_find(struct link *l, const struct link_flow_key *key)
 	for (int i = 0; i < l->nflows; i++) {
 		const struct link_flow_key *k = &l->flows[i].key;
 
-		if (k->src.ip == key->src.ip && k->src.port == key->src.port &&
-		    k->dst.ip == key->dst.ip && k->dst.port == key->dst.port &&
+		if (netif_same_addr(&k->src, &key->src) && netif_same_addr(&k->dst, &key->dst) &&
 		    k->src_port == key->src_port && k->dst_port == key->dst_port)
 			return &l->flows[i];
 	}

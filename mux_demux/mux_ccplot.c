@@ -48,13 +48,10 @@ read_log(FILE *in, const char *name, struct ccplot_point **pts)
 	return n;
 }
 
-int
-main(int argc, char **argv)
+/* -o OUT and -t TITLE into *out and *title; returns the LOG operand or NULL. */
+static const char *
+parse_options(int argc, char **argv, const char **out, const char **title)
 {
-	const char *out = NULL, *title = NULL, *name = "stdin";
-	struct ccplot_point *pts = NULL;
-	FILE *in = stdin, *f = stdout;
-	size_t n;
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -66,19 +63,31 @@ main(int argc, char **argv)
 		case 'h':
 			printf("usage: mux_ccplot [-o OUT.svg] [-t TITLE] [LOG]\n"
 			    "  Draws cwnd and ssthresh of a cc log (JSON Lines) as SVG.\n");
-			return 0;
-		case 'o': out = optarg; break;
-		case 't': title = optarg; break;
+			exit(0);
+		case 'o': *out = optarg; break;
+		case 't': *title = optarg; break;
 		default:
 			fprintf(stderr, "usage: mux_ccplot [-o OUT.svg] [-t TITLE] [LOG]\n");
-			return 2;
+			exit(2);
 		}
 	}
 	if (argc - optind > 1) {
 		fprintf(stderr, "mux_ccplot: one LOG at most (try -h)\n");
-		return 2;
+		exit(2);
 	}
-	if (optind < argc && (in = fopen(name = argv[optind], "r")) == NULL)
+	return optind < argc ? argv[optind] : NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *out = NULL, *title = NULL, *name = "stdin";
+	const char *logfile = parse_options(argc, argv, &out, &title);
+	struct ccplot_point *pts = NULL;
+	FILE *in = stdin, *f = stdout;
+	size_t n;
+
+	if (logfile != NULL && (in = fopen(name = logfile, "r")) == NULL)
 		err(1, "%s", name);
 	n = read_log(in, name, &pts);
 	if (n == 0)

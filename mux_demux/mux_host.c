@@ -17,16 +17,15 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "netif.h"
 #include "transport.h"
 
@@ -69,13 +68,11 @@ host_on_signal(int sig)
 		host_sig_quit = 1;
 }
 
+/* Milliseconds on netif's clock: the unit of the transport's deadlines. */
 static long
 host_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long)(netif_clock_us() / 1000);
 }
 
 static void
@@ -101,23 +98,6 @@ usage(FILE *f)
 
 /* ---- parsing ----------------------------------------------------------- */
 
-/* Parses a decimal in [min, max].  Returns 0, or -1. */
-static int
-parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (s == NULL || !isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Parses "A.B.C.D:UDPPORT/PORT".  Returns 0, or -1. */
 static int
 parse_endpoint(const char *s, struct transport_endpoint *e)
@@ -130,7 +110,7 @@ parse_endpoint(const char *s, struct transport_endpoint *e)
 		return -1;
 	memcpy(buf, s, (size_t)(slash - s));
 	buf[slash - s] = '\0';
-	if (netif_parse(buf, &e->host) == -1 || parse_ulong(slash + 1, 1, 65535, &port) == -1)
+	if (netif_parse(buf, &e->host) == -1 || cli_parse_number(slash + 1, 1, 65535, &port) == -1)
 		return -1;
 	e->port = (uint16_t)port;
 	return 0;
@@ -274,7 +254,7 @@ cmd_open(struct host *h, const char *what, char *args)
 	unsigned long port;
 	int upper = strncmp(what, "upper", 5) == 0;
 
-	if (parse_ulong(next_word(&args), upper || strcmp(what, "listen") == 0, 65535,
+	if (cli_parse_number(next_word(&args), upper || strcmp(what, "listen") == 0, 65535,
 	    &port) == -1) {
 		errno = EINVAL;
 		return -1;
@@ -291,7 +271,7 @@ cmd_connect(struct host *h, char *args)
 	int sock;
 
 	if (dest == NULL || parse_endpoint(dest, &server) == -1 ||
-	    (lp != NULL && parse_ulong(lp, 1, 65535, &local) == -1)) {
+	    (lp != NULL && cli_parse_number(lp, 1, 65535, &local) == -1)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -314,9 +294,9 @@ cmd_send(struct host *h, const char *what, char *args)
 	uint8_t *msg = (uint8_t *)args;
 	int r;
 
-	if (parse_ulong(s, 0, TRANSPORT_MAX_SOCKS - 1, &sock) == -1 ||
+	if (cli_parse_number(s, 0, TRANSPORT_MAX_SOCKS - 1, &sock) == -1 ||
 	    (to && (dest == NULL || parse_endpoint(dest, &dst) == -1)) ||
-	    (bytes && parse_ulong(next_word(&args), 0, REASM_MAX_MESSAGE, &n) == -1)) {
+	    (bytes && cli_parse_number(next_word(&args), 0, REASM_MAX_MESSAGE, &n) == -1)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -340,7 +320,7 @@ cmd_close(struct host *h, char *args)
 {
 	unsigned long sock;
 
-	if (parse_ulong(next_word(&args), 0, TRANSPORT_MAX_SOCKS - 1, &sock) == -1) {
+	if (cli_parse_number(next_word(&args), 0, TRANSPORT_MAX_SOCKS - 1, &sock) == -1) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -351,23 +331,33 @@ cmd_close(struct host *h, char *args)
 	return 0;
 }
 
+/* Whether word is one of the NULL-terminated list. */
+static int
+word_in(const char *word, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(word, *list) == 0)
+			return 1;
+	return 0;
+}
+
 /* Runs one command line; a failure is reported as "error: WORD: why". */
 static void
 host_command(struct host *h, char *line)
 {
+	static const char *const opens[] = { "bind", "listen", "upper-udp", "upper-conn", NULL };
+	static const char *const sends[] = { "sendto", "send", "sendto-bytes", "send-bytes", NULL };
 	char *args = line, *word = next_word(&args);
 	int r = 0;
 
 	if (word == NULL || *word == '#')
 		return;
 	errno = 0;
-	if (strcmp(word, "bind") == 0 || strcmp(word, "listen") == 0 ||
-	    strcmp(word, "upper-udp") == 0 || strcmp(word, "upper-conn") == 0)
+	if (word_in(word, opens))
 		r = cmd_open(h, word, args);
 	else if (strcmp(word, "connect") == 0)
 		r = cmd_connect(h, args);
-	else if (strcmp(word, "sendto") == 0 || strcmp(word, "send") == 0 ||
-	    strcmp(word, "sendto-bytes") == 0 || strcmp(word, "send-bytes") == 0)
+	else if (word_in(word, sends))
 		r = cmd_send(h, word, args);
 	else if (strcmp(word, "close") == 0)
 		r = cmd_close(h, args);
@@ -612,25 +602,34 @@ host_loop(struct host *h)
 
 /* ---- start-up -------------------------------------------------------------- */
 
+#define host_bad_usage(...)	cli_bad_usage("mux_host", __VA_ARGS__)
+#define host_number(name, min, max)	cli_number("mux_host", name, optarg, min, max)
+
 static void
-bad_usage(const char *what)
+host_option(int ch, struct host_options *o)
 {
-	fprintf(stderr, "mux_host: %s (try --help)\n", what);
-	exit(2);
-}
-
-static unsigned long
-opt_number(const char *name, unsigned long min, unsigned long max)
-{
-	unsigned long v;
-	char msg[128];
-
-	if (parse_ulong(optarg, min, max, &v) == -1) {
-		snprintf(msg, sizeof(msg), "%s wants a number in %lu..%lu, not '%s'", name, min,
-		    max, optarg);
-		bad_usage(msg);
+	if (cli_impair_option("mux_host", ch, optarg, &o->imp))
+		return;
+	switch (ch) {
+	case 'h': usage(stdout); exit(0);
+	case 'a': o->addr = optarg; break;
+	case 'p': o->port = (uint16_t)host_number("-p", 0, 65535); break;
+	case 'm': o->cfg.mss = host_number("-m", TRANSPORT_MIN_MSS, SEGMENT_MAX_PAYLOAD); break;
+	case 'u':
+		if (o->nudp == HOST_MAX_PORTS)
+			host_bad_usage("too many -u");
+		o->upper_udp[o->nudp++] = (uint16_t)host_number("-u", 1, 65535);
+		break;
+	case 'c':
+		if (o->nconn == HOST_MAX_PORTS)
+			host_bad_usage("too many -c");
+		o->upper_conn[o->nconn++] = (uint16_t)host_number("-c", 1, 65535);
+		break;
+	case 'v': o->verbose = 1; break;
+	case 'T': o->cfg.reasm.timeout_ms = (long)host_number("--reasm-timeout", 1, 3600000); break;
+	case 'K': o->cfg.connect_timeout_ms = (long)host_number("--connect-timeout", 1, 3600000); break;
+	default: host_bad_usage("unknown option");
 	}
-	return v;
 }
 
 static void
@@ -649,35 +648,10 @@ parse_options(int argc, char **argv, struct host_options *o)
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "ha:p:m:u:c:v", longs, NULL)) != -1) {
-		switch (ch) {
-		case 'h': usage(stdout); exit(0);
-		case 'a': o->addr = optarg; break;
-		case 'p': o->port = (uint16_t)opt_number("-p", 0, 65535); break;
-		case 'm': o->cfg.mss = opt_number("-m", TRANSPORT_MIN_MSS, SEGMENT_MAX_PAYLOAD); break;
-		case 'u':
-			if (o->nudp == HOST_MAX_PORTS)
-				bad_usage("too many -u");
-			o->upper_udp[o->nudp++] = (uint16_t)opt_number("-u", 1, 65535);
-			break;
-		case 'c':
-			if (o->nconn == HOST_MAX_PORTS)
-				bad_usage("too many -c");
-			o->upper_conn[o->nconn++] = (uint16_t)opt_number("-c", 1, 65535);
-			break;
-		case 'v': o->verbose = 1; break;
-		case 'S': o->imp.seed = opt_number("--seed", 0, ULONG_MAX); break;
-		case 'D': o->imp.drop_pct = (unsigned)opt_number("--drop", 0, 100); break;
-		case 'C': o->imp.corrupt_pct = (unsigned)opt_number("--corrupt", 0, 100); break;
-		case 'U': o->imp.dup_pct = (unsigned)opt_number("--dup", 0, 100); break;
-		case 'R': o->imp.reorder_pct = (unsigned)opt_number("--reorder", 0, 100); break;
-		case 'T': o->cfg.reasm.timeout_ms = (long)opt_number("--reasm-timeout", 1, 3600000); break;
-		case 'K': o->cfg.connect_timeout_ms = (long)opt_number("--connect-timeout", 1, 3600000); break;
-		default: bad_usage("unknown option");
-		}
-	}
+	while ((ch = getopt_long(argc, argv, "ha:p:m:u:c:v", longs, NULL)) != -1)
+		host_option(ch, o);
 	if (optind != argc)
-		bad_usage("unexpected argument");
+		host_bad_usage("unexpected argument");
 }
 
 /* Opens the network interface, the transport and the -u / -c services. */

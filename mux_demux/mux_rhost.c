@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -68,7 +67,7 @@ struct rhost {
 	struct netif nif;
 	struct rconn_host *h;
 	int lc, conn;
-	struct timespec t0;
+	uint64_t t0_us;		/* netif_clock_us() at the start */
 	long now;
 	FILE *cc_log, *status;
 	struct cc last_cc;
@@ -92,10 +91,7 @@ struct rhost {
 static long
 rhost_clock(const struct rhost *r)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)(ts.tv_sec - r->t0.tv_sec) * 1000 + (ts.tv_nsec - r->t0.tv_nsec) / 1000000;
+	return (long)((netif_clock_us() - r->t0_us) / 1000);
 }
 
 /* rconn's output: one segment, one datagram (impaired as configured). */
@@ -304,6 +300,24 @@ rhost_recv_progress(struct rhost *r)
 }
 
 /*
+ * The sending side on an open connection: more of the file, then the summary
+ * once the peer acknowledged everything.  Returns 1 once that is done (from
+ * then on the host only lingers), 0 before.
+ */
+static int
+rhost_send_progress(struct rhost *r)
+{
+	rhost_fill(r);
+	if (r->sent_ms == -1 && sender_done(rconn_sender(r->h, r->conn)))
+		r->sent_ms = r->now;
+	if (r->done_ms == -1 && rconn_done(r->h, r->conn)) {
+		r->done_ms = r->now;
+		rhost_summary(r);
+	}
+	return r->done_ms != -1;
+}
+
+/*
  * Moves the transfer on after an event and says whether the host is finished
  * (1).  A reset, a connection that timed out or a peer silent for --idle-timeout
  * ends the program with an error.
@@ -330,17 +344,8 @@ rhost_progress(struct rhost *r)
 		errx(1, "connect: no answer to the SYN");
 	if (st != RCONN_OPEN)
 		return 0;	/* the handshake is not through: SYN_SENT */
-	if (r->o->role == RHOST_SEND) {
-		rhost_fill(r);
-		if (r->sent_ms == -1 && sender_done(rconn_sender(r->h, r->conn)))
-			r->sent_ms = r->now;
-		if (r->done_ms == -1 && rconn_done(r->h, r->conn)) {
-			r->done_ms = r->now;
-			rhost_summary(r);
-		}
-		if (r->done_ms != -1)
-			return r->now >= r->done_ms + r->o->linger_ms;
-	}
+	if (rhost_send_progress(r))
+		return r->now >= r->done_ms + r->o->linger_ms;
 	if (r->now - r->last_rx_ms > r->o->idle_ms)
 		errx(1, "no segment from the peer for %ld ms", r->o->idle_ms);
 	return 0;
@@ -429,22 +434,11 @@ usage(FILE *f)
 #define rhost_bad_usage(...)	cli_bad_usage("mux_rhost", __VA_ARGS__)
 #define rhost_number(name, min, max)	cli_number("mux_rhost", name, optarg, min, max)
 
-static void
-rhost_option(int ch, struct rhost_options *o)
+/* The options of the reliable connections (rconn_config): 1 if ch is one. */
+static int
+rhost_conn_option(int ch, struct rconn_config *c)
 {
-	struct rconn_config *c = &o->cfg;
-
 	switch (ch) {
-	case 'h': usage(stdout); exit(0);
-	case 'a': o->addr = optarg; break;
-	case 'p': o->port = (uint16_t)rhost_number("-p", 0, 65535); break;
-	case 's': o->service = (uint16_t)rhost_number("-s", 1, 65535); break;
-	case 'o': o->out = optarg; break;
-	case 't':
-		if (netif_parse(optarg, &o->to) == -1)
-			rhost_bad_usage("--to wants HOST:PORT, not '%s'", optarg);
-		o->have_to = 1;
-		break;
 	case 'm':
 		if (sender_mode_parse(optarg, &c->mode) == -1)
 			rhost_bad_usage("--mode wants sw, gbn or sr, not '%s'", optarg);
@@ -456,20 +450,36 @@ rhost_option(int ch, struct rhost_options *o)
 		break;
 	case 'r': c->rcvbuf = rhost_number("--rwnd", 1, 1u << 24); break;
 	case 'M': c->mss = rhost_number("--mss", 1, RHOST_MSS_MAX); break;
-	case 'l': o->cc_log = optarg; break;
 	case 'n': c->rtt.min_ms = (long)rhost_number("--rto-min", 1, 60000); break;
 	case 'x': c->rtt.max_ms = (long)rhost_number("--rto-max", 1, 600000); break;
 	case 'y': c->syn_tries = (int)rhost_number("--syn-tries", 1, 100); break;
 	case 'i': c->rtt.initial_ms = (long)rhost_number("--rto-initial", 1, 60000); break;
+	case 'Q': c->isn = (uint32_t)rhost_number("--isn", 0, UINT32_MAX); break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static void
+rhost_option(int ch, struct rhost_options *o)
+{
+	if (rhost_conn_option(ch, &o->cfg) || cli_impair_option("mux_rhost", ch, optarg, &o->imp))
+		return;
+	switch (ch) {
+	case 'h': usage(stdout); exit(0);
+	case 'a': o->addr = optarg; break;
+	case 'p': o->port = (uint16_t)rhost_number("-p", 0, 65535); break;
+	case 's': o->service = (uint16_t)rhost_number("-s", 1, 65535); break;
+	case 'o': o->out = optarg; break;
+	case 't':
+		if (netif_parse(optarg, &o->to) == -1)
+			rhost_bad_usage("--to wants HOST:PORT, not '%s'", optarg);
+		o->have_to = 1;
+		break;
+	case 'l': o->cc_log = optarg; break;
 	case 'I': o->idle_ms = (long)rhost_number("--idle-timeout", 1, 3600000); break;
 	case 'N': o->conns = (int)rhost_number("--conns", 1, RCONN_MAX - 1); break;
-	case 'Q': c->isn = (uint32_t)rhost_number("--isn", 0, UINT32_MAX); break;
 	case 'L': o->linger_ms = (long)rhost_number("--linger", 0, 60000); break;
-	case 'S': o->imp.seed = rhost_number("--seed", 0, ULONG_MAX); break;
-	case 'D': o->imp.drop_pct = (unsigned)rhost_number("--drop", 0, 100); break;
-	case 'C': o->imp.corrupt_pct = (unsigned)rhost_number("--corrupt", 0, 100); break;
-	case 'U': o->imp.dup_pct = (unsigned)rhost_number("--dup", 0, 100); break;
-	case 'R': o->imp.reorder_pct = (unsigned)rhost_number("--reorder", 0, 100); break;
 	default: rhost_bad_usage("unknown option");
 	}
 }
@@ -486,6 +496,12 @@ rhost_operands(int argc, char **argv, struct rhost_options *o)
 		o->role = RHOST_SEND, o->file = argv[optind + 1];
 	else
 		rhost_bad_usage("recv or send FILE expected, not '%s'", argv[optind]);
+}
+
+/* Options that do not fit the role or each other. */
+static void
+rhost_check_options(const struct rhost_options *o)
+{
 	if (o->role == RHOST_SEND && !o->have_to)
 		rhost_bad_usage("send wants --to HOST:PORT");
 	if (o->role == RHOST_RECV && o->have_to)
@@ -525,6 +541,7 @@ parse_options(int argc, char **argv, struct rhost_options *o)
 	while ((ch = getopt_long(argc, argv, "ha:p:s:", longs, NULL)) != -1)
 		rhost_option(ch, o);
 	rhost_operands(argc, argv, o);
+	rhost_check_options(o);
 }
 
 /* Opens the files, the socket and the connection (send) or listener (recv). */
@@ -534,7 +551,7 @@ rhost_start(struct rhost *r, const struct rhost_options *o)
 	char self[32];
 	int to_stdout = o->role == RHOST_RECV && (o->out == NULL || strcmp(o->out, "-") == 0);
 
-	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->t0_us = netif_clock_us();
 	r->o = o;
 	r->conn = r->lc = r->fd = -1;
 	r->sent_ms = r->done_ms = -1;

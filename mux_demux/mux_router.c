@@ -26,13 +26,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -79,7 +77,7 @@ struct router {
 	const char *addr;
 	FILE *log;
 	uint64_t report_us, next_report_us;
-	struct timespec t0;
+	uint64_t t0_us;		/* netif_clock_us() at the start */
 	unsigned long malformed, strays, no_room;
 	char line[ROUTER_LINE_MAX];
 	size_t line_len;
@@ -113,17 +111,7 @@ router_catch_signals(void)
 static uint64_t
 router_now_us(const struct router *r)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)(((int64_t)ts.tv_sec - r->t0.tv_sec) * 1000000 +
-	    (ts.tv_nsec - r->t0.tv_nsec) / 1000);
-}
-
-static int
-router_same_addr(const struct segment_netaddr *a, const struct segment_netaddr *b)
-{
-	return a->ip == b->ip && a->port == b->port;
+	return netif_clock_us() - r->t0_us;
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -281,7 +269,7 @@ router_client(struct router *r, const struct segment_netaddr *addr)
 	struct netif_impair imp = r->imp;
 
 	for (int i = 0; i < r->nclients; i++)
-		if (router_same_addr(&r->clients[i].addr, addr))
+		if (netif_same_addr(&r->clients[i].addr, addr))
 			return &r->clients[i];
 	if (r->nclients == ROUTER_MAX_CLIENTS)
 		return NULL;
@@ -304,7 +292,7 @@ router_from_client(struct router *r, uint8_t *seg, size_t len,
 	struct router_client *c;
 	struct link_flow_key key;
 
-	if (router_same_addr(from, &r->server)) {
+	if (netif_same_addr(from, &r->server)) {
 		r->strays++;
 		return;
 	}
@@ -325,7 +313,7 @@ router_from_server(struct router *r, struct router_client *c, uint8_t *seg, size
 {
 	struct link_flow_key key;
 
-	if (!router_same_addr(from, &r->server)) {
+	if (!netif_same_addr(from, &r->server)) {
 		r->strays++;
 		return;
 	}
@@ -525,6 +513,8 @@ usage(FILE *f)
 static void
 router_option(int ch, struct router_options *o)
 {
+	if (cli_impair_option("mux_router", ch, optarg, &o->imp))
+		return;
 	switch (ch) {
 	case 'h': usage(stdout); exit(0);
 	case 'a': o->addr = optarg; break;
@@ -537,11 +527,6 @@ router_option(int ch, struct router_options *o)
 	case 'r': o->link.rate = router_number("--rate", 0, 1000000000); break;
 	case 'd': o->link.delay_us = router_number("--delay", 0, 60000) * 1000; break;
 	case 'q': o->link.queue = (unsigned)router_number("--queue", 0, LINK_MAX_QUEUE); break;
-	case 'S': o->imp.seed = router_number("--seed", 0, ULONG_MAX); break;
-	case 'D': o->imp.drop_pct = (unsigned)router_number("--drop", 0, 100); break;
-	case 'C': o->imp.corrupt_pct = (unsigned)router_number("--corrupt", 0, 100); break;
-	case 'U': o->imp.dup_pct = (unsigned)router_number("--dup", 0, 100); break;
-	case 'R': o->imp.reorder_pct = (unsigned)router_number("--reorder", 0, 100); break;
 	case 'l': o->log = optarg; break;
 	case 'P': o->report_ms = router_number("--report", 1, 3600000); break;
 	default: router_bad_usage("unknown option");
@@ -576,7 +561,7 @@ router_start(struct router *r, const struct router_options *o)
 {
 	char self[32];
 
-	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->t0_us = netif_clock_us();
 	r->addr = o->addr;
 	r->server = o->server;
 	r->imp = o->imp;

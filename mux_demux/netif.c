@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #define NETIF_RCVBUF	(4 * 1024 * 1024)	/* room for bursts of segments */
@@ -192,6 +193,21 @@ long
 netif_next_deadline(const struct netif *n)
 {
 	return n->held_until;
+}
+
+uint64_t
+netif_clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+int
+netif_same_addr(const struct segment_netaddr *a, const struct segment_netaddr *b)
+{
+	return a->ip == b->ip && a->port == b->port;
 }
 
 char *

@@ -78,6 +78,16 @@ int netif_tick(struct netif *n, long now_ms);
 /* When netif_tick next has work (ms), or -1. */
 long netif_next_deadline(const struct netif *n);
 
+/*
+ * Microseconds on the monotonic clock (never set back, unlike the time of
+ * day).  The one clock of this directory's programs: each reads "now" here
+ * and keeps it in the unit its deadlines use (netif's own are milliseconds).
+ */
+uint64_t netif_clock_us(void);
+
+/* Whether a and b are the same network address (IPv4 address and UDP port). */
+int netif_same_addr(const struct segment_netaddr *a, const struct segment_netaddr *b);
+
 /* "a.b.c.d:port" into buf (cap bytes).  Returns buf. */
 char *netif_format(const struct segment_netaddr *a, char *buf, size_t cap);
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netif.h"
 #include "receiver.h"
 
 struct rconn {
@@ -395,8 +396,7 @@ rconn_find(const struct rconn_host *h, uint16_t port, const struct segment_netad
 			continue;
 		if (c->state == RCONN_LISTEN)
 			listener = i;
-		else if (c->peer.port == src_port && c->peer.host.ip == src->ip &&
-		    c->peer.host.port == src->port)
+		else if (c->peer.port == src_port && netif_same_addr(&c->peer.host, src))
 			return i;
 	}
 	return listener;
