@@ -3,9 +3,10 @@
  */
 #include "fault.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "numarg.h"
 
 void
 fault_config_init(struct fault_config *cfg)
@@ -143,24 +144,6 @@ fault_parse_dirs(const char *text, unsigned *dirs)
 	return 0;
 }
 
-static int
-parse_ulong(const char *s, size_t n, unsigned long max, unsigned long *out)
-{
-	char buf[24], *end;
-	unsigned long v;
-
-	if (n == 0 || n >= sizeof(buf) || s[0] == '-' || s[0] == '+')
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoul(buf, &end, 10);
-	if (*end != '\0' || errno != 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* "to-server" or "to-client", the n bytes at s, into *dir.  0, or -1. */
 static int
 parse_dir(const char *s, size_t n, enum fault_dir *dir)
@@ -194,16 +177,16 @@ parse_kind(const char *s, size_t n, enum fault_kind *kind)
 static int
 parse_value(struct fault_rule *r, const char *arg)
 {
-	unsigned long v;
+	long v;
 
 	if ((r->kind == FAULT_DELAY || r->kind == FAULT_HOLD) != (arg != NULL))
 		return -1;
 	if (r->kind == FAULT_DELAY) {
-		if (parse_ulong(arg, strlen(arg), 600000, &v) == -1)
+		if (numarg_parse_n(arg, strlen(arg), 0, 600000, &v) == -1)
 			return -1;
 		r->delay_ms = (long)v;
 	} else if (r->kind == FAULT_HOLD) {
-		if (parse_ulong(arg, strlen(arg), 1000000000UL, &v) == -1 || v == 0)
+		if (numarg_parse_n(arg, strlen(arg), 0, 1000000000L, &v) == -1 || v == 0)
 			return -1;
 		r->until = v;
 	}
@@ -214,7 +197,7 @@ int
 fault_parse_rule(const char *text, struct fault_rule *r)
 {
 	const char *c1 = strchr(text, ':'), *c2, *c3;
-	unsigned long v;
+	long v;
 	size_t klen;
 
 	memset(r, 0, sizeof(*r));
@@ -222,7 +205,7 @@ fault_parse_rule(const char *text, struct fault_rule *r)
 		return -1;
 	if (parse_dir(text, (size_t)(c1 - text), &r->dir) == -1)
 		return -1;
-	if (parse_ulong(c1 + 1, (size_t)(c2 - c1 - 1), 1000000000UL, &v) == -1 || v == 0)
+	if (numarg_parse_n(c1 + 1, (size_t)(c2 - c1 - 1), 0, 1000000000L, &v) == -1 || v == 0)
 		return -1;
 	r->index = v;
 	c3 = strchr(c2 + 1, ':');

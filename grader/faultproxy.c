@@ -24,6 +24,7 @@
 
 #include "fault.h"
 #include "netio.h"
+#include "numarg.h"
 #include "proxy.h"
 
 static void
@@ -53,19 +54,6 @@ usage(FILE *f)
 	    "Prints 'listening on ADDR:PORT' once ready.\n", f);
 }
 
-static long
-number(const char *opt, const char *v, long min, long max)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (end == v || *end != '\0' || errno != 0 || x < min || x > max)
-		errx(2, "%s: '%s' is not a number from %ld to %ld (see --help)", opt, v, min, max);
-	return x;
-}
-
 static double
 percent(const char *opt, const char *v)
 {
@@ -92,17 +80,17 @@ option(struct args *a, const char *opt, const char *v)
 	if (strcmp(opt, "--to") == 0) a->to = v;
 	else if (strcmp(opt, "-b") == 0) a->bind = v;
 	else if (strcmp(opt, "-p") == 0) a->port = v;
-	else if (strcmp(opt, "--seed") == 0) f->seed = (uint64_t)number(opt, v, 0, 0x7fffffffffffffffL);
+	else if (strcmp(opt, "--seed") == 0) f->seed = (uint64_t)numarg_or_exit(opt, v, 0, 0x7fffffffffffffffL);
 	else if (strcmp(opt, "--drop") == 0) f->drop = percent(opt, v);
 	else if (strcmp(opt, "--dup") == 0) f->dup = percent(opt, v);
 	else if (strcmp(opt, "--reorder") == 0) f->reorder = percent(opt, v);
 	else if (strcmp(opt, "--corrupt") == 0) f->corrupt = percent(opt, v);
-	else if (strcmp(opt, "--reorder-ms") == 0) f->reorder_ms = number(opt, v, 0, 600000);
-	else if (strcmp(opt, "--delay") == 0) f->delay_ms = number(opt, v, 0, 600000);
-	else if (strcmp(opt, "--jitter") == 0) f->jitter_ms = number(opt, v, 0, 600000);
-	else if (strcmp(opt, "--max-burst") == 0) f->max_burst = (int)number(opt, v, 0, 1000000);
-	else if (strcmp(opt, "--chunk") == 0) a->o.chunk = (size_t)number(opt, v, 1, 65536);
-	else if (strcmp(opt, "--chunk-delay") == 0) a->o.chunk_delay_ms = number(opt, v, 0, 60000);
+	else if (strcmp(opt, "--reorder-ms") == 0) f->reorder_ms = numarg_or_exit(opt, v, 0, 600000);
+	else if (strcmp(opt, "--delay") == 0) f->delay_ms = numarg_or_exit(opt, v, 0, 600000);
+	else if (strcmp(opt, "--jitter") == 0) f->jitter_ms = numarg_or_exit(opt, v, 0, 600000);
+	else if (strcmp(opt, "--max-burst") == 0) f->max_burst = (int)numarg_or_exit(opt, v, 0, 1000000);
+	else if (strcmp(opt, "--chunk") == 0) a->o.chunk = (size_t)numarg_or_exit(opt, v, 1, 65536);
+	else if (strcmp(opt, "--chunk-delay") == 0) a->o.chunk_delay_ms = numarg_or_exit(opt, v, 0, 60000);
 	else if (strcmp(opt, "--only") == 0) {
 		if (fault_parse_dirs(v, &f->dirs) == -1)
 			errx(2, "--only: '%s' is not to-server, to-client or both (see --help)", v);

@@ -38,6 +38,7 @@
 #include "given.h"
 #include "isolate.h"
 #include "labconf.h"
+#include "numarg.h"
 #include "report.h"
 #include "runner.h"
 #include "sandbox.h"
@@ -113,19 +114,6 @@ usage(FILE *f)
 	    "marks), 1 when it could not, 2 for bad usage.\n", f);
 }
 
-static long
-number(const char *opt, const char *v, long min, long max)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (end == v || *end != '\0' || errno != 0 || x < min || x > max)
-		errx(2, "%s: '%s' is not a number from %ld to %ld (see --help)", opt, v, min, max);
-	return x;
-}
-
 static enum format
 parse_format(const char *v)
 {
@@ -149,10 +137,10 @@ option(struct options *o, const char *opt, const char *v)
 	else if (strcmp(opt, "--refs") == 0) o->refs = v;
 	else if (strcmp(opt, "--class") == 0) o->class_dir = v;
 	else if (strcmp(opt, "--csv") == 0) o->csv = v;
-	else if (strcmp(opt, "--jobs") == 0) o->jobs = (int)number(opt, v, 1, 64);
-	else if (strcmp(opt, "--parallel") == 0) o->parallel = (int)number(opt, v, 1, RUNNER_MAX_JOBS);
+	else if (strcmp(opt, "--jobs") == 0) o->jobs = (int)numarg_or_exit(opt, v, 1, 64);
+	else if (strcmp(opt, "--parallel") == 0) o->parallel = (int)numarg_or_exit(opt, v, 1, RUNNER_MAX_JOBS);
 	else if (strcmp(opt, "--seed") == 0) {
-		o->seed = (uint64_t)number(opt, v, 0, LONG_MAX);
+		o->seed = (uint64_t)numarg_or_exit(opt, v, 0, LONG_MAX);
 		o->seed_set = 1;
 	} else if (strcmp(opt, "--tests") == 0) {
 		if (strcmp(v, "visible") != 0 && strcmp(v, "all") != 0)

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numarg.h"
+
 #define LABCONF_MAX_BYTES (1 << 20)
 #define LABCONF_MAX_TESTS 500
 #define LABCONF_MAX_NAME 48
@@ -439,23 +441,9 @@ unknown_key(struct parser *ps, const struct raw_kv *kv, const char *where,
 }
 
 static int
-parse_long(const char *v, long min, long max, long *out)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (end == v || *end != '\0' || errno == ERANGE || x < min || x > max)
-		return -1;
-	*out = x;
-	return 0;
-}
-
-static int
 int_value(struct parser *ps, const struct raw_kv *kv, long min, long max, long *out)
 {
-	if (parse_long(kv->val, min, max, out) == 0)
+	if (numarg_parse(kv->val, min, max, out) == 0)
 		return 0;
 	fail(ps, kv->line, "'%s' must be a whole number from %ld to %ld, not '%s'", kv->key, min,
 	    max, kv->val);
@@ -948,7 +936,7 @@ labconf_int(const struct labconf_test *t, const char *key)
 	long x = 0;
 
 	if (v != NULL)
-		parse_long(v->data, LONG_MIN, LONG_MAX, &x);
+		numarg_parse(v->data, LONG_MIN, LONG_MAX, &x);
 	return x;
 }
 
