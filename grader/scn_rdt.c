@@ -40,6 +40,7 @@ const struct labconf_param scn_rdt_params[] = {
 	{ "window", LABCONF_INT, "0", 0, 4096, NULL },
 	{ "goodput_pct", LABCONF_INT, "0", 0, 100, NULL },
 	{ "max_retransmits", LABCONF_INT, "-1", -1, 1000000, NULL },
+	{ "max_ms_per_retransmit", LABCONF_INT, "0", 0, 1000000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -207,6 +208,45 @@ rdt_expected_seconds(const struct rdt *t, struct strbuf *why)
 	return (double)t->size / (u * rate * mss / len) + 2 * rtt;
 }
 
+/*
+ * What each retransmission cost the sender: its time beyond the bound's (the
+ * link's without damage), shared among the segments it sent again.  A lost
+ * segment goes again once its timer expires, so on a lossy stop-and-wait link
+ * this is about the timeout: a few round trips for a timer that has learnt
+ * the round trip (EstimatedRTT + 4 DevRTT, backed off only until the next
+ * valid sample), seconds for one left at its initial or backed-off value.
+ * 0, or -1 (failure recorded).
+ */
+static int
+rdt_judge_loss_cost(struct rdt *t, const struct rdt_sent *s)
+{
+	const struct labconf_test *c = t->env->test;
+	long max = labconf_int(c, "max_ms_per_retransmit");
+	struct strbuf why;
+	double bound, each;
+
+	if (max == 0 || s->retransmits == 0)
+		return 0;
+	if (labconf_int(c, "rate") == 0 || labconf_int(c, "window") == 0) {
+		result_error(t->env->res, "lab.conf: max_ms_per_retransmit needs a link rate and a "
+		    "window (rate = 0 or window = 0: none)");
+		return -1;
+	}
+	strbuf_init(&why);
+	bound = rdt_expected_seconds(t, &why);
+	each = s->seconds > bound ? (s->seconds - bound) * 1000 / (double)s->retransmits : 0;
+	scenario_log(t->env, "  %lu retransmissions cost %.0f ms each (%.3f s beyond the "
+	    "bound's %.3f s)", s->retransmits, each, s->seconds - bound, bound);
+	if (each > (double)max)
+		result_fail(t->env->res, "each of your %lu retransmissions (%lu timeouts) cost %.0f ms "
+		    "(%.3f s beyond the %.3f s the link needs without damage), where at most %ld ms "
+		    "are expected: the timeout should follow the round trip (EstimatedRTT + 4 "
+		    "DevRTT), backed off only until the next valid sample (%s)", s->retransmits,
+		    s->timeouts, each, s->seconds - bound, bound, max, strbuf_str(&why));
+	strbuf_free(&why);
+	return each > (double)max ? -1 : 0;
+}
+
 /* The sender's line: goodput near the bound, few retransmissions.  0, or -1. */
 static int
 rdt_judge_sender(struct rdt *t, const char *line)
@@ -230,6 +270,8 @@ rdt_judge_sender(struct rdt *t, const char *line)
 		    "expected: %s", s.retransmits, s.timeouts, max, line);
 		return -1;
 	}
+	if (rdt_judge_loss_cost(t, &s) == -1)
+		return -1;
 	if (pct == 0 || labconf_int(c, "window") == 0)
 		return 0;
 	if (labconf_int(c, "rate") == 0) {

@@ -18,6 +18,10 @@
  *                                         of the textbook's bound (0: do not)
  *     max_retransmits = 0                 the sender's count must not exceed it
  *                                         (-1: not judged)
+ *     max_ms_per_retransmit = 700         the sender's time beyond the bound's,
+ *                                         shared among its retransmissions,
+ *                                         must not exceed this many ms each (0:
+ *                                         not judged; needs window and rate)
  *
  * Every test checks that the file arrives byte-exact (the receiver's byte
  * count and FNV-1a hash against the grader's own).  The bound: a segment is
@@ -25,7 +29,11 @@
  * comes back RTT = 2 delay + 28/R later, so a window of N segments keeps the
  * link busy U = min(1, N (L/R) / (RTT + L/R)) of the time and carries
  * U R mss/L payload bytes a second; the expected transfer time adds two RTTs
- * for the handshake and the FIN.  Stop-and-wait is N = 1 (--mode sw).
+ * for the handshake and the FIN.  Stop-and-wait is N = 1 (--mode sw).  On a
+ * lossy stop-and-wait link each retransmission waits for a timeout, which adds
+ * about one timeout interval to that time, so the excess over the bound per
+ * retransmission tells a timer that follows the round trip (a few hundred ms)
+ * from one stuck at its initial or backed-off value (seconds).
  */
 #ifndef SCN_RDT_H
 #define SCN_RDT_H
