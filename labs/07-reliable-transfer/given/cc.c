@@ -5,7 +5,7 @@
  * so a sender is held back by its window of N segments and the receiver's
  * window only, which is what lab 7 measures.  "reno" is not offered: asked
  * for, mux_rhost says --cc wants another value.  cc_format is the
- * reference's, so --cc-log still writes the RTT estimate and the timeout.
+ * reference's; --cc-log writes one line, for the window never changes.
  */
 #include "cc.h"
 
