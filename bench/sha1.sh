@@ -20,8 +20,8 @@ trap 'rm -rf "$work"' EXIT
 for t in openssl sha1sum mktorrent; do
   command -v "$t" >/dev/null || { echo "bench/sha1.sh: $t is missing (run .ci/setup)" >&2; exit 1; }
 done
-cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$mt" -o "$work/sha1_speed" \
-  "$here/sha1_speed.c" "$mt/sha1.c"
+cc -O2 -std=c11 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -I"$mt" -o "$work/sha1_speed" \
+  "$here/sha1_speed.c" "$here/benchlib.c" "$mt/sha1.c"
 make -s -C "$mt" mt-mktorrent >/dev/null
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -1,6 +1,6 @@
 /*
  * sha1_speed.c — times mini_torrent's SHA-1, for bench/sha1.sh (which
- * compiles it against mini_torrent/sha1.c).
+ * compiles it with bench/benchlib.c against mini_torrent/sha1.c).
  *
  *   sha1_speed mem SIZE SECONDS [portable]
  *       hashes one SIZE-byte message over and over for SECONDS, as
@@ -16,35 +16,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "benchlib.h"
 #include "sha1.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 bench_mem(const char *size_s, const char *secs_s)
 {
 	unsigned char d[SHA1_LEN], *buf;
 	unsigned long long done = 0;
-	char *end;
-	size_t size = strtoul(size_s, &end, 10);
-	double secs, t0, t;
+	size_t size = (size_t)bench_long(size_s, 1, 1L << 30, "SIZE");
+	double secs = bench_decimal(secs_s, 0, 86400, "SECONDS"), t0, t;
 	uint32_t x = 12345;
 
-	if (*end != '\0' || size == 0)
-		return 2;
-	secs = strtod(secs_s, &end);
-	if (*end != '\0' || secs <= 0)
-		return 2;
 	if ((buf = malloc(size)) == NULL)
 		return 1;
 	for (size_t i = 0; i < size; i++) {
@@ -52,14 +37,14 @@ bench_mem(const char *size_s, const char *secs_s)
 		buf[i] = (unsigned char)(x >> 16);
 	}
 	sha1(buf, size, d);
-	t0 = now();
+	t0 = bench_cpu_s();
 	do {
 		for (int i = 0; i < 16; i++) {
 			sha1(buf, size, d);
 			buf[0] ^= d[0];
 		}
 		done += 16ULL * size;
-		t = now();
+		t = bench_cpu_s();
 	} while (t - t0 < secs);
 	printf("%s %.1f\n", sha1_impl_name(), (double)done / (t - t0) / 1e6);
 	free(buf);
@@ -74,7 +59,7 @@ bench_file(const char *path)
 	char hex[SHA1_HEX_LEN];
 	unsigned long long done = 0;
 	struct sha1_ctx c;
-	double t0 = now();
+	double t0 = bench_cpu_s();
 	ssize_t r;
 	int fd = open(path, O_RDONLY);
 
@@ -94,25 +79,21 @@ bench_file(const char *path)
 	}
 	sha1_final(&c, d);
 	sha1_hex(d, hex);
-	printf("%s %.1f %s\n", sha1_impl_name(), (double)done / (now() - t0) / 1e6, hex);
+	printf("%s %.1f %s\n", sha1_impl_name(), (double)done / (bench_cpu_s() - t0) / 1e6, hex);
 	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	int rc = 2;
-
+	bench_set_usage("usage: sha1_speed mem SIZE SECONDS [portable] | file PATH [portable]");
 	if (argc >= 3 && strcmp(argv[argc - 1], "portable") == 0) {
 		sha1_use_portable(1);
 		argc--;
 	}
 	if (argc == 4 && strcmp(argv[1], "mem") == 0)
-		rc = bench_mem(argv[2], argv[3]);
-	else if (argc == 3 && strcmp(argv[1], "file") == 0)
-		rc = bench_file(argv[2]);
-	if (rc == 2)
-		fprintf(stderr, "usage: sha1_speed mem SIZE SECONDS [portable] | "
-		    "file PATH [portable]\n");
-	return rc;
+		return bench_mem(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "file") == 0)
+		return bench_file(argv[2]);
+	bench_usage();
 }

@@ -30,8 +30,9 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "benchlib.h"
 
 #define MSG "the quick brown fox jumps over\n"
 #define MSG_LEN (sizeof(MSG) - 1)
@@ -62,15 +63,6 @@ struct load {
 	long why[WHY_COUNT];
 	char want[MSG_LEN];
 };
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 watch(struct load *l, long i, int op, unsigned events)
@@ -286,50 +278,66 @@ free_port(void)
 	return 0;
 }
 
+/* Reads "pingpong|hold HOST PORT CLIENTS SECONDS" into *n and *limit; exits 2 on bad input. */
+static void
+read_args(int argc, char **argv, long *n, double *limit)
+{
+	bench_set_usage("usage: tcp_load pingpong|hold HOST PORT CLIENTS SECONDS\n"
+			"       tcp_load freeport");
+	if (argc != 6 || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "hold") != 0))
+		bench_usage();
+	*n = bench_long(argv[4], 1, 1000000, "CLIENTS");
+	*limit = bench_decimal(argv[5], 0, 86400, "SECONDS");
+}
+
+/* The hold run: every client served once, or the deadline.  Returns the exit status. */
+static int
+run_hold(struct load *l, double limit)
+{
+	char fails[160];
+	double t0 = bench_now_s();
+
+	while (l->served + l->failed < l->n && bench_now_s() - t0 < limit)
+		step(l, 100);
+	printf("served %ld of %ld in %.1f s%s\n", l->served, l->n, bench_now_s() - t0,
+	    failures(l, fails, sizeof(fails)));
+	return l->served == l->n ? 0 : 1;
+}
+
+/* The ping-pong run: a warm-up, then round trips counted for limit seconds. */
+static int
+run_pingpong(struct load *l, double limit)
+{
+	char fails[160];
+	double t0 = bench_now_s(), t1;
+
+	/* Warm-up: every client connected and answered once (or 60 s). */
+	while (l->served + l->failed < l->n && bench_now_s() - t0 < 60)
+		step(l, 100);
+	if (l->served < l->n)
+		errx(1, "only %ld of %ld clients got going%s", l->served, l->n,
+		    failures(l, fails, sizeof(fails)));
+	l->counting = 1;
+	t1 = bench_now_s();
+	while (bench_now_s() - t1 < limit)
+		step(l, 100);
+	t1 = bench_now_s() - t1;
+	printf("round_trips %ld seconds %.2f rate %.0f%s\n", l->round_trips, t1,
+	    l->round_trips / t1, failures(l, fails, sizeof(fails)));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct load l = { 0 };
-	double t0, t1, limit;
-	char fails[160], *end;
+	double limit;
 	long n;
 
 	if (argc == 2 && strcmp(argv[1], "freeport") == 0)
 		return free_port();
-	if (argc != 6 || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "hold") != 0)) {
-		fprintf(stderr, "usage: tcp_load pingpong|hold HOST PORT CLIENTS SECONDS\n"
-				"       tcp_load freeport\n");
-		return 2;
-	}
-	errno = 0;
-	n = strtol(argv[4], &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 1000000)
-		errx(2, "CLIENTS '%s': want 1..1000000", argv[4]);
-	limit = strtod(argv[5], &end);
-	if (*end != '\0' || !(limit > 0 && limit < 86400))
-		errx(2, "SECONDS '%s': want a positive number", argv[5]);
+	read_args(argc, argv, &n, &limit);
 	setup(&l, argv[2], argv[3], n);
 	l.pingpong = strcmp(argv[1], "pingpong") == 0;
-	t0 = now_s();
-	if (!l.pingpong) {
-		while (l.served + l.failed < n && now_s() - t0 < limit)
-			step(&l, 100);
-		printf("served %ld of %ld in %.1f s%s\n", l.served, n, now_s() - t0,
-		    failures(&l, fails, sizeof(fails)));
-		return l.served == n ? 0 : 1;
-	}
-	/* Warm-up: every client connected and answered once (or 60 s). */
-	while (l.served + l.failed < n && now_s() - t0 < 60)
-		step(&l, 100);
-	if (l.served < n)
-		errx(1, "only %ld of %ld clients got going%s", l.served, n,
-		    failures(&l, fails, sizeof(fails)));
-	l.counting = 1;
-	t1 = now_s();
-	while (now_s() - t1 < limit)
-		step(&l, 100);
-	t1 = now_s() - t1;
-	printf("round_trips %ld seconds %.2f rate %.0f%s\n", l.round_trips, t1,
-	    l.round_trips / t1, failures(&l, fails, sizeof(fails)));
-	return 0;
+	return l.pingpong ? run_pingpong(&l, limit) : run_hold(&l, limit);
 }

@@ -41,7 +41,7 @@ cleanup() {
 trap cleanup EXIT
 
 make -s -C tcp_uppercase tcp_server >/dev/null
-cc -O2 -std=c11 -Wall -Wextra -o "$tmp/tcp_load" bench/tcp_load.c
+cc -O2 -std=c11 -Wall -Wextra -o "$tmp/tcp_load" bench/tcp_load.c bench/benchlib.c
 load=$tmp/tcp_load
 
 ulimit -n "$(ulimit -Hn)"

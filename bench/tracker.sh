@@ -36,7 +36,8 @@ trap cleanup EXIT
 for t in opentracker cc python3; do
   command -v "$t" >/dev/null || { echo "bench/tracker.sh: $t is missing (run .ci/setup)" >&2; exit 1; }
 done
-cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -o "$work/tracker_load" "$here/tracker_load.c"
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -o "$work/tracker_load" \
+  "$here/tracker_load.c" "$here/benchlib.c"
 make -s -C "$mt" mt-tracker >/dev/null
 
 # Debian's opentracker chroots to -d (and drops to user nobody) before it

@@ -19,6 +19,7 @@
  * opened.
  */
 #include <arpa/inet.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -29,8 +30,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "benchlib.h"
 
 #define MAX_CONNS 1024
 #define IN_CAP 16384
@@ -49,15 +51,6 @@ static char query_hash[64];
 static int keepalive;
 static long peers = 1000, next_peer;
 static long done, bad, opened;
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what)
@@ -155,82 +148,112 @@ complete(struct client *c, int eof, int *keep)
 	return 1;
 }
 
+/*
+ * Sends more of c's request.  Returns 0, or -1 if the connection failed
+ * (counted as a bad answer, and reopened).
+ */
+static int
+send_some(struct client *c)
+{
+	ssize_t n = send(c->fd, c->req + c->sent, c->req_len - c->sent, MSG_NOSIGNAL);
+
+	if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		bad++;
+		reopen(c);
+		return -1;
+	}
+	if (n > 0)
+		c->sent += (size_t)n;
+	return 0;
+}
+
+/* Reads what came; once the answer is complete, starts the next announce. */
+static void
+recv_some(struct client *c)
+{
+	ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - 1 - c->in_len, 0);
+	int keep = 0;
+
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0)
+		c->in_len += (size_t)n;
+	if (n <= 0 && c->in_len == 0 && c->reused) {
+		reopen(c);	/* the tracker closed a kept connection: resend */
+		return;
+	}
+	if (!complete(c, n <= 0, &keep))
+		return;
+	if (keep) {
+		next_request(c);
+		c->reused = 1;
+	} else {
+		reopen(c);
+	}
+}
+
 /* Moves c along after poll said revents.  */
 static void
 step(struct client *c, short revents)
 {
-	int keep = 0;
-
-	if (c->sent < c->req_len && (revents & (POLLOUT | POLLERR | POLLHUP))) {
-		ssize_t n = send(c->fd, c->req + c->sent, c->req_len - c->sent, MSG_NOSIGNAL);
-
-		if (n == -1 && errno != EAGAIN && errno != EINTR) {
-			bad++;
-			reopen(c);
-			return;
-		}
-		if (n > 0)
-			c->sent += (size_t)n;
-	}
-	if (c->sent == c->req_len && (revents & (POLLIN | POLLHUP | POLLERR))) {
-		ssize_t n = recv(c->fd, c->in + c->in_len, IN_CAP - 1 - c->in_len, 0);
-
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n > 0)
-			c->in_len += (size_t)n;
-		if (n <= 0 && c->in_len == 0 && c->reused) {
-			reopen(c);	/* the tracker closed a kept connection: resend */
-			return;
-		}
-		if (!complete(c, n <= 0, &keep))
-			return;
-		if (keep) {
-			next_request(c);
-			c->reused = 1;
-		} else {
-			reopen(c);
-		}
-	}
+	if (c->sent < c->req_len && (revents & (POLLOUT | POLLERR | POLLHUP)) &&
+	    send_some(c) == -1)
+		return;
+	if (c->sent == c->req_len && (revents & (POLLIN | POLLHUP | POLLERR)))
+		recv_some(c);
 }
 
-int
-main(int argc, char **argv)
+/* Reads INFO_HASH_HEX (40 hex digits) into query_hash, URL-encoded. */
+static void
+read_hash(const char *hex)
 {
-	static struct client cl[MAX_CONNS];
-	static struct pollfd pfd[MAX_CONNS];
-	unsigned char hash[20];
-	double seconds, t0, end;
-	long nconn;
-
-	if (argc < 7 || strlen(argv[3]) != 40) {
-		fprintf(stderr, "usage: tracker_load ADDR PORT INFO_HASH_HEX SECONDS CONNECTIONS "
-		    "KEEPALIVE [PEERS]\n");
-		return 2;
+	if (strlen(hex) != 40 || strspn(hex, "0123456789abcdefABCDEF") != 40) {
+		warnx("INFO_HASH_HEX '%s': want 40 hex digits", hex);
+		bench_usage();
 	}
-	server.sin_family = AF_INET;
-	server.sin_port = htons((uint16_t)strtol(argv[2], NULL, 10));
-	if (inet_pton(AF_INET, argv[1], &server.sin_addr) != 1)
-		return 2;
 	for (int i = 0; i < 20; i++) {
 		unsigned v;
 
-		sscanf(argv[3] + 2 * i, "%2x", &v);
-		hash[i] = (unsigned char)v;
-		snprintf(query_hash + 3 * i, 4, "%%%02X", hash[i]);
+		sscanf(hex + 2 * i, "%2x", &v);
+		snprintf(query_hash + 3 * i, 4, "%%%02X", v);
 	}
-	seconds = strtod(argv[4], NULL);
-	nconn = strtol(argv[5], NULL, 10);
-	keepalive = argv[6][0] == '1';
+}
+
+/* Reads the command line into the globals, *seconds and *nconn; exits 2 on bad input. */
+static void
+read_args(int argc, char **argv, double *seconds, long *nconn)
+{
+	bench_set_usage("usage: tracker_load ADDR PORT INFO_HASH_HEX SECONDS CONNECTIONS "
+	    "KEEPALIVE [PEERS]");
+	if (argc < 7 || argc > 8)
+		bench_usage();
+	server.sin_family = AF_INET;
+	server.sin_port = htons((uint16_t)bench_long(argv[2], 1, 65535, "PORT"));
+	if (inet_pton(AF_INET, argv[1], &server.sin_addr) != 1) {
+		warnx("ADDR '%s': want an IPv4 address", argv[1]);
+		bench_usage();
+	}
+	read_hash(argv[3]);
+	*seconds = bench_decimal(argv[4], 0, 86400, "SECONDS");
+	*nconn = bench_long(argv[5], 1, MAX_CONNS, "CONNECTIONS");
+	keepalive = (int)bench_long(argv[6], 0, 1, "KEEPALIVE");
 	if (argc > 7)
-		peers = strtol(argv[7], NULL, 10);
-	if (nconn < 1 || nconn > MAX_CONNS || peers < 1 || seconds <= 0)
-		return 2;
+		peers = bench_long(argv[7], 1, 1000000000, "PEERS");
+}
+
+/* Keeps nconn announces in flight for seconds; returns the seconds it took. */
+static double
+run(long nconn, double seconds)
+{
+	static struct client cl[MAX_CONNS];
+	static struct pollfd pfd[MAX_CONNS];
+	double t0, end;
+
 	for (long i = 0; i < nconn; i++)
 		open_conn(&cl[i]);
-	t0 = now_s();
+	t0 = bench_now_s();
 	end = t0 + seconds;
-	while (now_s() < end) {
+	while (bench_now_s() < end) {
 		for (long i = 0; i < nconn; i++) {
 			short ev = cl[i].sent < cl[i].req_len ? POLLOUT : POLLIN;
 
@@ -242,7 +265,17 @@ main(int argc, char **argv)
 			if (pfd[i].revents)
 				step(&cl[i], pfd[i].revents);
 	}
-	seconds = now_s() - t0;
+	return bench_now_s() - t0;
+}
+
+int
+main(int argc, char **argv)
+{
+	double seconds;
+	long nconn;
+
+	read_args(argc, argv, &seconds, &nconn);
+	seconds = run(nconn, seconds);
 	printf("%ld %.3f %.0f %ld %ld\n", done, seconds, (double)done / seconds, bad, opened);
 	return 0;
 }

@@ -27,8 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "benchlib.h"
 
 #define LOAD_MAX_SOCKETS 256
 #define LOAD_MAX_SIZE 65507
@@ -41,27 +42,13 @@ struct slot {
 	char want[LOAD_MAX_SIZE];	/* the upper-cased request */
 };
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
+struct opts {
+	long nsock, secs, size, timeout;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static long
-number(const char *s, long min, long max, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max)
-		errx(2, "bad %s '%s': use %ld..%ld", what, s, min, max);
-	return v;
-}
+struct tally {
+	unsigned long seq, answered, lost;
+};
 
 /*
  * Sends slot's next request: "load <seq> " padded with letters to size, the
@@ -82,7 +69,7 @@ send_next(struct slot *sl, size_t size, unsigned long *seq)
 	msg[sl->len - 1] = '\n';
 	for (size_t i = 0; i < sl->len; i++)
 		sl->want[i] = (char)(msg[i] >= 'a' && msg[i] <= 'z' ? msg[i] - 32 : msg[i]);
-	sl->sent_ms = now_ms();
+	sl->sent_ms = bench_now_ms();
 	if (send(sl->fd, msg, sl->len, 0) == -1 && errno != ECONNREFUSED)
 		err(1, "send");
 }
@@ -99,58 +86,87 @@ open_slot(const struct addrinfo *ai)
 	return fd;
 }
 
-int
-main(int argc, char *argv[])
+/* Reads the options and HOST PORT into *o; exits 2 on bad input.  Returns optind. */
+static int
+read_args(int argc, char *argv[], struct opts *o)
 {
-	static struct slot slots[LOAD_MAX_SOCKETS];
-	static char buf[LOAD_MAX_SIZE + 1];
-	struct pollfd pfd[LOAD_MAX_SOCKETS];
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM }, *ai;
-	long nsock = 8, secs = 5, size = 32, timeout = 200, start, end;
-	unsigned long seq = 0, answered = 0, lost = 0;
-	int c, e;
+	int c;
 
+	bench_set_usage("usage: udp_load [-c SOCKETS] [-d SECONDS] [-s SIZE] [-t TIMEOUT_MS] HOST PORT");
 	while ((c = getopt(argc, argv, "c:d:s:t:")) != -1) {
 		switch (c) {
-		case 'c': nsock = number(optarg, 1, LOAD_MAX_SOCKETS, "socket count"); break;
-		case 'd': secs = number(optarg, 1, 3600, "duration"); break;
-		case 's': size = number(optarg, 1, LOAD_MAX_SIZE, "size"); break;
-		case 't': timeout = number(optarg, 1, 60000, "timeout"); break;
+		case 'c': o->nsock = bench_long(optarg, 1, LOAD_MAX_SOCKETS, "socket count"); break;
+		case 'd': o->secs = bench_long(optarg, 1, 3600, "duration"); break;
+		case 's': o->size = bench_long(optarg, 1, LOAD_MAX_SIZE, "size"); break;
+		case 't': o->timeout = bench_long(optarg, 1, 60000, "timeout"); break;
 		default:
-			errx(2, "usage: udp_load [-c SOCKETS] [-d SECONDS] [-s SIZE] [-t TIMEOUT_MS] HOST PORT");
+			bench_usage();
 		}
 	}
 	if (argc - optind != 2)
-		errx(2, "usage: udp_load [-c SOCKETS] [-d SECONDS] [-s SIZE] [-t TIMEOUT_MS] HOST PORT");
-	if ((e = getaddrinfo(argv[optind], argv[optind + 1], &hints, &ai)) != 0)
-		errx(1, "resolving %s: %s", argv[optind], gai_strerror(e));
-	start = now_ms();
-	end = start + secs * 1000;
-	for (long i = 0; i < nsock; i++) {
+		bench_usage();
+	return optind;
+}
+
+/*
+ * After poll: counts sl's answer if it came and is right, or its loss once
+ * it is overdue, and sends the next datagram.
+ */
+static void
+check_slot(struct slot *sl, short revents, const struct opts *o, struct tally *t)
+{
+	static char buf[LOAD_MAX_SIZE + 1];
+	ssize_t n = 0;
+
+	if (revents != 0 &&
+	    (n = recv(sl->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0 &&
+	    (size_t)n == sl->len && memcmp(buf, sl->want, sl->len) == 0) {
+		t->answered++;
+		send_next(sl, (size_t)o->size, &t->seq);
+	} else if (bench_now_ms() - sl->sent_ms >= o->timeout) {
+		t->lost++;
+		send_next(sl, (size_t)o->size, &t->seq);
+	}
+}
+
+/* Runs the stop-and-wait clients for o->secs.  Returns when it started (ms). */
+static long
+run(const struct addrinfo *ai, const struct opts *o, struct tally *t)
+{
+	static struct slot slots[LOAD_MAX_SOCKETS];
+	struct pollfd pfd[LOAD_MAX_SOCKETS];
+	long start = bench_now_ms(), end = start + o->secs * 1000;
+
+	for (long i = 0; i < o->nsock; i++) {
 		slots[i].fd = open_slot(ai);
 		pfd[i] = (struct pollfd){ .fd = slots[i].fd, .events = POLLIN };
-		send_next(&slots[i], (size_t)size, &seq);
+		send_next(&slots[i], (size_t)o->size, &t->seq);
 	}
-	while (now_ms() < end) {
-		if (poll(pfd, (nfds_t)nsock, 10) == -1 && errno != EINTR)
+	while (bench_now_ms() < end) {
+		if (poll(pfd, (nfds_t)o->nsock, 10) == -1 && errno != EINTR)
 			err(1, "poll");
-		for (long i = 0; i < nsock; i++) {
-			struct slot *sl = &slots[i];
-			ssize_t n = 0;
-
-			if (pfd[i].revents != 0 &&
-			    (n = recv(sl->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0 &&
-			    (size_t)n == sl->len && memcmp(buf, sl->want, sl->len) == 0) {
-				answered++;
-				send_next(sl, (size_t)size, &seq);
-			} else if (now_ms() - sl->sent_ms >= timeout) {
-				lost++;
-				send_next(sl, (size_t)size, &seq);
-			}
-		}
+		for (long i = 0; i < o->nsock; i++)
+			check_slot(&slots[i], pfd[i].revents, o, t);
 	}
-	printf("answered %lu datagrams in %.1f s: %.0f/s, lost %lu\n", answered,
-	    (double)(now_ms() - start) / 1000, answered * 1000.0 / (double)(now_ms() - start), lost);
+	return start;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM }, *ai;
+	struct opts o = { .nsock = 8, .secs = 5, .size = 32, .timeout = 200 };
+	struct tally t = { 0 };
+	long start;
+	int first, e;
+
+	first = read_args(argc, argv, &o);
+	if ((e = getaddrinfo(argv[first], argv[first + 1], &hints, &ai)) != 0)
+		errx(1, "resolving %s: %s", argv[first], gai_strerror(e));
+	start = run(ai, &o, &t);
+	printf("answered %lu datagrams in %.1f s: %.0f/s, lost %lu\n", t.answered,
+	    (double)(bench_now_ms() - start) / 1000,
+	    t.answered * 1000.0 / (double)(bench_now_ms() - start), t.lost);
 	freeaddrinfo(ai);
 	return 0;
 }

@@ -38,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 cc -std=c11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
-	-o "$work/udp_load" "$top/bench/udp_load.c"
+	-o "$work/udp_load" "$top/bench/udp_load.c" "$top/bench/benchlib.c"
 
 # A free UDP port: our server binds port 0 and says which; we stop it.
 free_port() {
