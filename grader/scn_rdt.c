@@ -1,10 +1,17 @@
 /*
  * scn_rdt.c — see scn_rdt.h.
  *
- * The judge reads only what the two hosts print when they are done (the
+ * The judge reads what the two hosts print when they are done (the
  * receiver's "received bytes=N seconds=S fnv=H", the sender's "sent bytes=N
  * seconds=S retransmits=R ..."): both lines come from the given mux_rhost.c,
- * so a student's sender or receiver is measured by code it does not write.
+ * but the counters they print are kept by the student's own code, which
+ * could count less than it did.  So where a test judges retransmissions the
+ * judge also counts them on the wire: the reference router counts, per flow,
+ * every segment that reaches its link (before its damage, which comes after
+ * the link; a segment its full queue drops is counted without its bytes), and
+ * the payload the student's sender put on the up link beyond the file's
+ * length was sent again: at most mss bytes a retransmission, so that excess
+ * over mss, rounded up, is a lower bound of the retransmissions.
  * The file is made here from the test's seed and its FNV-1a hash computed
  * here too, so a run is repeatable and a damaged byte anywhere shows.  The
  * bound is computed from the link the router is given, never measured from
@@ -24,6 +31,7 @@
 #define RDT_HEADER	28	/* a version 2 segment's header (mux_demux/rseg.h) */
 #define RDT_IN		"rdt.in"
 #define RDT_OUT		"rdt.out"
+#define RDT_WIRE_SLACK	1	/* retransmissions the line may miss (a FIN or probe with a byte) */
 
 const struct labconf_param scn_rdt_params[] = {
 	{ "prog", LABCONF_STR, "mux_rhost", 0, 0, NULL },
@@ -56,6 +64,12 @@ struct rdt {
 	struct sandbox_proc *send, *recv, *router;
 	size_t size;
 	uint32_t fnv;
+	int student_sends;
+};
+
+/* What the router saw of the up link (sender to receiver): segments, their bytes. */
+struct rdt_wire {
+	unsigned long long segs, bytes, dropped;
 };
 
 /* FNV-1a over n bytes, as mux_rhost prints it. */
@@ -122,7 +136,8 @@ rdt_start(struct rdt *t)
 	snprintf(args, sizeof(args), "--to %s --rate %ld --delay %ld --queue %ld %s", to,
 	    labconf_int(c, "rate"), labconf_int(c, "delay"), labconf_int(c, "queue"),
 	    labconf_str(c, "router_args"));
-	if ((port = scenario_start_server(env, &t->router, "reference", labconf_str(c, "router_prog"),
+	/* a host, not a server: its stdin takes "stats" (rdt_wire_count) */
+	if ((port = scenario_start_host(env, &t->router, "reference", labconf_str(c, "router_prog"),
 	    args, NULL)) == -1)
 		return -1;
 	snprintf(to, sizeof(to), "127.0.0.1:%d", port);
@@ -185,6 +200,93 @@ rdt_judge_file(struct rdt *t, const char *line)
 	strbuf_printf(&t->env->res->expected, "received bytes=%zu ... fnv=%08x", t->size, t->fnv);
 	strbuf_puts(&t->env->res->got, line);
 	return -1;
+}
+
+/*
+ * Asks the router for its counts ("stats") and adds up its up link's flows:
+ * the only client is the sender, so they are all the sender's.  0, or -1
+ * (error recorded: the router is ours).
+ */
+static int
+rdt_wire_count(struct rdt *t, struct rdt_wire *w)
+{
+	int wait = scenario_left(t->env) > 5000 ? scenario_left(t->env) : 5000;
+	struct strbuf line;
+	int rc = -1;
+
+	memset(w, 0, sizeof(*w));
+	strbuf_init(&line);
+	if (sandbox_write(t->router, "stats\n", 6, wait) == 0)
+		while (sandbox_readline(t->router, &line, wait) != -1) {
+			unsigned long long segs, bytes, dropped;
+
+			if (strcmp(strbuf_str(&line), "-- end of stats --") == 0) {
+				rc = 0;
+				break;
+			}
+			if (sscanf(strbuf_str(&line), "flow up %*s segs=%llu bytes=%llu dropped=%llu",
+			    &segs, &bytes, &dropped) != 3)
+				continue;
+			w->segs += segs;
+			w->bytes += bytes;
+			w->dropped += dropped;
+		}
+	if (rc == -1)
+		result_error(t->env->res, "%s did not answer \"stats\" with its counts (last line: "
+		    "'%s')", t->router->name, strbuf_str(&line));
+	strbuf_free(&line);
+	return rc;
+}
+
+/*
+ * Retransmissions the wire proves: the payload the router saw beyond the
+ * file's length (SYN and FIN carry none) was sent again, at most mss bytes
+ * at a time.
+ */
+static unsigned long
+rdt_wire_retransmits(const struct rdt *t, const struct rdt_wire *w, unsigned long long *extra)
+{
+	unsigned long long mss = (unsigned long long)labconf_int(t->env->test, "mss");
+	unsigned long long headers = w->segs * RDT_HEADER;
+	unsigned long long payload = w->bytes > headers ? w->bytes - headers : 0;
+
+	*extra = payload > t->size ? payload - t->size : 0;
+	return (unsigned long)((*extra + mss - 1) / mss);
+}
+
+/*
+ * Where a test judges retransmissions and the student sends: the line's count
+ * must not fall clearly below what the wire shows, and the larger of the two
+ * is judged.  0, or -1 (failure or error recorded).
+ */
+static int
+rdt_judge_wire(struct rdt *t, struct rdt_sent *s)
+{
+	const struct labconf_test *c = t->env->test;
+	unsigned long long extra;
+	unsigned long seen;
+	struct rdt_wire w;
+
+	if (!t->student_sends || (labconf_int(c, "max_retransmits") < 0 &&
+	    labconf_int(c, "max_ms_per_retransmit") == 0))
+		return 0;
+	if (rdt_wire_count(t, &w) == -1)
+		return -1;
+	seen = rdt_wire_retransmits(t, &w, &extra);
+	scenario_log(t->env, "  the router saw %llu segments, %llu bytes (%llu dropped by its queue) "
+	    "from your sender: %llu payload bytes beyond the file's %zu, at least %lu retransmissions",
+	    w.segs, w.bytes, w.dropped, extra, t->size, seen);
+	if (seen > s->retransmits + RDT_WIRE_SLACK) {
+		result_fail(t->env->res, "your sender's line says %lu retransmissions; the router saw "
+		    "%lu segments' worth of bytes sent again (%llu payload bytes beyond the file's %zu "
+		    "at %ld bytes a segment): every segment sent again must be counted "
+		    "(stats.retransmits)", s->retransmits, seen, extra, t->size,
+		    labconf_int(c, "mss"));
+		return -1;
+	}
+	if (seen > s->retransmits)
+		s->retransmits = seen;
+	return 0;
 }
 
 /*
@@ -265,6 +367,8 @@ rdt_judge_sender(struct rdt *t, const char *line)
 		return -1;
 	}
 	scenario_log(t->env, "  %s: %s", t->send->name, line);
+	if (rdt_judge_wire(t, &s) == -1)
+		return -1;
 	if (max >= 0 && s.retransmits > (unsigned long)max) {
 		result_fail(t->env->res, "%lu retransmissions (%lu timeouts) where at most %ld are "
 		    "expected: %s", s.retransmits, s.timeouts, max, line);
@@ -294,8 +398,9 @@ rdt_judge_sender(struct rdt *t, const char *line)
 void
 scn_rdt_run(struct scenario_env *env)
 {
-	struct rdt t = { .env = env, .size = (size_t)labconf_int(env->test, "bytes") };
 	int student_sends = strcmp(labconf_str(env->test, "student"), "sender") == 0;
+	struct rdt t = { .env = env, .size = (size_t)labconf_int(env->test, "bytes"),
+	    .student_sends = student_sends };
 	struct strbuf rline, sline;
 
 	t.srole = student_sends ? "student" : "reference";

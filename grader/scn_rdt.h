@@ -17,7 +17,8 @@
  *                                         judge its goodput within this many %
  *                                         of the textbook's bound (0: do not)
  *     max_retransmits = 0                 the sender's count must not exceed it
- *                                         (-1: not judged)
+ *                                         (-1: not judged; see below for the
+ *                                         count judged)
  *     max_ms_per_retransmit = 700         the sender's time beyond the bound's,
  *                                         shared among its retransmissions,
  *                                         must not exceed this many ms each (0:
@@ -34,6 +35,15 @@
  * about one timeout interval to that time, so the excess over the bound per
  * retransmission tells a timer that follows the round trip (a few hundred ms)
  * from one stuck at its initial or backed-off value (seconds).
+ *
+ * The sender's count comes from its line, which a student's sender could
+ * make small.  Where a test judges retransmissions (max_retransmits or
+ * max_ms_per_retransmit) and the student sends, the router's counts for its
+ * up link also give one: the payload that reached the router beyond the
+ * file's length (segment bytes less 28 a segment; the router's damage comes
+ * after it counts), over mss, rounded up, is a lower bound.  A line more than
+ * 1 below it fails the test; otherwise the larger count is judged.  A test
+ * where the student receives changes nothing: the sender is the reference.
  */
 #ifndef SCN_RDT_H
 #define SCN_RDT_H
