@@ -16,6 +16,7 @@
 #include "scn_line.h"
 #include "scn_peer.h"
 #include "scn_rdt.h"
+#include "scn_share.h"
 #include "scn_snub.h"
 #include "scn_script.h"
 #include "scn_stream.h"
@@ -48,6 +49,7 @@ static const struct {
 	{ "snub_quiet", scn_snub_quiet_params, scn_snub_quiet },
 	{ "tracker", scn_tracker_params, scn_tracker_run },
 	{ "rdt", scn_rdt_params, scn_rdt_run },
+	{ "share", scn_share_params, scn_share_run },
 };
 
 #define NSCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
@@ -73,6 +75,7 @@ const struct labconf_scenario scenario_table[] = {
 	{ "snub_quiet", scn_snub_quiet_params },
 	{ "tracker", scn_tracker_params },
 	{ "rdt", scn_rdt_params },
+	{ "share", scn_share_params },
 	{ NULL, NULL },
 };
 

@@ -29,7 +29,6 @@
 #include "strbuf.h"
 
 #define RDT_HEADER	28	/* a version 2 segment's header (mux_demux/rseg.h) */
-#define RDT_IN		"rdt.in"
 #define RDT_OUT		"rdt.out"
 #define RDT_WIRE_SLACK	1	/* retransmissions the line may miss (a FIN or probe with a byte) */
 
@@ -49,6 +48,9 @@ const struct labconf_param scn_rdt_params[] = {
 	{ "goodput_pct", LABCONF_INT, "0", 0, 100, NULL },
 	{ "max_retransmits", LABCONF_INT, "-1", -1, 1000000, NULL },
 	{ "max_ms_per_retransmit", LABCONF_INT, "0", 0, 1000000, NULL },
+	{ "rounds_min", LABCONF_INT, "0", 0, 100000, NULL },
+	{ "rounds_max", LABCONF_INT, "0", 0, 100000, NULL },
+	{ "min_fast_retransmits", LABCONF_INT, "0", 0, 1000000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -81,9 +83,9 @@ rdt_fnv(uint32_t h, const uint8_t *p, size_t n)
 	return h;
 }
 
-/* Writes the test's file (bytes from the seed) for the sender.  0, or -1 (error recorded). */
-static int
-rdt_make_file(struct rdt *t, const char *dir, int uid)
+int
+scn_rdt_make_file(struct scenario_env *env, const char *dir, int uid, size_t size,
+    uint32_t *fnv)
 {
 	char path[4200];
 	uint8_t block[4096];
@@ -93,22 +95,22 @@ rdt_make_file(struct rdt *t, const char *dir, int uid)
 
 	snprintf(path, sizeof(path), "%.4000s/%s", dir, RDT_IN);
 	if ((f = fopen(path, "w")) == NULL)
-		return result_error(t->env->res, "%s: %s", path, strerror(errno)), -1;
-	prng_seed(&r, t->env->seed);
-	t->fnv = 2166136261u;
-	for (size_t done = 0; done < t->size && rc == 0; done += sizeof(block)) {
-		size_t n = t->size - done < sizeof(block) ? t->size - done : sizeof(block);
+		return result_error(env->res, "%s: %s", path, strerror(errno)), -1;
+	prng_seed(&r, env->seed);
+	*fnv = 2166136261u;
+	for (size_t done = 0; done < size && rc == 0; done += sizeof(block)) {
+		size_t n = size - done < sizeof(block) ? size - done : sizeof(block);
 
 		for (size_t i = 0; i < n; i++)
 			block[i] = (uint8_t)prng_below(&r, 256);
-		t->fnv = rdt_fnv(t->fnv, block, n);
+		*fnv = rdt_fnv(*fnv, block, n);
 		if (fwrite(block, 1, n, f) != n)
 			rc = -1;
 	}
 	if (uid != -1 && fchown(fileno(f), (uid_t)uid, (gid_t)uid) == -1)
 		rc = -1;
 	if (fclose(f) == EOF || rc == -1)
-		return result_error(t->env->res, "%s: %s", path, strerror(errno)), -1;
+		return result_error(env->res, "%s: %s", path, strerror(errno)), -1;
 	return 0;
 }
 
@@ -349,6 +351,54 @@ rdt_judge_loss_cost(struct rdt *t, const struct rdt_sent *s)
 	return each > (double)max ? -1 : 0;
 }
 
+/*
+ * The sender's time in round trips (RTT = 2 delay + the time the link takes
+ * to send one segment): a window that doubles every round trip sends k
+ * segments in about log2(k + 1) of them, one that grows by a segment a round
+ * trip in about sqrt(2k), one with no limit in one.  0, or -1 (failure recorded).
+ */
+static int
+rdt_judge_rounds(struct rdt *t, const struct rdt_sent *s)
+{
+	const struct labconf_test *c = t->env->test;
+	long lo = labconf_int(c, "rounds_min"), hi = labconf_int(c, "rounds_max");
+	double mss = (double)labconf_int(c, "mss"), rate = (double)labconf_int(c, "rate");
+	double rtt, rounds;
+
+	if (hi == 0)
+		return 0;
+	if (rate == 0) {
+		result_error(t->env->res, "lab.conf: rounds_max needs a link rate (rate = 0: none)");
+		return -1;
+	}
+	rtt = 2 * (double)labconf_int(c, "delay") / 1000 + (mss + RDT_HEADER) / rate;
+	rounds = s->seconds / rtt;
+	scenario_log(t->env, "  %.3f s = %.1f round trips of %.1f ms", s->seconds, rounds, rtt * 1000);
+	if (rounds >= (double)lo && rounds <= (double)hi)
+		return 0;
+	result_fail(t->env->res, "%zu bytes (%.0f segments) took %.1f round trips of %.0f ms "
+	    "(%.3f s, handshake and FIN included), where %ld..%ld are expected: %s", t->size,
+	    (double)t->size / mss, rounds, rtt * 1000, s->seconds, lo, hi, rounds < (double)lo ?
+	    "more went out at once than the window allows (it starts at one segment)" :
+	    "the window opened too slowly (it should double every round trip)");
+	return -1;
+}
+
+/* Losses met by a fast retransmit, not only by timeouts.  0, or -1 (failure recorded). */
+static int
+rdt_judge_fast(struct rdt *t, const struct rdt_sent *s)
+{
+	long min = labconf_int(t->env->test, "min_fast_retransmits");
+
+	if (s->fast >= (unsigned long)min)
+		return 0;
+	result_fail(t->env->res, "%lu fast retransmissions where at least %ld are expected: the "
+	    "link dropped segments and your sender met its %lu retransmissions with %lu timeouts; "
+	    "three duplicate ACKs must send the missing segment again at once", s->fast, min,
+	    s->retransmits, s->timeouts);
+	return -1;
+}
+
 /* The sender's line: goodput near the bound, few retransmissions.  0, or -1. */
 static int
 rdt_judge_sender(struct rdt *t, const char *line)
@@ -374,7 +424,8 @@ rdt_judge_sender(struct rdt *t, const char *line)
 		    "expected: %s", s.retransmits, s.timeouts, max, line);
 		return -1;
 	}
-	if (rdt_judge_loss_cost(t, &s) == -1)
+	if (rdt_judge_loss_cost(t, &s) == -1 || rdt_judge_rounds(t, &s) == -1 ||
+	    rdt_judge_fast(t, &s) == -1)
 		return -1;
 	if (pct == 0 || labconf_int(c, "window") == 0)
 		return 0;
@@ -405,8 +456,8 @@ scn_rdt_run(struct scenario_env *env)
 
 	t.srole = student_sends ? "student" : "reference";
 	t.rrole = student_sends ? "reference" : "student";
-	if (rdt_make_file(&t, student_sends ? env->scratch : env->ref_scratch,
-	    student_sends ? env->uid : env->ref_uid) == -1 || rdt_start(&t) == -1)
+	if (scn_rdt_make_file(env, student_sends ? env->scratch : env->ref_scratch,
+	    student_sends ? env->uid : env->ref_uid, t.size, &t.fnv) == -1 || rdt_start(&t) == -1)
 		return;
 	strbuf_init(&rline);
 	strbuf_init(&sline);

@@ -48,10 +48,23 @@
 #ifndef SCN_RDT_H
 #define SCN_RDT_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "scenario.h"
 
 extern const struct labconf_param scn_rdt_params[];
 
 void scn_rdt_run(struct scenario_env *env);
+
+#define RDT_IN	"rdt.in"	/* the file a sender sends, in its working directory */
+
+/*
+ * Writes the test's file (size bytes from env->seed) as dir/rdt.in, owned by
+ * uid (-1: as it is), and its FNV-1a hash in *fnv, as mux_rhost prints it.
+ * 0, or -1 (a test error recorded).
+ */
+int scn_rdt_make_file(struct scenario_env *env, const char *dir, int uid, size_t size,
+    uint32_t *fnv);
 
 #endif

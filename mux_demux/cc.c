@@ -74,23 +74,29 @@ cc_on_ack(struct cc *c, size_t acked)
 {
 	if (c->algo == CC_NONE || acked == 0)
 		return;
+	/* SOLUTION BEGIN: a new ACK ends fast recovery: cwnd deflates to ssthresh (the halved window), congestion avoidance from a fresh count (acked = 0) */
 	if (c->phase == CC_RECOVERY) {
 		c->cwnd = c->ssthresh;	/* deflate: the halved window */
 		c->phase = CC_AVOIDANCE;
 		c->acked = 0;
 		return;
 	}
+	/* SOLUTION END */
+	/* SOLUTION BEGIN: slow start: cwnd grows by the bytes acknowledged, at most one MSS an ACK (so it doubles every round trip), until it reaches ssthresh (then CC_AVOIDANCE) */
 	if (c->phase == CC_SLOW_START) {
 		c->cwnd += acked < c->mss ? acked : c->mss;
 		if (c->cwnd >= c->ssthresh)
 			c->phase = CC_AVOIDANCE;
 		return;
 	}
+	/* SOLUTION END */
+	/* SOLUTION BEGIN: congestion avoidance (additive increase): count the bytes acknowledged (acked); each time a whole cwnd of them is counted, cwnd grows by one MSS (once a round trip) */
 	c->acked += acked;
 	if (c->acked >= c->cwnd) {
 		c->acked -= c->cwnd;
 		c->cwnd += c->mss;
 	}
+	/* SOLUTION END */
 }
 
 void
@@ -117,16 +123,22 @@ cc_on_dupack(struct cc *c, int ndup, size_t flight)
 {
 	if (c->algo == CC_NONE)
 		return 0;
+	/* SOLUTION BEGIN: in fast recovery every further duplicate ACK inflates cwnd by one MSS (a segment has left the network) and asks for no retransmission */
 	if (c->phase == CC_RECOVERY) {
 		c->cwnd += c->mss;	/* a segment left the network */
 		return 0;
 	}
+	/* SOLUTION END */
+	/* SOLUTION BEGIN: the third duplicate ACK (multiplicative decrease): ssthresh = half the flight (cc_half), cwnd = ssthresh + 3 MSS, enter CC_RECOVERY, and return 1 for a fast retransmit; any other count returns 0 */
+	/* SOLUTION STUB: (void)ndup, (void)flight, (void)cc_half; */
+	/* SOLUTION STUB: return 0; */
 	if (ndup != 3)
 		return 0;
 	c->ssthresh = cc_half(c, flight);
 	c->cwnd = c->ssthresh + 3 * c->mss;
 	c->phase = CC_RECOVERY;
 	return 1;
+	/* SOLUTION END */
 }
 
 void
@@ -134,10 +146,13 @@ cc_on_timeout(struct cc *c, size_t flight)
 {
 	if (c->algo == CC_NONE)
 		return;
+	/* SOLUTION BEGIN: a timeout: ssthresh = half the flight (cc_half), cwnd back to one MSS, slow start again from a fresh count (acked = 0) */
+	/* SOLUTION STUB: (void)flight; */
 	c->ssthresh = cc_half(c, flight);
 	c->cwnd = c->mss;
 	c->acked = 0;
 	c->phase = CC_SLOW_START;
+	/* SOLUTION END */
 }
 
 /* A size as JSON: a number, or null when unlimited. */

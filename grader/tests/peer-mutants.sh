@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # peer-mutants.sh — part of `make test-slow`: every mutant of the peer labs
-# and of lab 7 (mutants/05-*, 06-*, 07-*) graded on the whole lab: it must lose points in
+# and of labs 7 and 8 (mutants/05-* .. 08-*) graded on the whole lab: it must lose points in
 # exactly the tests its MUTANT file names (`catches`, plus `may_lose`, plus
 # tests skipped for a prerequisite), and keep them everywhere else.  (make test
 # checks only that the catching tests fail, to stay quick.)
@@ -17,12 +17,12 @@ make -s -C "$root/template-mt-peer" >/dev/null
 bash tests/mksub.sh ../mux_demux mux_rhost "$root/template-mux_rhost" >/dev/null
 make -s -C "$root/template-mux_rhost" >/dev/null
 # MUTANT_LABS="07-reliable-transfer": only those labs' mutants.
-dirs=(mutants/05-* mutants/06-* mutants/07-*)
+dirs=(mutants/05-* mutants/06-* mutants/07-* mutants/08-*)
 [[ -z ${MUTANT_LABS:-} ]] || read -r -a dirs <<<"$(printf 'mutants/%s ' $MUTANT_LABS)"
 for dir in "${dirs[@]}"; do
 	lab=$(basename "$dir")
 	case $lab in
-	07-*) ref=../mux_demux prog=mux_rhost ;;
+	07-* | 08-*) ref=../mux_demux prog=mux_rhost ;;
 	*) ref=../mini_torrent prog=mt-peer ;;
 	esac
 	for m in "$dir"/*/; do

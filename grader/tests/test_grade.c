@@ -30,6 +30,7 @@ static const struct lab kit_labs[] = {
 	{ "05-torrent-peer", "../mini_torrent", "mt-peer", 1 },
 	{ "06-tit-for-tat", "../mini_torrent", "mt-peer", 1 },
 	{ "07-reliable-transfer", "../mux_demux", "mux_rhost", 1 },
+	{ "08-congestion-control", "../mux_demux", "mux_rhost", 1 },
 };
 
 #define NLABS (sizeof(kit_labs) / sizeof(kit_labs[0]))
@@ -309,6 +310,11 @@ Test(grade, lab_6_tit_for_tat_reference_full_marks_and_mutants_caught, .timeout 
 Test(grade, lab_7_reliable_transfer_reference_full_marks_and_mutants_caught, .timeout = 900)
 {
 	lab_graded("07-reliable-transfer");
+}
+
+Test(grade, lab_8_congestion_control_reference_full_marks_and_mutants_caught, .timeout = 900)
+{
+	lab_graded("08-congestion-control");
 }
 
 /* ---- the files a lab gives are the lab's ---- */

@@ -1,0 +1,274 @@
+/*
+ * scn_share.c — see scn_share.h.
+ *
+ * The senders run for the whole test; the judge takes two samples of the
+ * receiver's files and of the router's counts, warm_ms and warm_ms +
+ * measure_ms after the last sender started, and judges the difference.  The
+ * time between the samples is the router's (its "router: t_us=" line), the
+ * clock its link's rate is kept by.  Waiting for the window to pass is the
+ * measurement itself, not a guess that something has happened; meanwhile the
+ * judge watches that no sender ends (a crash fails the test at once).
+ */
+#include "scn_share.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scn_rdt.h"
+#include "strbuf.h"
+
+#define SHARE_MAX	8	/* senders, student's and reference's together */
+#define SHARE_HEADER	28	/* a version 2 segment's header (mux_demux/rseg.h) */
+#define SHARE_OUT	"rdt.out"
+
+const struct labconf_param scn_share_params[] = {
+	{ "prog", LABCONF_STR, "mux_rhost", 0, 0, NULL },
+	{ "router_prog", LABCONF_STR, "mux_router", 0, 0, NULL },
+	{ "flows", LABCONF_INT, "2", 1, SHARE_MAX, NULL },
+	{ "reno_flows", LABCONF_INT, "0", 0, SHARE_MAX - 1, NULL },
+	{ "bytes", LABCONF_INT, "4000000", 1, 1000000000, NULL },
+	{ "mss", LABCONF_INT, "1024", 1, 1388, NULL },
+	{ "rate", LABCONF_INT, "200000", 1000, 100000000, NULL },
+	{ "delay", LABCONF_INT, "20", 0, 10000, NULL },
+	{ "queue", LABCONF_INT, "16", 1, 100000, NULL },
+	{ "window", LABCONF_INT, "64", 1, 4096, NULL },
+	{ "sender_args", LABCONF_STR, "--mode sr --cc reno", 0, 0, NULL },
+	{ "warm_ms", LABCONF_INT, "5000", 0, 600000, NULL },
+	{ "measure_ms", LABCONF_INT, "10000", 1000, 600000, NULL },
+	{ "min_util_pct", LABCONF_INT, "80", 0, 100, NULL },
+	{ "min_jain_pct", LABCONF_INT, "90", 0, 100, NULL },
+	{ NULL, 0, NULL, 0, 0, NULL },
+};
+
+struct share_flow {
+	struct sandbox_proc *p;
+	int port;				/* its network address's port */
+	unsigned long long link[2], dropped[2];	/* router's counts at each sample */
+};
+
+struct share {
+	struct scenario_env *env;
+	struct sandbox_proc *recv, *router;
+	struct share_flow flow[SHARE_MAX];
+	int nflows, nstudent;
+	unsigned long long got[2][SHARE_MAX];	/* rdt.out.k's size at each sample */
+	unsigned long long t_us[2];		/* the router's clock at each sample */
+};
+
+/* Starts the receiver, the router and every sender.  0, or -1 (failure recorded). */
+static int
+share_start(struct share *t)
+{
+	struct scenario_env *env = t->env;
+	const struct labconf_test *c = env->test;
+	const char *prog = labconf_str(c, "prog");
+	char args[2048], to[64], in[4200];
+	int port;
+
+	snprintf(args, sizeof(args), "--mss %ld --conns %d --idle-timeout 60000 --linger 60000",
+	    labconf_int(c, "mss"), t->nflows);
+	if ((port = scenario_start_server(env, &t->recv, "reference", prog, args,
+	    (char *[]){ "recv", "--out", SHARE_OUT, NULL })) == -1)
+		return -1;
+	snprintf(to, sizeof(to), "127.0.0.1:%d", port);
+	snprintf(args, sizeof(args), "--to %s --rate %ld --delay %ld --queue %ld", to,
+	    labconf_int(c, "rate"), labconf_int(c, "delay"), labconf_int(c, "queue"));
+	if ((port = scenario_start_host(env, &t->router, "reference",
+	    labconf_str(c, "router_prog"), args, NULL)) == -1)
+		return -1;
+	snprintf(to, sizeof(to), "127.0.0.1:%d", port);
+	for (int i = 0; i < t->nflows; i++) {
+		int student = i < t->nstudent;
+
+		snprintf(args, sizeof(args), "--mss %ld --window %ld --idle-timeout 60000 %s%s",
+		    labconf_int(c, "mss"), labconf_int(c, "window"), labconf_str(c, "sender_args"),
+		    student ? "" : " --cc reno");
+		snprintf(in, sizeof(in), "%.4000s/%s", student ? env->scratch : env->ref_scratch,
+		    RDT_IN);
+		t->flow[i].port = scenario_start_server(env, &t->flow[i].p,
+		    student ? "student" : "reference", prog, args,
+		    (char *[]){ "send", in, "--to", to, NULL });
+		if (t->flow[i].port == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Fails the test if a sender has ended before the window is over.  0, or -1. */
+static int
+share_check_senders(struct share *t)
+{
+	for (int i = 0; i < t->nflows; i++) {
+		struct sandbox_proc *p = t->flow[i].p;
+		struct strbuf why;
+
+		if (!sandbox_exited(p))
+			continue;
+		strbuf_init(&why);
+		sandbox_describe_exit(p, &why);
+		if (p->status == 0)
+			result_error(t->env->res, "lab.conf: %s sent its whole file (%ld bytes) "
+			    "before the measurement ended: make bytes larger", p->name,
+			    labconf_int(t->env->test, "bytes"));
+		else
+			result_fail(t->env->res, "%s ended while the flows were sharing the link: %s",
+			    p->name, strbuf_str(&why));
+		strbuf_free(&why);
+		scenario_note_stderr(t->env, p);
+		return -1;
+	}
+	return 0;
+}
+
+/* Lets ms pass, watching the senders.  0, or -1 (failure recorded). */
+static int
+share_pause(struct share *t, long ms)
+{
+	long until = sandbox_now_ms() + ms;
+
+	for (long left = ms; left > 0; left = until - sandbox_now_ms()) {
+		if (share_check_senders(t) == -1)
+			return -1;
+		sandbox_poll(NULL, 0, (int)(left > 100 ? 100 : left));
+	}
+	return share_check_senders(t);
+}
+
+/* The flow whose sender's network address has this port, or NULL. */
+static struct share_flow *
+share_flow_at(struct share *t, int port)
+{
+	for (int i = 0; i < t->nflows; i++)
+		if (t->flow[i].port == port)
+			return &t->flow[i];
+	return NULL;
+}
+
+/*
+ * Sample k: the router's clock and per-flow counts of its up link ("stats"),
+ * and the size of each of the receiver's files.  0, or -1 (error recorded).
+ */
+static int
+share_sample(struct share *t, int k)
+{
+	int wait = scenario_left(t->env) > 5000 ? scenario_left(t->env) : 5000;
+	struct strbuf line;
+	int rc = -1;
+
+	strbuf_init(&line);
+	if (sandbox_write(t->router, "stats\n", 6, wait) == 0)
+		while (sandbox_readline(t->router, &line, wait) != -1) {
+			const char *s = strbuf_str(&line);
+			unsigned long long bytes, dropped;
+			struct share_flow *f;
+			int port;
+
+			if (strcmp(s, "-- end of stats --") == 0) {
+				rc = 0;
+				break;
+			}
+			if (sscanf(s, "router: t_us=%llu", &t->t_us[k]) == 1)
+				continue;
+			if (sscanf(s, "flow up %*[^:]:%d/%*s segs=%*u bytes=%llu dropped=%llu", &port,
+			    &bytes, &dropped) == 3 && (f = share_flow_at(t, port)) != NULL) {
+				f->link[k] = bytes;
+				f->dropped[k] = dropped;
+			}
+		}
+	if (rc == -1)
+		result_error(t->env->res, "%s did not answer \"stats\" with its counts (last line: "
+		    "'%s')", t->router->name, strbuf_str(&line));
+	strbuf_free(&line);
+	for (int i = 0; i < t->nflows && rc == 0; i++) {
+		char path[4200];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%.4000s/%s.%d", t->env->ref_scratch, SHARE_OUT, i + 1);
+		t->got[k][i] = stat(path, &st) == 0 ? (unsigned long long)st.st_size : 0;
+	}
+	return rc;
+}
+
+/* Appends each sender's share of the link, as the router counted it, to sb. */
+static void
+share_describe_link(const struct share *t, double secs, struct strbuf *sb)
+{
+	for (int i = 0; i < t->nflows; i++) {
+		const struct share_flow *f = &t->flow[i];
+
+		strbuf_printf(sb, "%s%s put %.0f B/s onto the link (its queue dropped %llu segments)",
+		    i > 0 ? "; " : "", f->p->name, (double)(f->link[1] - f->link[0]) / secs,
+		    f->dropped[1] - f->dropped[0]);
+	}
+}
+
+/* The window's goodputs: utilization and Jain's index.  Records the verdict. */
+static void
+share_judge(struct share *t)
+{
+	const struct labconf_test *c = t->env->test;
+	double mss = (double)labconf_int(c, "mss"), rate = (double)labconf_int(c, "rate");
+	double secs = (double)(t->t_us[1] - t->t_us[0]) / 1e6, cap = rate * mss / (mss + SHARE_HEADER);
+	double x[SHARE_MAX], sum = 0, sq = 0, util, jain;
+	long min_util = labconf_int(c, "min_util_pct"), min_jain = labconf_int(c, "min_jain_pct");
+	struct strbuf each, link;
+
+	if (secs <= 0) {
+		result_error(t->env->res, "the router's clock did not move between the samples");
+		return;
+	}
+	strbuf_init(&each);
+	strbuf_init(&link);
+	for (int i = 0; i < t->nflows; i++) {
+		x[i] = (double)(t->got[1][i] - t->got[0][i]) / secs;
+		sum += x[i];
+		sq += x[i] * x[i];
+		strbuf_printf(&each, "%s%.0f", i > 0 ? ", " : "", x[i]);
+	}
+	util = sum / cap;
+	jain = sq > 0 ? sum * sum / (t->nflows * sq) : 0;
+	share_describe_link(t, secs, &link);
+	scenario_log(t->env, "  over %.2f s: goodput per connection %s B/s; utilization %.3f, "
+	    "Jain's index %.3f; %s", secs, strbuf_str(&each), util, jain, strbuf_str(&link));
+	if (util * 100 < (double)min_util)
+		result_fail(t->env->res, "the %d flows delivered %.0f B/s together (%s B/s each), "
+		    "%.0f%% of the %.0f B/s of payload the link carries; at least %ld%% expected "
+		    "once the flows have settled (%s)", t->nflows, sum, strbuf_str(&each), util * 100,
+		    cap, min_util, strbuf_str(&link));
+	else if (jain * 100 < (double)min_jain)
+		result_fail(t->env->res, "the flows did not share the link fairly: Jain's index "
+		    "%.3f (%s B/s each; 1 is an equal share, %.2f one flow taking everything), "
+		    "at least 0.%02ld expected (%s)", jain, strbuf_str(&each), 1.0 / t->nflows,
+		    min_jain, strbuf_str(&link));
+	strbuf_free(&each);
+	strbuf_free(&link);
+}
+
+void
+scn_share_run(struct scenario_env *env)
+{
+	const struct labconf_test *c = env->test;
+	struct share t = { .env = env };
+	size_t size = (size_t)labconf_int(c, "bytes");
+	uint32_t fnv;
+
+	t.nstudent = (int)labconf_int(c, "flows");
+	t.nflows = t.nstudent + (int)labconf_int(c, "reno_flows");
+	if (t.nflows > SHARE_MAX) {
+		result_error(env->res, "lab.conf: flows + reno_flows is %d, at most %d", t.nflows,
+		    SHARE_MAX);
+		return;
+	}
+	if (scn_rdt_make_file(env, env->scratch, env->uid, size, &fnv) == -1 ||
+	    (t.nflows > t.nstudent &&
+	    scn_rdt_make_file(env, env->ref_scratch, env->ref_uid, size, &fnv) == -1))
+		return;
+	if (share_start(&t) == -1 || share_pause(&t, labconf_int(c, "warm_ms")) == -1 ||
+	    share_sample(&t, 0) == -1 || share_pause(&t, labconf_int(c, "measure_ms")) == -1 ||
+	    share_sample(&t, 1) == -1)
+		return;
+	share_judge(&t);
+}

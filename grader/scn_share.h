@@ -1,0 +1,40 @@
+/*
+ * scn_share.h — flows sharing one bottleneck, judged by what they deliver
+ * (lab 8, congestion control).
+ *
+ *     scenario = share
+ *     flows = 2                  the student's mux_rhost senders, one
+ *                                connection each
+ *     reno_flows = 0             reference senders (--cc reno) beside them
+ *     bytes = 4000000            the file every sender sends (it must outlast
+ *                                warm_ms + measure_ms)
+ *     rate = 200000              the router's link: bytes/s, ms each way,
+ *     delay = 20                 drop-tail queue in segments
+ *     queue = 16
+ *     window = 64                every sender's --window
+ *     sender_args = --mode sr --cc reno
+ *     warm_ms = 5000             slow start and the first losses: not judged
+ *     measure_ms = 10000         the window judged, by the router's clock
+ *     min_util_pct = 80          the flows' goodput together, in % of the
+ *                                payload the link carries (R mss / L)
+ *     min_jain_pct = 90          Jain's index of the flows' goodputs, in %
+ *
+ * Goodput is what reaches the receiver's output in order: the reference
+ * receiver (--conns) writes connection k to rdt.out.k, and the judge reads
+ * their sizes at the start and the end of the window, so a retransmission
+ * counts for nothing and a flow that floods the queue pays for its losses.
+ * Jain's index (sum x)^2 / (n sum x^2) is 1 when every flow gets the same and
+ * 1/n when one gets everything.  The router's own per-flow counts (bytes onto
+ * the link, queue drops), by the senders' addresses, are shown beside them,
+ * so a student sees which flow took the link.
+ */
+#ifndef SCN_SHARE_H
+#define SCN_SHARE_H
+
+#include "scenario.h"
+
+extern const struct labconf_param scn_share_params[];
+
+void scn_share_run(struct scenario_env *env);
+
+#endif
