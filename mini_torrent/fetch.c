@@ -211,19 +211,25 @@ piece_failed(struct session *s, uint32_t piece, int64_t now)
 	}
 }
 
-/* Writes a verified piece, block by block (see partial.h).  Returns 0 or -1
- * (errno). */
+/* Writes a verified piece, its blocks gathered (see partial.h).  Returns 0
+ * or -1 (errno). */
 static int
 write_piece(struct session *s, uint32_t piece)
 {
-	uint32_t len = picker_piece_size(&s->picker, piece);
+	uint32_t len = picker_piece_size(&s->picker, piece), b = 0;
 	uint64_t off = (uint64_t)piece * s->meta->piece_length;
+	struct iovec v[16];
 
-	for (uint32_t b = 0; b < len; b += BLK)
-		if (storage_write(s->store, off + b,
-		    partial_block(&s->parts, piece, b),
-		    len - b < BLK ? len - b : BLK) < 0)
+	while (b < len) {
+		uint64_t at = off + b;
+		int n = 0;
+
+		for (; n < 16 && b < len; b += BLK)
+			v[n++] = (struct iovec){ partial_block(&s->parts, piece, b),
+			    len - b < BLK ? len - b : BLK };
+		if (storage_writev(s->store, at, v, n) < 0)
 			return -1;
+	}
 	return 0;
 }
 
