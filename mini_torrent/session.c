@@ -480,9 +480,9 @@ session_recv_plan(struct session *s, struct peer *p, size_t max,
 	    p->parser.state == WIRE_S_MESSAGE)
 		planned = fetch_plan(s, p, rx, room);
 	for (unsigned j = 0; j < rx->nslots; j++) {
-		struct iovec *v = &rx->iov[rx->niov - 1];
+		struct iovec *v = rx->niov > 0 ? &rx->iov[rx->niov - 1] : NULL;
 
-		if (rx->niov > 0 && (uint8_t *)v->iov_base + v->iov_len == rx->at[j])
+		if (v != NULL && (uint8_t *)v->iov_base + v->iov_len == rx->at[j])
 			v->iov_len += rx->len[j];	/* the next block of a piece */
 		else
 			rx->iov[rx->niov++] = (struct iovec){ rx->at[j], rx->len[j] };
