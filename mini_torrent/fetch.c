@@ -268,14 +268,14 @@ finish_piece(struct session *s, uint32_t piece, int64_t now)
 }
 
 size_t
-fetch_plan(struct session *s, struct peer *p, struct session_rx *rx,
+fetch_plan(struct session *s, struct peer *p, struct peer_rx *rx,
     size_t room)
 {
 	size_t planned = 0;
 
 	rx->nslots = 0;
 	for (size_t i = 0; i < peer_list_len(&p->reqs) &&
-	    rx->nslots < SESSION_SLOTS; i++) {
+	    rx->nslots < PEER_SLOTS; i++) {
 		const struct peer_req *r = peer_list_at(&p->reqs, i);
 		uint32_t size = picker_piece_size(&s->picker, r->piece);
 		unsigned j = rx->nslots;

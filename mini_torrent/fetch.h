@@ -29,7 +29,7 @@ void fetch_drop(struct session *s, struct peer *p, int cancel);
 /* Plans rx's slots for the blocks asked of p next, in the order asked, as
  * long as each is still missing and all fit in room bytes (see
  * session_recv_plan).  Returns the bytes planned. */
-size_t fetch_plan(struct session *s, struct peer *p, struct session_rx *rx,
+size_t fetch_plan(struct session *s, struct peer *p, struct peer_rx *rx,
     size_t room);
 /* A block (m, a WIRE_PIECE with a valid index) arrived from p: accounts for
  * it, keeps it if we still need it, finishes its piece if it was the last. */

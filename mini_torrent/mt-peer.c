@@ -205,7 +205,7 @@ tracker_io(struct loop *L, short revents, int64_t now)
 static void
 peer_read(struct loop *L, struct peer *p, int64_t now)
 {
-	struct session_rx rx;
+	struct peer_rx rx;
 
 	for (int i = 0; i < READS_PER_ROUND && p->state != PEER_DEAD; i++) {
 		uint64_t budget = ratelimit_fair_share(&L->s.down_limit, now,

@@ -449,28 +449,11 @@ session_received(struct session *s, struct peer *p, size_t n, int64_t now)
 	fetch_fill(s, p, now);
 }
 
-/* Bytes p->in still needs to end the message begun there, or 0 when that
- * is not known yet (no length prefix in) or not sane. */
-static size_t
-pending_need(const struct peer *p)
-{
-	const uint8_t *b = p->in.data + p->in.start;
-	size_t have = p->in.end - p->in.start;
-	uint32_t len;
-
-	if (p->parser.state != WIRE_S_MESSAGE || have < 4)
-		return 0;
-	len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-	return len <= p->parser.max_len && 4 + (size_t)len > have ?
-	    4 + (size_t)len - have : 0;
-}
-
 size_t
 session_recv_plan(struct session *s, struct peer *p, size_t max,
-    struct session_rx *rx)
+    struct peer_rx *rx)
 {
-	size_t room, planned = 0, need = pending_need(p);
+	size_t room, planned = 0, need = peer_in_need(p);
 	uint8_t *in = peer_in_space(p, &room);
 
 	rx->nslots = 0;
@@ -497,35 +480,9 @@ session_recv_plan(struct session *s, struct peer *p, size_t max,
 	return planned + room;
 }
 
-/* Moves stream bytes [from, n) of a read planned in rx into p->in, in
- * order: the slots' bytes first, then those already in p->in after them. */
-static size_t
-unplan(struct peer *p, const struct session_rx *rx, size_t from, size_t n)
-{
-	size_t slots = 0, at = 0, moved;
-	uint8_t *in = p->in.data + p->in.end;
-
-	for (unsigned j = 0; j < rx->nslots; j++)
-		slots += rx->len[j];
-	moved = (n < slots ? n : slots) - from;
-	if (n > slots)
-		memmove(in + moved, in, n - slots);
-	for (unsigned j = 0; j < rx->nslots && at < n; j++) {
-		size_t lo = from > at ? from - at : 0;
-		size_t hi = n - at < rx->len[j] ? n - at : rx->len[j];
-
-		if (lo < hi) {
-			memcpy(in, rx->at[j] + lo, hi - lo);
-			in += hi - lo;
-		}
-		at += rx->len[j];
-	}
-	return moved + (n > slots ? n - slots : 0);
-}
-
 void
 session_recv_done(struct session *s, struct peer *p,
-    const struct session_rx *rx, size_t n, int64_t now)
+    const struct peer_rx *rx, size_t n, int64_t now)
 {
 	size_t pos = 0;
 
@@ -554,7 +511,7 @@ session_recv_done(struct session *s, struct peer *p,
 			break;
 	}
 	if (p->state != PEER_DEAD)
-		session_received(s, p, unplan(p, rx, pos, n), now);
+		session_received(s, p, peer_in_unplan(p, rx, pos, n), now);
 }
 
 void

@@ -24,7 +24,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include "banlist.h"
 #include "choker.h"
@@ -131,24 +130,15 @@ void session_received(struct session *s, struct peer *p, size_t n,
  * only blocks still missing, so bytes that were not the block expected
  * there overwrite nothing kept.
  */
-#define SESSION_SLOTS 32		/* blocks one read may bring in place */
-#define SESSION_AFTER_SLOTS 4096	/* room in p->in after them */
-
-struct session_rx {
-	struct iovec iov[SESSION_SLOTS + 1];
-	int niov;
-	unsigned nslots;
-	uint8_t *at[SESSION_SLOTS];	/* slot: header gap, then block */
-	size_t len[SESSION_SLOTS];	/* 13 + the block's length */
-};
+#define SESSION_AFTER_SLOTS 4096	/* room in p->in after the slots */
 
 /* Plans the next read from p, at most max bytes (> 0) into rx->iov.
  * Returns the bytes offered. */
 size_t session_recv_plan(struct session *s, struct peer *p, size_t max,
-    struct session_rx *rx);
+    struct peer_rx *rx);
 /* The read planned in rx brought n bytes (> 0): handle them. */
 void session_recv_done(struct session *s, struct peer *p,
-    const struct session_rx *rx, size_t n, int64_t now);
+    const struct peer_rx *rx, size_t n, int64_t now);
 /* Some of p's output was sent (xfer_send took it off the output). */
 void session_sent(struct session *s, struct peer *p, int64_t now);
 /* Queues requested blocks into p->out, as far as its high-water mark. */

@@ -91,7 +91,7 @@ deliver(struct fixture *f, const struct stream *w, size_t step)
 	int in_place = 0;
 
 	while (pos < w->len && f->p->state == PEER_ACTIVE) {
-		struct session_rx rx;
+		struct peer_rx rx;
 		size_t want = session_recv_plan(&f->s, f->p, SIZE_MAX, &rx);
 		size_t n = w->len - pos, k = 0;
 
@@ -214,7 +214,7 @@ download(struct fixture *f, size_t step)
 Test(session_rx, blocks_asked_for_land_in_their_pieces_without_the_input_buffer)
 {
 	struct fixture f;
-	struct session_rx rx;
+	struct peer_rx rx;
 	static struct stream w;
 	const struct peer_req *r;
 	uint64_t msgs;
