@@ -28,13 +28,20 @@
 # nothing but move the bytes, so socat / best real client bounds what the
 # second ratio can be.
 #
-# Before the first round, SIZE bytes are written to the data's file system
-# and removed again (not timed).  Without that, the first copy of a run is
-# the first to use that much fresh memory since the data was made: the
-# kernel (and, in a virtual machine, the host) has to back and clear pages
-# the later copies get back warm from the copy before them, and that first
-# round ran at 0.4-0.6 of the others, for whichever pair came first.
-#
+# Before each round, once the seed is ready and just before the clock
+# starts, SIZE bytes are written to the data's file system and removed
+# again (not timed).  On a virtual machine with free page reporting (this
+# one: virtio_balloon, page_reporting_order=11), memory left free for a
+# couple of seconds goes back to the host, and the next write to it waits
+# while the host backs and clears every page: 1 GiB written into /dev/shm
+# right after 1 GiB was freed took 0.38-0.43 s, after waiting 10 s
+# 1.08-1.99 s.  A copy lands in such memory whenever its round starts
+# long after the last copy was removed (the first round: made the issue's
+# 233-246 MB/s against 590-660; any round after a slow seed's check), and
+# a leecher profiled there spends half its time in the page cache copy.
+# The warm-up makes the copy reuse pages freed a moment before, as a
+# machine without a balloon always would.
+
 # The data lives on /dev/shm when it has room for the file and one copy (so
 # that disk speed is not what is measured), else in /tmp; the script checks
 # before it writes.  Env: SIZE (bytes), ROUNDS, PAIRS (default "mt aria2 ct
@@ -86,9 +93,6 @@ mt_tracker
 "$BIN_DIR/mt-mktorrent" -a "$TRACKER_URL" -l 256K -o "$work/bulk.torrent" \
   "$data/seed/bulk.bin" >/dev/null
 T=$work/bulk.torrent
-# Warm-up (see the top): the memory the copies will use, touched once.
-head -c "$SIZE" /dev/zero > "$data/warm.bin"
-rm -f "$data/warm.bin"
 
 now() { date +%s.%N; }
 # cpu_of NAME: user+system seconds used so far by the program under NAME's
@@ -174,6 +178,13 @@ wait_listen() {
   done
 }
 
+# warm_up: SIZE bytes written and removed, so that the copy about to be made
+# reuses memory the host still backs (see the top).
+warm_up() {
+  head -c "$SIZE" /dev/zero > "$data/warm.bin"
+  rm -f "$data/warm.bin"
+}
+
 # run PAIR: one round; sets R_SECS, R_SCPU, R_LCPU (seconds, and CPU seconds
 # of seed and leecher during the transfer).
 run() {
@@ -186,6 +197,7 @@ run() {
   # only once it runs, and wait_line may read it before that, find the old
   # "complete" line and compare a copy that has barely started.
   rm -f "$work/$p-leech.out" "$work/$p-leech.err"
+  warm_up
   t0=$(now)
   "leech_$p" "$dl"
   if [ -n "$DONE" ]; then

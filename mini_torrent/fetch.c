@@ -13,6 +13,8 @@
 
 #define BLK PICKER_BLOCK_LEN
 
+_Static_assert(PARTIAL_GAP == WIRE_PIECE_HDR, "a block's gap holds its header");
+
 static void
 send_block_msg(struct peer *p, enum wire_type t, uint32_t piece,
     uint32_t begin, uint32_t length)
@@ -113,7 +115,7 @@ fetch_fill(struct session *s, struct peer *p, int64_t now)
 		    asked, p, &b))
 			break;
 		if ((fresh = partial_start(&s->parts, b.piece,
-		    picker_block_count(&s->picker, b.piece))) < 0) {
+		    picker_piece_size(&s->picker, b.piece))) < 0) {
 			picker_request_done(&s->picker, b.piece, b.begin);
 			break;
 		}
@@ -209,12 +211,33 @@ piece_failed(struct session *s, uint32_t piece, int64_t now)
 	}
 }
 
+/* Writes a verified piece, its blocks gathered (see partial.h).  Returns 0
+ * or -1 (errno). */
+static int
+write_piece(struct session *s, uint32_t piece)
+{
+	uint32_t len = picker_piece_size(&s->picker, piece), b = 0;
+	uint64_t off = (uint64_t)piece * s->meta->piece_length;
+	struct iovec v[16];
+
+	while (b < len) {
+		uint64_t at = off + b;
+		int n = 0;
+
+		for (; n < 16 && b < len; b += BLK)
+			v[n++] = (struct iovec){ partial_block(&s->parts, piece, b),
+			    len - b < BLK ? len - b : BLK };
+		if (storage_writev(s->store, at, v, n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* All blocks of piece are in: check it, store it, tell everyone. */
 static void
 finish_piece(struct session *s, uint32_t piece, int64_t now)
 {
-	size_t len = metainfo_piece_size(s->meta, piece);
-	const uint8_t *data = partial_data(&s->parts, piece);
+	unsigned char md[SHA1_LEN];
 
 	for (size_t i = 0; i < s->npeers; i++) {
 		struct peer *q = s->peers[i];
@@ -230,10 +253,10 @@ finish_piece(struct session *s, uint32_t piece, int64_t now)
 			peer_list_remove(&q->reqs, k);
 		}
 	}
-	if (!storage_hash_ok(s->store, piece, data, len)) {
+	partial_digest(&s->parts, piece, md);
+	if (memcmp(md, metainfo_piece_hash(s->meta, piece), SHA1_LEN) != 0) {
 		piece_failed(s, piece, now);
-	} else if (storage_write(s->store, (uint64_t)piece *
-	    s->meta->piece_length, data, len) < 0) {
+	} else if (write_piece(s, piece) < 0) {
 		snprintf(s->fatal_why, sizeof(s->fatal_why),
 		    "writing piece %u: %s", piece, strerror(errno));
 		s->fatal = 1;
@@ -242,6 +265,34 @@ finish_piece(struct session *s, uint32_t piece, int64_t now)
 		piece_verified(s, piece, now);
 	}
 	partial_drop(&s->parts, piece);
+}
+
+size_t
+fetch_plan(struct session *s, struct peer *p, struct peer_rx *rx,
+    size_t room)
+{
+	size_t planned = 0;
+
+	rx->nslots = 0;
+	for (size_t i = 0; i < peer_list_len(&p->reqs) &&
+	    rx->nslots < PEER_SLOTS; i++) {
+		const struct peer_req *r = peer_list_at(&p->reqs, i);
+		uint32_t size = picker_piece_size(&s->picker, r->piece);
+		unsigned j = rx->nslots;
+
+		if (!partial_started(&s->parts, r->piece) || r->begin % BLK ||
+		    r->begin >= size || r->length != (size - r->begin < BLK ?
+		    size - r->begin : BLK) ||
+		    partial_has(&s->parts, r->piece, r->begin) ||
+		    room - planned < WIRE_PIECE_HDR + (size_t)r->length)
+			break;
+		rx->at[j] = partial_block(&s->parts, r->piece, r->begin) -
+		    WIRE_PIECE_HDR;
+		rx->len[j] = WIRE_PIECE_HDR + (size_t)r->length;
+		planned += rx->len[j];
+		rx->nslots++;
+	}
+	return planned;
 }
 
 void

@@ -26,6 +26,11 @@ void fetch_fill(struct session *s, struct peer *p, int64_t now);
 /* Gives p's outstanding requests back to the picker, sending p a cancel for
  * each one if cancel is set. */
 void fetch_drop(struct session *s, struct peer *p, int cancel);
+/* Plans rx's slots for the blocks asked of p next, in the order asked, as
+ * long as each is still missing and all fit in room bytes (see
+ * session_recv_plan).  Returns the bytes planned. */
+size_t fetch_plan(struct session *s, struct peer *p, struct peer_rx *rx,
+    size_t room);
 /* A block (m, a WIRE_PIECE with a valid index) arrived from p: accounts for
  * it, keeps it if we still need it, finishes its piece if it was the last. */
 void fetch_block(struct session *s, struct peer *p, const struct wire_msg *m,

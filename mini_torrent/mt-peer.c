@@ -12,7 +12,8 @@
  *
  * This file is the event loop and main: one poll() over the listening
  * socket, the tracker connection and every neighbour.  It only moves bytes:
- * recv() into a neighbour's input buffer, send() and sendfile() from its
+ * recvmsg() into a neighbour's input buffer and blocks into their pieces
+ * (session_recv_plan), send() and sendfile() from its
  * output (the buffer and the file spans of blocks, xfer.c), under the
  * upload and download token buckets (ratelimit.c, which also says how
  * neighbours share them).  What the bytes mean is decided in session.c (the
@@ -49,6 +50,7 @@
 #include "xfer.h"
 
 #define RATE_CHUNK 4096	/* under a rate limit, move at least this much */
+#define READS_PER_ROUND 8	/* recvmsg()s per neighbour per poll round */
 
 struct loop {
 	struct peeropts *o;
@@ -194,30 +196,42 @@ tracker_io(struct loop *L, short revents, int64_t now)
 
 /* ---- moving bytes ---- */
 
-/* recv() into p's input buffer, within the download budget. */
+/*
+ * recvmsg() from p, within the download budget, where the session says:
+ * blocks straight into their pieces, other messages into p's input buffer
+ * (session_recv_plan).  A read that filled all it was offered may have left
+ * more behind: read again, a few times, before the next poll round.
+ */
 static void
 peer_read(struct loop *L, struct peer *p, int64_t now)
 {
-	size_t room;
-	uint8_t *dst = peer_in_space(p, &room);
-	uint64_t budget = ratelimit_fair_share(&L->s.down_limit, now,
-	    L->nreaders);
-	ssize_t n;
+	struct peer_rx rx;
 
-	if (room > budget)
-		room = (size_t)budget;
-	if (room == 0)
-		return;
-	n = recv(p->fd, dst, room, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return;
-	if (n <= 0) {
-		peer_kill(p, n == 0 ? PEER_END_CLOSED : PEER_END_SOCKET,
-		    n == 0 ? NULL : strerror(errno));
-		return;
+	for (int i = 0; i < READS_PER_ROUND && p->state != PEER_DEAD; i++) {
+		uint64_t budget = ratelimit_fair_share(&L->s.down_limit, now,
+		    L->nreaders);
+		struct msghdr mh = { .msg_iov = rx.iov };
+		size_t want;
+		ssize_t n;
+
+		if (budget == 0 || (want = session_recv_plan(&L->s, p,
+		    budget < SIZE_MAX ? (size_t)budget : SIZE_MAX, &rx)) == 0)
+			return;
+		mh.msg_iovlen = (size_t)rx.niov;
+		n = recvmsg(p->fd, &mh, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR))
+			return;
+		if (n <= 0) {
+			peer_kill(p, n == 0 ? PEER_END_CLOSED : PEER_END_SOCKET,
+			    n == 0 ? NULL : strerror(errno));
+			return;
+		}
+		ratelimit_take(&L->s.down_limit, now, (uint64_t)n);
+		session_recv_done(&L->s, p, &rx, (size_t)n, now);
+		if ((size_t)n < want)
+			return;		/* the socket is empty */
 	}
-	ratelimit_take(&L->s.down_limit, now, (uint64_t)n);
-	session_received(&L->s, p, (size_t)n, now);
 }
 
 /*

@@ -9,6 +9,22 @@
 
 #include "picker.h"
 
+#define BLK PICKER_BLOCK_LEN
+#define STRIDE (BLK + PARTIAL_GAP)	/* a block and the gap before it */
+
+/* Bytes of a piece buffer: every block of the longest piece, with its gap. */
+static size_t
+buffer_size(const struct partial *pp)
+{
+	return (pp->piece_len + BLK - 1) / BLK * STRIDE;
+}
+
+static uint32_t
+block_len(const struct partial_piece *sp, uint32_t b)
+{
+	return sp->size - b * BLK < BLK ? sp->size - b * BLK : BLK;
+}
+
 int
 partial_init(struct partial *pp, uint32_t npieces, size_t piece_len)
 {
@@ -38,14 +54,15 @@ partial_free(struct partial *pp)
 }
 
 int
-partial_start(struct partial *pp, uint32_t piece, uint32_t nblocks)
+partial_start(struct partial *pp, uint32_t piece, uint32_t size)
 {
 	struct partial_piece *sp = &pp->v[piece];
+	uint32_t nblocks = (size + BLK - 1) / BLK;
 
 	if (sp->data != NULL)
 		return 0;
 	sp->data = pp->nspare > 0 ? pp->spare[--pp->nspare] :
-	    malloc(pp->piece_len);
+	    malloc(buffer_size(pp));
 	sp->from = calloc(nblocks, sizeof(*sp->from));
 	if (sp->data == NULL || sp->from == NULL) {
 		free(sp->data);
@@ -55,6 +72,9 @@ partial_start(struct partial *pp, uint32_t piece, uint32_t nblocks)
 		return -1;
 	}
 	sp->nblocks = nblocks;
+	sp->size = size;
+	sp->hashed = 0;
+	sha1_init(&sp->sha);
 	return 1;
 }
 
@@ -64,10 +84,16 @@ partial_started(const struct partial *pp, uint32_t piece)
 	return pp->v[piece].data != NULL;
 }
 
-const uint8_t *
-partial_data(const struct partial *pp, uint32_t piece)
+uint8_t *
+partial_block(const struct partial *pp, uint32_t piece, uint32_t begin)
 {
-	return pp->v[piece].data;
+	return pp->v[piece].data + begin / BLK * STRIDE + PARTIAL_GAP;
+}
+
+int
+partial_has(const struct partial *pp, uint32_t piece, uint32_t begin)
+{
+	return pp->v[piece].from[begin / BLK] != 0;
 }
 
 void
@@ -75,9 +101,26 @@ partial_put(struct partial *pp, uint32_t piece, uint32_t begin,
     const uint8_t *data, size_t len, uint64_t from)
 {
 	struct partial_piece *sp = &pp->v[piece];
+	uint8_t *dst = partial_block(pp, piece, begin);
 
-	memcpy(sp->data + begin, data, len);
-	sp->from[begin / PICKER_BLOCK_LEN] = from;
+	if (dst != data)
+		memcpy(dst, data, len);
+	sp->from[begin / BLK] = from;
+	/* Hash what now follows the hashed blocks, while it is in the cache. */
+	while (sp->hashed < sp->nblocks && sp->from[sp->hashed] != 0) {
+		sha1_update(&sp->sha, sp->data + sp->hashed * STRIDE +
+		    PARTIAL_GAP, block_len(sp, sp->hashed));
+		sp->hashed++;
+	}
+}
+
+void
+partial_digest(const struct partial *pp, uint32_t piece,
+    unsigned char md[SHA1_LEN])
+{
+	struct sha1_ctx c = pp->v[piece].sha;
+
+	sha1_final(&c, md);
 }
 
 unsigned

@@ -246,6 +246,46 @@ peer_in_added(struct peer *p, size_t n)
 }
 
 size_t
+peer_in_need(const struct peer *p)
+{
+	const uint8_t *b = p->in.data + p->in.start;
+	size_t have = p->in.end - p->in.start;
+	uint32_t len;
+
+	if (p->parser.state != WIRE_S_MESSAGE || have < 4)
+		return 0;
+	len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+	return len <= p->parser.max_len && 4 + (size_t)len > have ?
+	    4 + (size_t)len - have : 0;
+}
+
+size_t
+peer_in_unplan(struct peer *p, const struct peer_rx *rx, size_t from,
+    size_t n)
+{
+	size_t slots = 0, at = 0, moved;
+	uint8_t *in = p->in.data + p->in.end;
+
+	for (unsigned j = 0; j < rx->nslots; j++)
+		slots += rx->len[j];
+	moved = (n < slots ? n : slots) - from;
+	if (n > slots)
+		memmove(in + moved, in, n - slots);
+	for (unsigned j = 0; j < rx->nslots && at < n; j++) {
+		size_t lo = from > at ? from - at : 0;
+		size_t hi = n - at < rx->len[j] ? n - at : rx->len[j];
+
+		if (lo < hi) {
+			memcpy(in, rx->at[j] + lo, hi - lo);
+			in += hi - lo;
+		}
+		at += rx->len[j];
+	}
+	return moved + (n > slots ? n - slots : 0);
+}
+
+size_t
 peer_list_len(const struct peer_list *l)
 {
 	return l->end - l->head;

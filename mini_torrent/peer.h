@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "bitfield.h"
 #include "rate.h"
@@ -88,6 +89,18 @@ struct peer_span {
 struct peer_spans {
 	struct peer_span *s;
 	size_t head, end, cap;
+};
+
+/* One read planned by session_recv_plan: blocks in place (slots), then
+ * room in p->in. */
+#define PEER_SLOTS 32		/* blocks one read may bring in place */
+
+struct peer_rx {
+	struct iovec iov[PEER_SLOTS + 1];
+	int niov;
+	unsigned nslots;
+	uint8_t *at[PEER_SLOTS];	/* slot: header gap, then block */
+	size_t len[PEER_SLOTS];		/* 13 + the block's length */
 };
 
 struct peer {
@@ -167,6 +180,14 @@ void peer_out_consumed(struct peer *p, size_t n);
 /* Input: free space at the end of in, for recv(). */
 uint8_t *peer_in_space(struct peer *p, size_t *room);
 void peer_in_added(struct peer *p, size_t n);
+/* Bytes in still needs to end the message begun there, or 0 when that is
+ * not known yet (no length prefix in) or not sane. */
+size_t peer_in_need(const struct peer *p);
+/* Moves stream bytes [from, n) of a read planned in rx (n bytes read: the
+ * slots', then those in in after them) to the end of in, in stream order.
+ * Returns how many bytes in gained. */
+size_t peer_in_unplan(struct peer *p, const struct peer_rx *rx, size_t from,
+    size_t n);
 
 /* Request lists (p->reqs, p->queue). */
 size_t peer_list_len(const struct peer_list *l);

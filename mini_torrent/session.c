@@ -449,6 +449,71 @@ session_received(struct session *s, struct peer *p, size_t n, int64_t now)
 	fetch_fill(s, p, now);
 }
 
+size_t
+session_recv_plan(struct session *s, struct peer *p, size_t max,
+    struct peer_rx *rx)
+{
+	size_t room, planned = 0, need = peer_in_need(p);
+	uint8_t *in = peer_in_space(p, &room);
+
+	rx->nslots = 0;
+	rx->niov = 0;
+	room = room < max ? room : max;
+	if (p->in.start == p->in.end && p->state == PEER_ACTIVE &&
+	    p->parser.state == WIRE_S_MESSAGE)
+		planned = fetch_plan(s, p, rx, room);
+	for (unsigned j = 0; j < rx->nslots; j++) {
+		struct iovec *v = rx->niov > 0 ? &rx->iov[rx->niov - 1] : NULL;
+
+		if (v != NULL && (uint8_t *)v->iov_base + v->iov_len == rx->at[j])
+			v->iov_len += rx->len[j];	/* the next block of a piece */
+		else
+			rx->iov[rx->niov++] = (struct iovec){ rx->at[j], rx->len[j] };
+	}
+	room -= planned;
+	if (planned > 0 && room > SESSION_AFTER_SLOTS)
+		room = SESSION_AFTER_SLOTS;
+	else if (need > 0 && need < room)
+		room = need;
+	if (room > 0)
+		rx->iov[rx->niov++] = (struct iovec){ in, room };
+	return planned + room;
+}
+
+void
+session_recv_done(struct session *s, struct peer *p,
+    const struct peer_rx *rx, size_t n, int64_t now)
+{
+	size_t pos = 0;
+
+	p->last_recv_ms = now;
+	for (unsigned j = 0; j < rx->nslots && p->state == PEER_ACTIVE; j++) {
+		struct wire_msg m;
+		size_t used;
+		enum wire_status st;
+
+		if (n - pos < rx->len[j])
+			break;		/* cut short: parse it from p->in */
+		/* The parser judges it as any message: it lies as it would in
+		 * p->in, header and block together.  Another message than the
+		 * block expected (or one with another length) is taken as it
+		 * comes: it ends at another place, and the rest goes to p->in. */
+		st = wire_parse(&p->parser, rx->at[j], rx->len[j], &m, &used);
+		if (st != WIRE_OK && st != WIRE_NEED_MORE) {
+			peer_kill(p, PEER_END_BAD_MESSAGE, wire_status_name(st));
+			return;
+		}
+		pos += used;
+		if (st != WIRE_OK)
+			break;
+		handle(s, p, &m, now);
+		if (used != rx->len[j])
+			break;
+	}
+	if (p->state != PEER_DEAD)
+		session_received(s, p, peer_in_unplan(p, rx, pos, n), now);
+}
+
 void
 session_sent(struct session *s, struct peer *p, int64_t now)
 {

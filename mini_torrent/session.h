@@ -115,6 +115,30 @@ void session_connected(struct session *s, struct peer *p, int64_t now);
 /* n bytes were appended to p->in by recv(): handle the messages. */
 void session_received(struct session *s, struct peer *p, size_t n,
     int64_t now);
+
+/*
+ * Receiving blocks in place.  Where the next bytes from p go, for one
+ * recvmsg(): when p->in holds nothing, the blocks we asked p for next, in
+ * the order asked, each as its message would arrive (13 header bytes in the
+ * gap before the block, then the block, in its piece: partial.h), and then
+ * a little room in p->in for whatever follows; otherwise only p->in, as much
+ * as the message begun there still needs.  session_recv_done then checks
+ * each slot's header against the one expected, hands every message to the
+ * wire parser as always, and moves the bytes from the first surprise on
+ * (another message, a block not asked for, a read that ended mid-block)
+ * into p->in, where the parser takes them as it takes any input.  Slots are
+ * only blocks still missing, so bytes that were not the block expected
+ * there overwrite nothing kept.
+ */
+#define SESSION_AFTER_SLOTS 4096	/* room in p->in after the slots */
+
+/* Plans the next read from p, at most max bytes (> 0) into rx->iov.
+ * Returns the bytes offered. */
+size_t session_recv_plan(struct session *s, struct peer *p, size_t max,
+    struct peer_rx *rx);
+/* The read planned in rx brought n bytes (> 0): handle them. */
+void session_recv_done(struct session *s, struct peer *p,
+    const struct peer_rx *rx, size_t n, int64_t now);
 /* Some of p's output was sent (xfer_send took it off the output). */
 void session_sent(struct session *s, struct peer *p, int64_t now);
 /* Queues requested blocks into p->out, as far as its high-water mark. */

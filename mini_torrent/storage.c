@@ -1,6 +1,9 @@
 /*
  * storage.c — pread/pwrite across a torrent's files (see storage.h).
+ *
+ * _DEFAULT_SOURCE for pwritev (BSD and Linux, not POSIX).
  */
+#define _DEFAULT_SOURCE
 #include "storage.h"
 
 #include <errno.h>
@@ -195,6 +198,47 @@ storage_write(struct storage *s, uint64_t off, const void *buf, size_t len)
 	}
 	/* span_io only reads from buf when writing. */
 	return span_io(s, off, (uint8_t *)(uintptr_t)buf, len, 1);
+}
+
+#define WRITEV_MAX 64	/* buffers per pwritev */
+
+int
+storage_writev(struct storage *s, uint64_t off, const struct iovec *iov,
+    int n)
+{
+	struct iovec v[WRITEV_MAX];
+	size_t len = 0;
+	uint64_t within;
+	int fd, k = 0;
+
+	for (int i = 0; i < n; i++)
+		len += iov[i].iov_len;
+	if (s->readonly || n > WRITEV_MAX ||
+	    storage_locate(s, off, len, &fd, &within) < len) {
+		for (int i = 0; i < n; off += iov[i++].iov_len)	/* across files */
+			if (storage_write(s, off, iov[i].iov_base, iov[i].iov_len) < 0)
+				return -1;
+		return 0;
+	}
+	memcpy(v, iov, (size_t)n * sizeof(*v));
+	while (k < n) {
+		ssize_t w = pwritev(fd, v + k, n - k, (off_t)within);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			errno = w == 0 ? EIO : errno;
+			return -1;
+		}
+		within += (uint64_t)w;
+		for (; k < n && (size_t)w >= v[k].iov_len; k++)
+			w -= (ssize_t)v[k].iov_len;
+		if (k < n) {	/* a short write, inside v[k] */
+			v[k].iov_base = (uint8_t *)v[k].iov_base + w;
+			v[k].iov_len -= (size_t)w;
+		}
+	}
+	return 0;
 }
 
 size_t

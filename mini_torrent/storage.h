@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "bitfield.h"
 #include "metainfo.h"
@@ -45,6 +46,10 @@ int storage_close(struct storage *s);
 int storage_read(struct storage *s, uint64_t off, void *buf, size_t len);
 int storage_write(struct storage *s, uint64_t off, const void *buf,
     size_t len);
+/* Writes the n buffers of iov one after the other from stream offset off:
+ * one pwritev(2) when they land in one file.  Returns 0 or -1 (errno). */
+int storage_writev(struct storage *s, uint64_t off, const struct iovec *iov,
+    int n);
 
 /*
  * Where stream offset off lives on disk: sets *fd and *within (the offset in

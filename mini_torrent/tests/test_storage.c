@@ -143,6 +143,40 @@ Test(storage, reads_spans_across_file_boundaries)
 	drop_torrent(&f);
 }
 
+/* Gathered writes: groups of buffers from 1 to 900 bytes, some inside one
+ * file (one pwritev), some across a file boundary (buffer by buffer). */
+Test(storage, writev_lays_buffers_end_to_end_inside_and_across_files)
+{
+	struct fixture f;
+	struct storage s;
+	uint8_t *back;
+	uint64_t off = 0, rng = 3;
+
+	make_torrent(&f, 4);
+	cr_assert_eq(storage_open(&s, &f.m, f.dir, 0, NULL), 0);
+	while (off < f.m.total_length) {
+		struct iovec v[8];
+		uint64_t at = off;
+		int n = 1 + (int)rng_below(&rng, 8), k = 0;
+
+		for (; k < n && off < f.m.total_length; k++) {
+			size_t len = 1 + (size_t)rng_below(&rng, 900);
+
+			if (len > f.m.total_length - off)
+				len = (size_t)(f.m.total_length - off);
+			v[k] = (struct iovec){ f.content + off, len };
+			off += len;
+		}
+		cr_assert_eq(storage_writev(&s, at, v, k), 0);
+	}
+	cr_assert_not_null(back = malloc(f.m.total_length));
+	cr_assert_eq(storage_read(&s, 0, back, f.m.total_length), 0);
+	cr_expect(memcmp(back, f.content, f.m.total_length) == 0);
+	free(back);
+	cr_assert_eq(storage_close(&s), 0);
+	drop_torrent(&f);
+}
+
 Test(storage, resumes_by_verifying_what_is_on_disk)
 {
 	struct fixture f;
