@@ -51,6 +51,7 @@ const struct labconf_param scn_rdt_params[] = {
 	{ "rounds_min", LABCONF_INT, "0", 0, 100000, NULL },
 	{ "rounds_max", LABCONF_INT, "0", 0, 100000, NULL },
 	{ "min_fast_retransmits", LABCONF_INT, "0", 0, 1000000, NULL },
+	{ "timeouts_restart", LABCONF_INT, "0", 0, 1, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -399,6 +400,32 @@ rdt_judge_fast(struct rdt *t, const struct rdt_sent *s)
 	return -1;
 }
 
+/*
+ * Every timeout left a window of one segment: the given sender counts those
+ * (restarts=W on its line) beside its timeouts.  0, or -1 (failure recorded).
+ */
+static int
+rdt_judge_restarts(struct rdt *t, const struct rdt_sent *s, const char *line)
+{
+	const char *w = strstr(line, " restarts=");
+	unsigned long restarts;
+
+	if (labconf_int(t->env->test, "timeouts_restart") == 0)
+		return 0;
+	if (w == NULL || sscanf(w, " restarts=%lu", &restarts) != 1) {
+		result_fail(t->env->res, "%s printed '%s', with no 'restarts=W'", t->send->name, line);
+		return -1;
+	}
+	if (s->timeouts == 0)
+		scenario_log(t->env, "  no timeout happened: nothing to judge of them");
+	if (restarts >= s->timeouts)
+		return 0;
+	result_fail(t->env->res, "%lu of your sender's %lu timeouts left the congestion window "
+	    "above one segment: after a timeout cwnd goes back to one MSS (and ssthresh to half "
+	    "the flight), so slow start begins again", s->timeouts - restarts, s->timeouts);
+	return -1;
+}
+
 /* The sender's line: goodput near the bound, few retransmissions.  0, or -1. */
 static int
 rdt_judge_sender(struct rdt *t, const char *line)
@@ -425,7 +452,7 @@ rdt_judge_sender(struct rdt *t, const char *line)
 		return -1;
 	}
 	if (rdt_judge_loss_cost(t, &s) == -1 || rdt_judge_rounds(t, &s) == -1 ||
-	    rdt_judge_fast(t, &s) == -1)
+	    rdt_judge_fast(t, &s) == -1 || rdt_judge_restarts(t, &s, line) == -1)
 		return -1;
 	if (pct == 0 || labconf_int(c, "window") == 0)
 		return 0;

@@ -23,6 +23,13 @@
  *                                         shared among its retransmissions,
  *                                         must not exceed this many ms each (0:
  *                                         not judged; needs window and rate)
+ *     rounds_min = 5                      the sender's time, in round trips
+ *     rounds_max = 10                     (RTT = 2 delay + L/R), within these
+ *                                         (rounds_max = 0: not judged)
+ *     min_fast_retransmits = 1            losses met by three duplicate ACKs
+ *     timeouts_restart = 1                every timeout left a window of one
+ *                                         segment (the sender's restarts=W
+ *                                         against its timeouts=T)
  *
  * Every test checks that the file arrives byte-exact (the receiver's byte
  * count and FNV-1a hash against the grader's own).  The bound: a segment is

@@ -1,7 +1,8 @@
 /*
  * scn_share.c — see scn_share.h.
  *
- * The senders run for the whole test; the judge takes two samples of the
+ * Each entry of `flows` is a bottleneck of its own (a receiver, a router and
+ * its senders), all running at once.  The senders run for the whole test; the judge takes two samples of the
  * receiver's files and of the router's counts, warm_ms and warm_ms +
  * measure_ms after the last sender started, and judges the difference.  The
  * time between the samples is the router's (its "router: t_us=" line), the
@@ -20,22 +21,23 @@
 #include "scn_rdt.h"
 #include "strbuf.h"
 
-#define SHARE_MAX	8	/* senders, student's and reference's together */
+#define SHARE_MAX	8	/* senders on one bottleneck, student's and reference's */
+#define SHARE_GROUPS	4	/* bottlenecks in one test */
 #define SHARE_HEADER	28	/* a version 2 segment's header (mux_demux/rseg.h) */
-#define SHARE_OUT	"rdt.out"
 
 const struct labconf_param scn_share_params[] = {
 	{ "prog", LABCONF_STR, "mux_rhost", 0, 0, NULL },
 	{ "router_prog", LABCONF_STR, "mux_router", 0, 0, NULL },
-	{ "flows", LABCONF_INT, "2", 1, SHARE_MAX, NULL },
+	{ "flows", LABCONF_STR, "2", 0, 0, NULL },
 	{ "reno_flows", LABCONF_INT, "0", 0, SHARE_MAX - 1, NULL },
 	{ "bytes", LABCONF_INT, "4000000", 1, 1000000000, NULL },
 	{ "mss", LABCONF_INT, "1024", 1, 1388, NULL },
-	{ "rate", LABCONF_INT, "200000", 1000, 100000000, NULL },
+	{ "rate", LABCONF_INT, "100000", 1000, 100000000, NULL },
 	{ "delay", LABCONF_INT, "20", 0, 10000, NULL },
-	{ "queue", LABCONF_INT, "16", 1, 100000, NULL },
+	{ "queue", LABCONF_INT, "8", 1, 100000, NULL },
 	{ "window", LABCONF_INT, "64", 1, 4096, NULL },
 	{ "sender_args", LABCONF_STR, "--mode sr --cc reno", 0, 0, NULL },
+	{ "router_args", LABCONF_STR, "", 0, 0, NULL },
 	{ "warm_ms", LABCONF_INT, "5000", 0, 600000, NULL },
 	{ "measure_ms", LABCONF_INT, "10000", 1000, 600000, NULL },
 	{ "min_util_pct", LABCONF_INT, "80", 0, 100, NULL },
@@ -49,33 +51,40 @@ struct share_flow {
 	unsigned long long link[2], dropped[2];	/* router's counts at each sample */
 };
 
+/* One bottleneck: its receiver (writing g<k>.out.<conn>), router and senders. */
 struct share {
 	struct scenario_env *env;
 	struct sandbox_proc *recv, *router;
 	struct share_flow flow[SHARE_MAX];
-	int nflows, nstudent;
-	unsigned long long got[2][SHARE_MAX];	/* rdt.out.k's size at each sample */
+	int group, nflows, nstudent;
+	double rate;				/* its link's bytes/s */
+	unsigned long long got[2][SHARE_MAX];	/* its files' sizes at each sample */
 	unsigned long long t_us[2];		/* the router's clock at each sample */
 };
 
-/* Starts the receiver, the router and every sender.  0, or -1 (failure recorded). */
+/*
+ * Starts bottleneck t: the receiver, the router (rate and queue are the
+ * test's per flow, times its flows) and every sender.  0, or -1 (failure recorded).
+ */
 static int
 share_start(struct share *t)
 {
 	struct scenario_env *env = t->env;
 	const struct labconf_test *c = env->test;
 	const char *prog = labconf_str(c, "prog");
-	char args[2048], to[64], in[4200];
+	char args[2048], to[64], in[4200], out[32];
 	int port;
 
 	snprintf(args, sizeof(args), "--mss %ld --conns %d --idle-timeout 60000 --linger 60000",
 	    labconf_int(c, "mss"), t->nflows);
+	snprintf(out, sizeof(out), "g%d.out", t->group);
 	if ((port = scenario_start_server(env, &t->recv, "reference", prog, args,
-	    (char *[]){ "recv", "--out", SHARE_OUT, NULL })) == -1)
+	    (char *[]){ "recv", "--out", out, NULL })) == -1)
 		return -1;
 	snprintf(to, sizeof(to), "127.0.0.1:%d", port);
-	snprintf(args, sizeof(args), "--to %s --rate %ld --delay %ld --queue %ld", to,
-	    labconf_int(c, "rate"), labconf_int(c, "delay"), labconf_int(c, "queue"));
+	snprintf(args, sizeof(args), "--to %s --rate %.0f --delay %ld --queue %ld %s", to, t->rate,
+	    labconf_int(c, "delay"), labconf_int(c, "queue") * t->nflows,
+	    labconf_str(c, "router_args"));
 	if ((port = scenario_start_host(env, &t->router, "reference",
 	    labconf_str(c, "router_prog"), args, NULL)) == -1)
 		return -1;
@@ -97,44 +106,45 @@ share_start(struct share *t)
 	return 0;
 }
 
-/* Fails the test if a sender has ended before the window is over.  0, or -1. */
+/* Fails the test if a sender of any bottleneck has ended.  0, or -1. */
 static int
-share_check_senders(struct share *t)
+share_check_senders(struct share *g, int ng)
 {
-	for (int i = 0; i < t->nflows; i++) {
-		struct sandbox_proc *p = t->flow[i].p;
-		struct strbuf why;
+	for (int k = 0; k < ng; k++)
+		for (int i = 0; i < g[k].nflows; i++) {
+			struct sandbox_proc *p = g[k].flow[i].p;
+			struct strbuf why;
 
-		if (!sandbox_exited(p))
-			continue;
-		strbuf_init(&why);
-		sandbox_describe_exit(p, &why);
-		if (p->status == 0)
-			result_error(t->env->res, "lab.conf: %s sent its whole file (%ld bytes) "
-			    "before the measurement ended: make bytes larger", p->name,
-			    labconf_int(t->env->test, "bytes"));
-		else
-			result_fail(t->env->res, "%s ended while the flows were sharing the link: %s",
-			    p->name, strbuf_str(&why));
-		strbuf_free(&why);
-		scenario_note_stderr(t->env, p);
-		return -1;
-	}
+			if (!sandbox_exited(p))
+				continue;
+			strbuf_init(&why);
+			sandbox_describe_exit(p, &why);
+			if (p->status == 0)
+				result_error(g[k].env->res, "lab.conf: %s sent its whole file (%ld "
+				    "bytes) before the measurement ended: make bytes larger", p->name,
+				    labconf_int(g[k].env->test, "bytes"));
+			else
+				result_fail(g[k].env->res, "%s ended while the flows were sharing the "
+				    "link: %s", p->name, strbuf_str(&why));
+			strbuf_free(&why);
+			scenario_note_stderr(g[k].env, p);
+			return -1;
+		}
 	return 0;
 }
 
 /* Lets ms pass, watching the senders.  0, or -1 (failure recorded). */
 static int
-share_pause(struct share *t, long ms)
+share_pause(struct share *g, int ng, long ms)
 {
 	long until = sandbox_now_ms() + ms;
 
 	for (long left = ms; left > 0; left = until - sandbox_now_ms()) {
-		if (share_check_senders(t) == -1)
+		if (share_check_senders(g, ng) == -1)
 			return -1;
 		sandbox_poll(NULL, 0, (int)(left > 100 ? 100 : left));
 	}
-	return share_check_senders(t);
+	return share_check_senders(g, ng);
 }
 
 /* The flow whose sender's network address has this port, or NULL. */
@@ -148,8 +158,9 @@ share_flow_at(struct share *t, int port)
 }
 
 /*
- * Sample k: the router's clock and per-flow counts of its up link ("stats"),
- * and the size of each of the receiver's files.  0, or -1 (error recorded).
+ * Sample k of bottleneck t: the router's clock and per-flow counts of its up
+ * link ("stats"), and the size of each of the receiver's files.  0, or -1
+ * (error recorded).
  */
 static int
 share_sample(struct share *t, int k)
@@ -186,10 +197,21 @@ share_sample(struct share *t, int k)
 		char path[4200];
 		struct stat st;
 
-		snprintf(path, sizeof(path), "%.4000s/%s.%d", t->env->ref_scratch, SHARE_OUT, i + 1);
+		snprintf(path, sizeof(path), "%.4000s/g%d.out.%d", t->env->ref_scratch, t->group,
+		    i + 1);
 		t->got[k][i] = stat(path, &st) == 0 ? (unsigned long long)st.st_size : 0;
 	}
 	return rc;
+}
+
+/* Samples every bottleneck.  0, or -1 (error recorded). */
+static int
+share_sample_all(struct share *g, int ng, int k)
+{
+	for (int i = 0; i < ng; i++)
+		if (share_sample(&g[i], k) == -1)
+			return -1;
+	return 0;
 }
 
 /* Appends each sender's share of the link, as the router counted it, to sb. */
@@ -205,20 +227,20 @@ share_describe_link(const struct share *t, double secs, struct strbuf *sb)
 	}
 }
 
-/* The window's goodputs: utilization and Jain's index.  Records the verdict. */
-static void
+/* Bottleneck t's goodputs: utilization and Jain's index.  0, or -1 (verdict recorded). */
+static int
 share_judge(struct share *t)
 {
 	const struct labconf_test *c = t->env->test;
-	double mss = (double)labconf_int(c, "mss"), rate = (double)labconf_int(c, "rate");
-	double secs = (double)(t->t_us[1] - t->t_us[0]) / 1e6, cap = rate * mss / (mss + SHARE_HEADER);
+	double mss = (double)labconf_int(c, "mss");
+	double secs = (double)(t->t_us[1] - t->t_us[0]) / 1e6, cap = t->rate * mss / (mss + SHARE_HEADER);
 	double x[SHARE_MAX], sum = 0, sq = 0, util, jain;
 	long min_util = labconf_int(c, "min_util_pct"), min_jain = labconf_int(c, "min_jain_pct");
 	struct strbuf each, link;
 
 	if (secs <= 0) {
 		result_error(t->env->res, "the router's clock did not move between the samples");
-		return;
+		return -1;
 	}
 	strbuf_init(&each);
 	strbuf_init(&link);
@@ -231,44 +253,77 @@ share_judge(struct share *t)
 	util = sum / cap;
 	jain = sq > 0 ? sum * sum / (t->nflows * sq) : 0;
 	share_describe_link(t, secs, &link);
-	scenario_log(t->env, "  over %.2f s: goodput per connection %s B/s; utilization %.3f, "
-	    "Jain's index %.3f; %s", secs, strbuf_str(&each), util, jain, strbuf_str(&link));
+	scenario_log(t->env, "  %d flows, a %.0f B/s link, over %.2f s: goodput per connection "
+	    "%s B/s; utilization %.3f, Jain's index %.3f; %s", t->nflows, t->rate, secs,
+	    strbuf_str(&each), util, jain, strbuf_str(&link));
 	if (util * 100 < (double)min_util)
-		result_fail(t->env->res, "the %d flows delivered %.0f B/s together (%s B/s each), "
-		    "%.0f%% of the %.0f B/s of payload the link carries; at least %ld%% expected "
-		    "once the flows have settled (%s)", t->nflows, sum, strbuf_str(&each), util * 100,
-		    cap, min_util, strbuf_str(&link));
+		result_fail(t->env->res, "%d flows through a %.0f B/s link delivered %.0f B/s "
+		    "together (%s B/s each), %.0f%% of the %.0f B/s of payload the link carries; at "
+		    "least %ld%% expected once the flows have settled (%s)", t->nflows, t->rate, sum,
+		    strbuf_str(&each), util * 100, cap, min_util, strbuf_str(&link));
 	else if (jain * 100 < (double)min_jain)
-		result_fail(t->env->res, "the flows did not share the link fairly: Jain's index "
-		    "%.3f (%s B/s each; 1 is an equal share, %.2f one flow taking everything), "
-		    "at least 0.%02ld expected (%s)", jain, strbuf_str(&each), 1.0 / t->nflows,
-		    min_jain, strbuf_str(&link));
+		result_fail(t->env->res, "%d flows did not share a %.0f B/s link fairly: Jain's "
+		    "index %.3f (%s B/s each; 1 is an equal share, %.2f one flow taking everything), "
+		    "at least 0.%02ld expected (%s)", t->nflows, t->rate, jain, strbuf_str(&each),
+		    1.0 / t->nflows, min_jain, strbuf_str(&link));
 	strbuf_free(&each);
 	strbuf_free(&link);
+	return t->env->res->status == RESULT_FAIL ? -1 : 0;
+}
+
+/*
+ * The bottlenecks `flows` asks for ("2 4": one of two flows, one of four),
+ * each with reno_flows more.  Their count, or -1 (error recorded).
+ */
+static int
+share_groups(struct scenario_env *env, struct share *g)
+{
+	const struct labconf_test *c = env->test;
+	const char *p = labconf_str(c, "flows");
+	int ng = 0, used;
+	long n;
+
+	while (sscanf(p, " %ld%n", &n, &used) == 1) {
+		long all = n + labconf_int(c, "reno_flows");
+
+		if (ng == SHARE_GROUPS || n < 1 || all > SHARE_MAX) {
+			result_error(env->res, "lab.conf: flows = '%s': at most %d counts, each 1..%d "
+			    "with reno_flows", labconf_str(c, "flows"), SHARE_GROUPS, SHARE_MAX);
+			return -1;
+		}
+		g[ng] = (struct share){ .env = env, .group = ng + 1, .nflows = (int)all,
+		    .nstudent = (int)n, .rate = (double)labconf_int(c, "rate") * (double)all };
+		ng++;
+		p += used;
+	}
+	if (ng == 0 || *p != '\0') {
+		result_error(env->res, "lab.conf: flows = '%s' is not a list of counts",
+		    labconf_str(c, "flows"));
+		return -1;
+	}
+	return ng;
 }
 
 void
 scn_share_run(struct scenario_env *env)
 {
 	const struct labconf_test *c = env->test;
-	struct share t = { .env = env };
+	struct share g[SHARE_GROUPS];
 	size_t size = (size_t)labconf_int(c, "bytes");
+	int ng, failed = 0;
 	uint32_t fnv;
 
-	t.nstudent = (int)labconf_int(c, "flows");
-	t.nflows = t.nstudent + (int)labconf_int(c, "reno_flows");
-	if (t.nflows > SHARE_MAX) {
-		result_error(env->res, "lab.conf: flows + reno_flows is %d, at most %d", t.nflows,
-		    SHARE_MAX);
-		return;
-	}
-	if (scn_rdt_make_file(env, env->scratch, env->uid, size, &fnv) == -1 ||
-	    (t.nflows > t.nstudent &&
+	if ((ng = share_groups(env, g)) == -1 ||
+	    scn_rdt_make_file(env, env->scratch, env->uid, size, &fnv) == -1 ||
+	    (labconf_int(c, "reno_flows") > 0 &&
 	    scn_rdt_make_file(env, env->ref_scratch, env->ref_uid, size, &fnv) == -1))
 		return;
-	if (share_start(&t) == -1 || share_pause(&t, labconf_int(c, "warm_ms")) == -1 ||
-	    share_sample(&t, 0) == -1 || share_pause(&t, labconf_int(c, "measure_ms")) == -1 ||
-	    share_sample(&t, 1) == -1)
+	for (int i = 0; i < ng; i++)
+		if (share_start(&g[i]) == -1)
+			return;
+	if (share_pause(g, ng, labconf_int(c, "warm_ms")) == -1 || share_sample_all(g, ng, 0) == -1 ||
+	    share_pause(g, ng, labconf_int(c, "measure_ms")) == -1 || share_sample_all(g, ng, 1) == -1)
 		return;
-	share_judge(&t);
+	for (int i = 0; i < ng && !failed; i++)
+		failed = share_judge(&g[i]) == -1;
 }

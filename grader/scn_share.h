@@ -3,21 +3,25 @@
  * (lab 8, congestion control).
  *
  *     scenario = share
- *     flows = 2                  the student's mux_rhost senders, one
- *                                connection each
- *     reno_flows = 0             reference senders (--cc reno) beside them
- *     bytes = 4000000            the file every sender sends (it must outlast
+ *     flows = 2 4                one bottleneck for each count, all at once:
+ *                                that many of the student's mux_rhost
+ *                                senders, one connection each
+ *     reno_flows = 0             reference senders (--cc reno) beside them,
+ *                                on every bottleneck
+ *     bytes = 6000000            the file every sender sends (it must outlast
  *                                warm_ms + measure_ms)
- *     rate = 200000              the router's link: bytes/s, ms each way,
- *     delay = 20                 drop-tail queue in segments
- *     queue = 16
+ *     rate = 100000              each bottleneck's link, per flow on it: a
+ *     queue = 8                  link of 2 flows carries 200000 bytes/s
+ *     delay = 20                 through a drop-tail queue of 16 segments,
+ *                                ms each way
  *     window = 64                every sender's --window
  *     sender_args = --mode sr --cc reno
+ *     router_args = --drop 3 --seed 7   damage on the links (mux_router's options)
  *     warm_ms = 5000             slow start and the first losses: not judged
- *     measure_ms = 10000         the window judged, by the router's clock
- *     min_util_pct = 80          the flows' goodput together, in % of the
- *                                payload the link carries (R mss / L)
- *     min_jain_pct = 90          Jain's index of the flows' goodputs, in %
+ *     measure_ms = 20000         the window judged, by the routers' clocks
+ *     min_util_pct = 80          a bottleneck's flows' goodput together, in
+ *                                % of the payload its link carries (R mss / L)
+ *     min_jain_pct = 90          Jain's index of its flows' goodputs, in %
  *
  * Goodput is what reaches the receiver's output in order: the reference
  * receiver (--conns) writes connection k to rdt.out.k, and the judge reads

@@ -79,6 +79,7 @@ struct sender_ack {
 
 struct sender_stats {
 	unsigned long segments, retransmits, timeouts, fast_retransmits, probes;
+	unsigned long restarts;	/* timeouts that left a window of one segment */
 };
 
 struct sender;

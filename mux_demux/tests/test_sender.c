@@ -101,6 +101,28 @@ Test(sender, go_back_n_timeout_resends_every_segment_in_flight)
 	cr_assert_eq(sender_stats(s)->timeouts, 1);
 }
 
+/* restarts: the timeouts after which Reno's window is one segment; none never restarts. */
+Test(sender, counts_timeouts_that_restart_slow_start)
+{
+	make(SENDER_GO_BACK_N, 8, 0, CC_RENO);
+	sender_write(s, data, 2000);
+	drain(0);
+	ack(100, 65536, 10);		/* slow start: two segments' window */
+	ack(200, 65536, 20);		/* three */
+	cr_assert_gt(drain(20), 1);
+	sender_tick(s, 20 + 1000);
+	cr_assert_eq(sender_stats(s)->timeouts, 1);
+	cr_assert_eq(sender_stats(s)->restarts, 1);
+	cr_assert_eq(drain(1020), 1, "one segment after the timeout");
+	teardown();
+	make(SENDER_GO_BACK_N, 4, 0, CC_NONE);
+	sender_write(s, data, 1000);
+	drain(0);
+	sender_tick(s, 1000);
+	cr_assert_eq(sender_stats(s)->timeouts, 1);
+	cr_assert_eq(sender_stats(s)->restarts, 0);
+}
+
 Test(sender, backs_off_the_timer_on_each_timeout)
 {
 	make(SENDER_STOP_AND_WAIT, 1, 0, CC_NONE);
