@@ -256,8 +256,6 @@ tracker_client_parse_reply(const uint8_t *resp, size_t len,
 {
 	const char *s = (const char *)resp;
 	const uint8_t *body = NULL;
-	unsigned status;
-	char line[16];
 
 	memset(r, 0, sizeof(*r));
 	for (size_t i = 0; i + 4 <= len; i++) {
@@ -270,10 +268,8 @@ tracker_client_parse_reply(const uint8_t *resp, size_t len,
 		snprintf(err, errlen, "not an HTTP response");
 		return -1;
 	}
-	memcpy(line, s + 9, 3);
-	line[3] = '\0';
-	if (strspn(line, "0123456789") != 3 ||
-	    (status = (unsigned)strtoul(line, NULL, 10)) != 200) {
+	/* Only 200 will do, so the status is compared, never read as a number. */
+	if (memcmp(s + 9, "200", 3) != 0) {
 		snprintf(err, errlen, "HTTP status %.3s", s + 9);
 		return -1;
 	}

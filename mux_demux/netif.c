@@ -12,12 +12,13 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cli.h"
 
 #define NETIF_RCVBUF	(4 * 1024 * 1024)	/* room for bursts of segments */
 
@@ -226,7 +227,6 @@ netif_parse(const char *s, struct segment_netaddr *a)
 	const char *colon = strrchr(s, ':');
 	struct in_addr in;
 	unsigned long port;
-	char *end;
 
 	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
 		return -1;
@@ -234,9 +234,7 @@ netif_parse(const char *s, struct segment_netaddr *a)
 	host[colon - s] = '\0';
 	if (inet_pton(AF_INET, host, &in) != 1)
 		return -1;
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (errno != 0 || end == colon + 1 || *end != '\0' || port == 0 || port > 65535)
+	if (cli_parse_number(colon + 1, 1, 65535, &port) == -1)
 		return -1;
 	a->ip = ntohl(in.s_addr);
 	a->port = (uint16_t)port;

@@ -91,7 +91,10 @@ int netif_same_addr(const struct segment_netaddr *a, const struct segment_netadd
 /* "a.b.c.d:port" into buf (cap bytes).  Returns buf. */
 char *netif_format(const struct segment_netaddr *a, char *buf, size_t cap);
 
-/* Parses "a.b.c.d:port" (port 1..65535).  Returns 0, or -1 if malformed. */
+/*
+ * Parses "a.b.c.d:port" (port 1..65535, read by cli_parse_number: digits
+ * only, no sign or space).  Returns 0, or -1 if malformed.
+ */
 int netif_parse(const char *s, struct segment_netaddr *a);
 
 #endif

@@ -10,11 +10,12 @@
 #include "announce.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "args.h"
 
 enum field {
 	F_INFO_HASH, F_PEER_ID, F_PORT, F_UPLOADED, F_DOWNLOADED, F_LEFT,
@@ -138,31 +139,23 @@ next_param(const char **q, const char *end, struct param *p)
 	return 0;
 }
 
-static int
-all_digits(const unsigned char *v, long n)
+/*
+ * The decoded value v[0..n) as a number no larger than max, read by the
+ * directory's one number parser (args.h), so a query spells numbers as the
+ * command line does: digits only, no sign, no space.  args_number wants a
+ * string, hence the copy; a NUL inside (from %00) would end that string
+ * early, so it makes the value bad.
+ */
+static enum args_status
+parse_uint(const unsigned char *v, long n, uint64_t max, uint64_t *out)
 {
-	for (long i = 0; i < n; i++)
-		if (v[i] < '0' || v[i] > '9')
-			return 0;
-	return n > 0;
-}
+	char buf[VALUE_MAX + 1];
 
-/* Decimal digits only, value <= max.  0, or -1. */
-static int
-parse_uint(const unsigned char *v, long n, unsigned long long max,
-    unsigned long long *out)
-{
-	char buf[VALUE_MAX + 1], *end;
-
-	if (n > 20 || !all_digits(v, n))
-		return -1;
+	if (memchr(v, '\0', (size_t)n) != NULL)
+		return ARGS_BAD;
 	memcpy(buf, v, (size_t)n);
 	buf[n] = '\0';
-	errno = 0;
-	*out = strtoull(buf, &end, 10);
-	if (errno != 0 || end != buf + n || *out > max)
-		return -1;
-	return 0;
+	return args_number(buf, NULL, max, out);
 }
 
 static int
@@ -205,9 +198,9 @@ store_hash(enum field f, const unsigned char *v, long n, struct announce_request
 static int
 store_bytes(enum field f, const unsigned char *v, long n, struct announce_request *req)
 {
-	unsigned long long u;
+	uint64_t u;
 
-	if (parse_uint(v, n, LLONG_MAX, &u) == -1)
+	if (parse_uint(v, n, LLONG_MAX, &u) != ARGS_OK)
 		return -1;
 	*(f == F_UPLOADED ? &req->uploaded : f == F_DOWNLOADED ?
 	    &req->downloaded : &req->left) = (long long)u;
@@ -219,13 +212,12 @@ static int
 store_numwant(const unsigned char *v, long n, int numwant_max,
     struct announce_request *req)
 {
-	unsigned long long u;
+	uint64_t u;
+	enum args_status st = parse_uint(v, n, (uint64_t)numwant_max, &u);
 
-	if (!all_digits(v, n))
+	if (st == ARGS_BAD)
 		return -1;
-	if (parse_uint(v, n, (unsigned long long)numwant_max, &u) == -1)
-		u = (unsigned long long)numwant_max;
-	req->numwant = (int)u;
+	req->numwant = st == ARGS_OK ? (int)u : numwant_max;
 	return 0;
 }
 
@@ -234,7 +226,7 @@ static int
 store_field(enum field f, const unsigned char *v, long n, int numwant_max,
     struct announce_request *req)
 {
-	unsigned long long u;
+	uint64_t u;
 	char ip[VALUE_MAX + 1];
 
 	switch (f) {
@@ -242,7 +234,7 @@ store_field(enum field f, const unsigned char *v, long n, int numwant_max,
 	case F_PEER_ID:
 		return store_hash(f, v, n, req);
 	case F_PORT:
-		if (parse_uint(v, n, 65535, &u) == -1 || u == 0)
+		if (parse_uint(v, n, 65535, &u) != ARGS_OK || u == 0)
 			return -1;
 		req->port = (unsigned)u;
 		return 0;

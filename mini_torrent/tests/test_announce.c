@@ -75,6 +75,8 @@ Test(announce, reads_the_optional_parameters)
 		{ "&numwant=200", SWARM_EVENT_NONE, 1, 200, 0 },
 		{ "&numwant=201", SWARM_EVENT_NONE, 1, 200, 0 },
 		{ "&numwant=99999999999999999999", SWARM_EVENT_NONE, 1, 200, 0 },
+		/* read as args_number reads it, however many leading zeros */
+		{ "&numwant=0000000000000000000000007", SWARM_EVENT_NONE, 1, 7, 0 },
 		{ "&no_peer_id=1&compact=0", SWARM_EVENT_NONE, 0, 50, 1 },
 	};
 
@@ -175,6 +177,9 @@ static const struct bad_case bad_cases[] = {
 	{ "info_hash=" HASH "&peer_id=" PEER "&port=1&uploaded=0&downloaded=0&left=", ANNOUNCE_INVALID, "left" },
 	{ GOOD "&numwant=-1", ANNOUNCE_INVALID, "numwant" },
 	{ GOOD "&numwant=lots", ANNOUNCE_INVALID, "numwant" },
+	{ GOOD "&numwant=%2B7", ANNOUNCE_INVALID, "numwant" },
+	{ GOOD "&numwant=7%00", ANNOUNCE_INVALID, "numwant" },
+	{ "info_hash=" HASH "&peer_id=" PEER "&port=6881%00&uploaded=0&downloaded=0&left=0", ANNOUNCE_INVALID, "port" },
 	/* words and flags */
 	{ GOOD "&event=begun", ANNOUNCE_INVALID, "event" },
 	{ GOOD "&event=Started", ANNOUNCE_INVALID, "event" },
