@@ -416,6 +416,8 @@ sender_expired(struct sender *s)
 {
 	rtt_backoff(&s->rtt);
 	cc_on_timeout(&s->cc, sender_flight(s));
+	if (cc_window(&s->cc) <= s->cfg.mss)
+		s->stats.restarts++;	/* slow start again, as Reno's timeout must */
 	s->dupacks = 0;
 	s->stats.timeouts++;
 	s->cut_tx = s->stats.segments;
