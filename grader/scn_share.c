@@ -29,7 +29,6 @@ const struct labconf_param scn_share_params[] = {
 	{ "prog", LABCONF_STR, "mux_rhost", 0, 0, NULL },
 	{ "router_prog", LABCONF_STR, "mux_router", 0, 0, NULL },
 	{ "flows", LABCONF_STR, "2", 0, 0, NULL },
-	{ "reno_flows", LABCONF_INT, "0", 0, SHARE_MAX - 1, NULL },
 	{ "bytes", LABCONF_INT, "4000000", 1, 1000000000, NULL },
 	{ "mss", LABCONF_INT, "1024", 1, 1388, NULL },
 	{ "rate", LABCONF_INT, "100000", 1000, 100000000, NULL },
@@ -272,8 +271,9 @@ share_judge(struct share *t)
 }
 
 /*
- * The bottlenecks `flows` asks for ("2 4": one of two flows, one of four),
- * each with reno_flows more.  Their count, or -1 (error recorded).
+ * The bottlenecks `flows` asks for ("2 4 1+1": one of two of the student's
+ * flows, one of four, one of the student's beside a reference Reno flow).
+ * Their count, or -1 (error recorded).
  */
 static int
 share_groups(struct scenario_env *env, struct share *g)
@@ -281,21 +281,28 @@ share_groups(struct scenario_env *env, struct share *g)
 	const struct labconf_test *c = env->test;
 	const char *p = labconf_str(c, "flows");
 	int ng = 0, used;
-	long n;
+	long n, reno;
 
 	while (sscanf(p, " %ld%n", &n, &used) == 1) {
-		long all = n + labconf_int(c, "reno_flows");
+		long all;
 
-		if (ng == SHARE_GROUPS || n < 1 || all > SHARE_MAX) {
-			result_error(env->res, "lab.conf: flows = '%s': at most %d counts, each 1..%d "
-			    "with reno_flows", labconf_str(c, "flows"), SHARE_GROUPS, SHARE_MAX);
+		p += used;
+		reno = 0;
+		if (*p == '+' && sscanf(p, "+%ld%n", &reno, &used) == 1)
+			p += used;
+		all = n + reno;
+		if (ng == SHARE_GROUPS || n < 1 || reno < 0 || all > SHARE_MAX) {
+			result_error(env->res, "lab.conf: flows = '%s': at most %d bottlenecks, each "
+			    "N or N+M flows (M the reference's), 1..%d in all", labconf_str(c, "flows"),
+			    SHARE_GROUPS, SHARE_MAX);
 			return -1;
 		}
 		g[ng] = (struct share){ .env = env, .group = ng + 1, .nflows = (int)all,
 		    .nstudent = (int)n, .rate = (double)labconf_int(c, "rate") * (double)all };
 		ng++;
-		p += used;
 	}
+	while (*p == ' ')
+		p++;
 	if (ng == 0 || *p != '\0') {
 		result_error(env->res, "lab.conf: flows = '%s' is not a list of counts",
 		    labconf_str(c, "flows"));
@@ -315,8 +322,7 @@ scn_share_run(struct scenario_env *env)
 
 	if ((ng = share_groups(env, g)) == -1 ||
 	    scn_rdt_make_file(env, env->scratch, env->uid, size, &fnv) == -1 ||
-	    (labconf_int(c, "reno_flows") > 0 &&
-	    scn_rdt_make_file(env, env->ref_scratch, env->ref_uid, size, &fnv) == -1))
+	    scn_rdt_make_file(env, env->ref_scratch, env->ref_uid, size, &fnv) == -1)
 		return;
 	for (int i = 0; i < ng; i++)
 		if (share_start(&g[i]) == -1)

@@ -3,18 +3,17 @@
  * (lab 8, congestion control).
  *
  *     scenario = share
- *     flows = 2 4                one bottleneck for each count, all at once:
- *                                that many of the student's mux_rhost
- *                                senders, one connection each
- *     reno_flows = 0             reference senders (--cc reno) beside them,
- *                                on every bottleneck
+ *     flows = 2 4 1+1            one bottleneck for each entry, all at once:
+ *                                N of the student's mux_rhost senders (one
+ *                                connection each), and +M reference senders
+ *                                (--cc reno) beside them
  *     bytes = 6000000            the file every sender sends (it must outlast
  *                                warm_ms + measure_ms)
  *     rate = 100000              each bottleneck's link, per flow on it: a
  *     queue = 8                  link of 2 flows carries 200000 bytes/s
  *     delay = 20                 through a drop-tail queue of 16 segments,
  *                                ms each way
- *     window = 64                every sender's --window
+ *     window = 20                every sender's --window
  *     sender_args = --mode sr --cc reno
  *     router_args = --drop 3 --seed 7   damage on the links (mux_router's options)
  *     warm_ms = 5000             slow start and the first losses: not judged
