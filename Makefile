@@ -17,13 +17,14 @@
 #   make test-browser   the tracker's page in headless Chromium
 #   make test-grader-slow   the grader's slow tier (peer-lab mutants, 20 gradings, Gradescope zip)
 #   make gradescope LAB=01-udp-uppercase   the Gradescope autograder zip of a lab
-#   make figures    regenerate handouts/figures/ from real swarms (minutes)
+#   make figures    regenerate handouts/figures/ from real runs (minutes)
+#   make figures-cc only the two-flow sawtooth (handouts/figures/sawtooth.*, 30 s)
 #   make bench      run the benchmarks in bench/ (slow; prints ratios)
 #   make clean
 
 DIRS := $(foreach d,udp_uppercase tcp_uppercase mux_demux mini_torrent grader,$(if $(wildcard $(d)/Makefile),$(d)))
 
-.PHONY: all test demo fuzz interop starters audit bundle bundles test-labs test-handouts test-browser test-grader-slow gradescope figures clean bench check-copies check-tools check-cc $(DIRS)
+.PHONY: all test demo fuzz interop starters audit bundle bundles test-labs test-handouts test-browser test-grader-slow gradescope figures figures-cc clean bench check-copies check-tools check-cc $(DIRS)
 
 all: $(DIRS)
 
@@ -94,9 +95,13 @@ test-grader-slow:
 gradescope:
 	@$(MAKE) -C grader gradescope LAB=$(LAB)
 
-# handouts/figures/ from real swarms (about 5 minutes).
-figures:
+# handouts/figures/ from real runs: swarms (about 5 minutes) and the
+# two-flow sawtooth through mux_router (about 30 s).
+figures: figures-cc
 	@$(MAKE) -C mini_torrent figures
+
+figures-cc:
+	@bash handouts/figures/sawtooth.sh
 
 # The demo needs only a C compiler and make (README's first command).
 check-cc:

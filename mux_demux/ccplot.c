@@ -3,7 +3,8 @@
  * ccplot.h).  The reader is a small cursor over one line: an object of
  * "key": value pairs, where a value is a number, a string, true, false or
  * null; anything nested or trailing is refused.  The chart maps time to x and
- * bytes to y over the data's range, with five ticks on each axis.
+ * bytes to y over the data's range (of every log drawn), with five ticks on
+ * each axis.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #define CCPLOT_TOP	40
 #define CCPLOT_BOTTOM	50
 #define CCPLOT_TICKS	5
+#define CCPLOT_LEGEND_EXTRA	60	/* legend moved left for a log's name */
 
 enum ccplot_kind { CCPLOT_NUMBER, CCPLOT_NULL, CCPLOT_OTHER };
 
@@ -221,42 +223,78 @@ ccplot_axes(FILE *f, const struct ccplot_frame *fr)
 	    "text-anchor=\"middle\">bytes</text>\n", CCPLOT_HEIGHT / 2, CCPLOT_HEIGHT / 2);
 }
 
-/* One series as a polyline: cwnd (which 0) or ssthresh (1) where known. */
+/* Colours of cwnd and ssthresh for log k of nlogs: one log keeps the two
+ * colours it always had, several share one colour per log. */
+static const char *
+ccplot_color(size_t k, size_t nlogs, int which)
+{
+	static const char *const single[] = { "#1f77b4", "#d62728" };
+	static const char *const palette[CCPLOT_LOGS_MAX] = {
+		"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+		"#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+	};
+
+	return nlogs == 1 ? single[which] : palette[k];
+}
+
+/* One series of log k as a polyline: cwnd (which 0) or ssthresh (1) where
+ * known, and its legend entry (line `entry` of the legend). */
 static void
-ccplot_series(FILE *f, const struct ccplot_frame *fr, const struct ccplot_point *pts,
-    size_t n, int which)
+ccplot_series(FILE *f, const struct ccplot_frame *fr, const struct ccplot_log *log,
+    size_t k, size_t nlogs, int which)
 {
 	static const char *const names[] = { "cwnd", "ssthresh" };
-	static const char *const colors[] = { "#1f77b4", "#d62728" };
+	const char *color = ccplot_color(k, nlogs, which);
+	int entry = (int)(k * 2) + which + 1;
 
 	fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\"%s points=\"",
-	    names[which], colors[which], which ? " stroke-dasharray=\"6 4\"" : "");
-	for (size_t i = 0; i < n; i++) {
-		if (which == 1 && !pts[i].has_ssthresh)
+	    names[which], color, which ? " stroke-dasharray=\"6 4\"" : "");
+	for (size_t i = 0; i < log->n; i++) {
+		if (which == 1 && !log->pts[i].has_ssthresh)
 			continue;
-		fprintf(f, "%s%.1f,%.1f", i ? " " : "", ccplot_x(fr, pts[i].t_ms),
-		    ccplot_y(fr, which ? pts[i].ssthresh : pts[i].cwnd));
+		fprintf(f, "%s%.1f,%.1f", i ? " " : "", ccplot_x(fr, log->pts[i].t_ms),
+		    ccplot_y(fr, which ? log->pts[i].ssthresh : log->pts[i].cwnd));
 	}
 	fputs("\"/>\n", f);
-	fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>\n", CCPLOT_WIDTH - 110,
-	    CCPLOT_TOP + 16 * (which + 1), colors[which], names[which]);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" fill=\"%s\">", CCPLOT_WIDTH - 110 -
+	    (log->name != NULL ? CCPLOT_LEGEND_EXTRA : 0), CCPLOT_TOP + 16 * entry, color);
+	if (log->name != NULL) {
+		ccplot_text(f, log->name);
+		fputc(' ', f);
+	}
+	fprintf(f, "%s</text>\n", names[which]);
+}
+
+/* The frame that holds every point of every log. */
+static void
+ccplot_fit(struct ccplot_frame *fr, const struct ccplot_log *logs, size_t nlogs)
+{
+	int first = 1;
+
+	*fr = (struct ccplot_frame){ 0, 0, 0 };
+	for (size_t k = 0; k < nlogs; k++)
+		for (size_t i = 0; i < logs[k].n; i++, first = 0) {
+			const struct ccplot_point *p = &logs[k].pts[i];
+
+			if (first || p->t_ms < fr->t0)
+				fr->t0 = p->t_ms;
+			if (first || p->t_ms > fr->t1)
+				fr->t1 = p->t_ms;
+			if (p->cwnd > fr->ymax)
+				fr->ymax = p->cwnd;
+			if (p->has_ssthresh && p->ssthresh > fr->ymax)
+				fr->ymax = p->ssthresh;
+		}
 }
 
 int
-ccplot_write(FILE *f, const struct ccplot_point *pts, size_t n, const char *title)
+ccplot_write_logs(FILE *f, const struct ccplot_log *logs, size_t nlogs, const char *title)
 {
-	struct ccplot_frame fr = { 0, 0, 0 };
+	struct ccplot_frame fr;
 
-	for (size_t i = 0; i < n; i++) {
-		if (i == 0 || pts[i].t_ms < fr.t0)
-			fr.t0 = pts[i].t_ms;
-		if (i == 0 || pts[i].t_ms > fr.t1)
-			fr.t1 = pts[i].t_ms;
-		if (pts[i].cwnd > fr.ymax)
-			fr.ymax = pts[i].cwnd;
-		if (pts[i].has_ssthresh && pts[i].ssthresh > fr.ymax)
-			fr.ymax = pts[i].ssthresh;
-	}
+	if (nlogs == 0 || nlogs > CCPLOT_LOGS_MAX)
+		return -1;
+	ccplot_fit(&fr, logs, nlogs);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	    "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -269,8 +307,18 @@ ccplot_write(FILE *f, const struct ccplot_point *pts, size_t n, const char *titl
 		fputs("</text>\n", f);
 	}
 	ccplot_axes(f, &fr);
-	ccplot_series(f, &fr, pts, n, 0);
-	ccplot_series(f, &fr, pts, n, 1);
+	for (size_t k = 0; k < nlogs; k++) {
+		ccplot_series(f, &fr, &logs[k], k, nlogs, 0);
+		ccplot_series(f, &fr, &logs[k], k, nlogs, 1);
+	}
 	fputs("</svg>\n", f);
 	return ferror(f) ? -1 : 0;
+}
+
+int
+ccplot_write(FILE *f, const struct ccplot_point *pts, size_t n, const char *title)
+{
+	struct ccplot_log log = { pts, n, NULL };
+
+	return ccplot_write_logs(f, &log, 1, title);
 }

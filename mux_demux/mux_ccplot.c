@@ -2,12 +2,17 @@
  * mux_ccplot.c — draws a congestion-control log (mux_rhost --cc-log, JSON
  * Lines) as an SVG chart of cwnd and ssthresh over time: the sawtooth.
  *
- * usage: mux_ccplot [-o OUT.svg] [-t TITLE] [LOG]   (LOG default stdin,
- * OUT default stdout).  A line that is not a cc log line stops it with its
- * line number (exit 1), so a broken log never draws a misleading chart.
+ * usage: mux_ccplot [-o OUT.svg] [-t TITLE] [-n NAME]... [LOG]...  (LOG
+ * default stdin, OUT default stdout).  Several LOGs (flows sharing a link)
+ * are drawn on one chart, each named in the legend by its -n NAME, in order,
+ * or else by its file name without the directory and ".jsonl"; one LOG
+ * without -n draws as it always did, unnamed.  A line that is not a cc log
+ * line stops it with its line number (exit 1), so a broken log never draws a
+ * misleading chart.
  */
 #include <err.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +53,17 @@ read_log(FILE *in, const char *name, struct ccplot_point **pts)
 	return n;
 }
 
-/* -o OUT and -t TITLE into *out and *title; returns the LOG operand or NULL. */
-static const char *
-parse_options(int argc, char **argv, const char **out, const char **title)
+#define CCPLOT_USAGE	"usage: mux_ccplot [-o OUT.svg] [-t TITLE] [-n NAME]... [LOG]...\n"
+
+struct plot_options {
+	const char *out, *title;
+	const char *names[CCPLOT_LOGS_MAX];
+	size_t nnames;
+};
+
+/* The options into *o; returns the index of the first LOG operand. */
+static int
+parse_options(int argc, char **argv, struct plot_options *o)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -58,47 +71,92 @@ parse_options(int argc, char **argv, const char **out, const char **title)
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "ho:t:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hn:o:t:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			printf("usage: mux_ccplot [-o OUT.svg] [-t TITLE] [LOG]\n"
-			    "  Draws cwnd and ssthresh of a cc log (JSON Lines) as SVG.\n");
+			printf(CCPLOT_USAGE
+			    "  Draws cwnd and ssthresh of cc logs (JSON Lines) as SVG, several\n"
+			    "  logs on one chart (at most %d), each named by -n NAME in order\n"
+			    "  or by its file name.\n", CCPLOT_LOGS_MAX);
 			exit(0);
-		case 'o': *out = optarg; break;
-		case 't': *title = optarg; break;
+		case 'n':
+			if (o->nnames == CCPLOT_LOGS_MAX)
+				errx(2, "more than %d names", CCPLOT_LOGS_MAX);
+			o->names[o->nnames++] = optarg;
+			break;
+		case 'o': o->out = optarg; break;
+		case 't': o->title = optarg; break;
 		default:
-			fprintf(stderr, "usage: mux_ccplot [-o OUT.svg] [-t TITLE] [LOG]\n");
+			fprintf(stderr, CCPLOT_USAGE);
 			exit(2);
 		}
 	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "mux_ccplot: one LOG at most (try -h)\n");
+	if (argc - optind > CCPLOT_LOGS_MAX || (int)o->nnames > (argc - optind > 0 ? argc - optind : 1)) {
+		fprintf(stderr, "mux_ccplot: %d LOGs at most, and a name for each at most (try -h)\n",
+		    CCPLOT_LOGS_MAX);
 		exit(2);
 	}
-	return optind < argc ? argv[optind] : NULL;
+	return optind;
+}
+
+/* A log's legend name from its path: the last component without ".jsonl"
+ * (kept in *buf, which must outlive the chart). */
+static const char *
+name_from_path(const char *path, char *buf, size_t cap)
+{
+	char copy[1024], *base, *dot;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	base = basename(copy);
+	snprintf(buf, cap, "%s", base);
+	if ((dot = strrchr(buf, '.')) != NULL && strcmp(dot, ".jsonl") == 0 && dot != buf)
+		*dot = '\0';
+	return buf;
+}
+
+/* Reads log k (path, or stdin if NULL) into logs[k]. */
+static void
+load_log(const char *path, const char *name, struct ccplot_log *log)
+{
+	const char *what = path != NULL ? path : "stdin";
+	struct ccplot_point *pts = NULL;
+	FILE *in = stdin;
+
+	if (path != NULL && (in = fopen(path, "r")) == NULL)
+		err(1, "%s", path);
+	log->n = read_log(in, what, &pts);
+	if (log->n == 0)
+		errx(1, "%s: no lines to draw", what);
+	log->pts = pts;
+	log->name = name;
+	if (in != stdin)
+		fclose(in);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *out = NULL, *title = NULL, *name = "stdin";
-	const char *logfile = parse_options(argc, argv, &out, &title);
-	struct ccplot_point *pts = NULL;
-	FILE *in = stdin, *f = stdout;
-	size_t n;
+	struct plot_options o = { NULL, NULL, { NULL }, 0 };
+	int first = parse_options(argc, argv, &o);
+	size_t nlogs = first < argc ? (size_t)(argc - first) : 1;
+	struct ccplot_log logs[CCPLOT_LOGS_MAX];
+	char names[CCPLOT_LOGS_MAX][256];
+	FILE *f = stdout;
 
-	if (logfile != NULL && (in = fopen(name = logfile, "r")) == NULL)
-		err(1, "%s", name);
-	n = read_log(in, name, &pts);
-	if (n == 0)
-		errx(1, "%s: no lines to draw", name);
-	if (out != NULL && (f = fopen(out, "w")) == NULL)
-		err(1, "%s", out);
-	if (ccplot_write(f, pts, n, title) == -1 || fflush(f) == EOF ||
+	for (size_t k = 0; k < nlogs; k++) {
+		const char *path = first < argc ? argv[first + (int)k] : NULL;
+		const char *name = k < o.nnames ? o.names[k] : NULL;
+
+		if (name == NULL && nlogs > 1)
+			name = name_from_path(path, names[k], sizeof(names[k]));
+		load_log(path, name, &logs[k]);
+	}
+	if (o.out != NULL && (f = fopen(o.out, "w")) == NULL)
+		err(1, "%s", o.out);
+	if (ccplot_write_logs(f, logs, nlogs, o.title) == -1 || fflush(f) == EOF ||
 	    (f != stdout && fclose(f) == EOF))
-		err(1, "%s", out != NULL ? out : "stdout");
-	free(pts);
-	if (in != stdin)
-		fclose(in);
+		err(1, "%s", o.out != NULL ? o.out : "stdout");
+	for (size_t k = 0; k < nlogs; k++)
+		free((void *)logs[k].pts);
 	return 0;
 }

@@ -5,7 +5,8 @@
  * The input is cut into lines as mux_ccplot reads a log.  Each line is parsed
  * from a copy of exactly its length (no NUL after it, so reading past the end
  * is caught); what parses is kept and drawn, and the chart must be written
- * without error.
+ * without error, alone and again cut into two named logs on one chart (the
+ * second empty when fewer than two lines parse).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ccplot_point pts[FUZZ_POINTS];
+	struct ccplot_log logs[2];
 	size_t n = 0, start = 0;
 	FILE *f;
 
@@ -41,6 +43,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((f = fopen("/dev/null", "w")) == NULL)
 		return 0;
 	if (ccplot_write(f, pts, n, "fuzz") != 0)
+		abort();
+	logs[0] = (struct ccplot_log){ pts, n / 2, "first" };
+	logs[1] = (struct ccplot_log){ pts + n / 2, n - n / 2, "second <&>" };
+	if (ccplot_write_logs(f, logs, 2, "fuzz") != 0)
 		abort();
 	fclose(f);
 	return 0;

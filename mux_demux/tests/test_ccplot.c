@@ -119,3 +119,81 @@ Test(ccplot, the_checker_catches_broken_documents)
 
 	cr_assert_null(xmlcheck(good, strlen(good)), "%s", xmlcheck(good, strlen(good)));
 }
+
+/* The number of times needle occurs in hay. */
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+Test(ccplot, draws_two_logs_on_shared_axes_with_a_legend_each)
+{
+	char lines[NLINES][512], *doc = NULL, *one = NULL;
+	struct ccplot_point pts[NLINES], late[NLINES / 2];
+	struct ccplot_log logs[2] = {
+		{ pts, NLINES, "flow 1" }, { late, NLINES / 2, "flow <2>" },
+	};
+	size_t len = 0, onelen = 0;
+	const char *why;
+	FILE *f;
+
+	make_log(lines);
+	for (int i = 0; i < NLINES; i++)
+		cr_assert_eq(ccplot_parse(lines[i], strlen(lines[i]), &pts[i]), 0);
+	for (int i = 0; i < NLINES / 2; i++) {	/* starts later, twice as large */
+		late[i] = pts[i];
+		late[i].t_ms += 1000;
+		late[i].cwnd *= 2;
+	}
+	cr_assert_not_null(f = open_memstream(&doc, &len));
+	cr_assert_eq(ccplot_write_logs(f, logs, 2, "two"), 0);
+	cr_assert_eq(fclose(f), 0);
+	why = xmlcheck(doc, len);
+	cr_assert_null(why, "not well-formed: %s", why);
+	cr_assert_eq(count(doc, "<polyline class=\"cwnd\""), 2);
+	cr_assert_eq(count(doc, "<polyline class=\"ssthresh\""), 2);
+	cr_assert_eq(xmlcheck_points(doc, "cwnd"), NLINES, "the first log's cwnd");
+	cr_assert_not_null(strstr(doc, ">flow 1 cwnd</text>"));
+	cr_assert_not_null(strstr(doc, ">flow &lt;2&gt; ssthresh</text>"));
+	cr_assert_eq(count(doc, "stroke=\"#1f77b4\""), 2, "one colour per log");
+	cr_assert_eq(count(doc, "stroke=\"#d62728\""), 2, "one colour per log");
+	/* Shared axes: time runs to the later log's end, bytes to its peak. */
+	cr_assert_not_null(strstr(doc, ">1.190</text>"), "x axis ends at 1.19 s");
+	cr_assert_null(strstr(doc, ">0.390</text>"), "not at the first log's end");
+	cr_assert_not_null(f = open_memstream(&one, &onelen));
+	cr_assert_eq(ccplot_write(f, pts, NLINES, "two"), 0);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_neq(strcmp(doc, one), 0);
+	free(one);
+	free(doc);
+}
+
+Test(ccplot, one_unnamed_log_draws_as_ccplot_write_does)
+{
+	char lines[NLINES][512], *a = NULL, *b = NULL;
+	struct ccplot_point pts[NLINES];
+	struct ccplot_log log = { pts, NLINES, NULL };
+	size_t alen = 0, blen = 0;
+	FILE *f;
+
+	make_log(lines);
+	for (int i = 0; i < NLINES; i++)
+		cr_assert_eq(ccplot_parse(lines[i], strlen(lines[i]), &pts[i]), 0);
+	cr_assert_not_null(f = open_memstream(&a, &alen));
+	cr_assert_eq(ccplot_write(f, pts, NLINES, NULL), 0);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_not_null(f = open_memstream(&b, &blen));
+	cr_assert_eq(ccplot_write_logs(f, &log, 1, NULL), 0);
+	cr_assert_eq(ccplot_write_logs(f, &log, 0, NULL), -1, "no log");
+	cr_assert_eq(ccplot_write_logs(f, &log, CCPLOT_LOGS_MAX + 1, NULL), -1);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_str_eq(a, b);
+	cr_assert_not_null(strstr(a, ">cwnd</text>"), "unnamed legend");
+	free(a);
+	free(b);
+}
