@@ -367,24 +367,6 @@ add_slot(struct pollset *ps, int fd, short events, enum pollset_slot kind,
 		err(1, "out of memory");
 }
 
-/* Under a limit, wait for a chunk's worth of tokens: a trickle of a few
- * bytes per round would be a busy loop of tiny segments. */
-static int
-limit_open(struct ratelimit *r, int64_t now)
-{
-	return ratelimit_available(r, now) > 0 &&
-	    ratelimit_wait_ms(r, RATE_CHUNK) == 0;
-}
-
-/* The deadline, brought forward to when a closed limit has a chunk. */
-static int64_t
-limit_deadline(struct ratelimit *r, int open, int64_t now, int64_t deadline)
-{
-	if (!open && now + ratelimit_wait_ms(r, RATE_CHUNK) < deadline)
-		return now + ratelimit_wait_ms(r, RATE_CHUNK);
-	return deadline;
-}
-
 /* What to poll p for; may bring *deadline forward to when p's upload turn
  * may come. */
 static short
@@ -416,8 +398,8 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
     int64_t deadline)
 {
 	struct session *s = &L->s;
-	int up_ok = limit_open(&s->up_limit, now);
-	int down_ok = limit_open(&s->down_limit, now);
+	int up_ok = ratelimit_has_chunk(&s->up_limit, now, RATE_CHUNK);
+	int down_ok = ratelimit_has_chunk(&s->down_limit, now, RATE_CHUNK);
 
 	pollset_clear(ps);
 	L->nreaders = 0;
@@ -434,8 +416,10 @@ build_pollset(struct loop *L, struct pollset *ps, int64_t now,
 		L->nreaders += (ev & POLLIN) != 0;
 		add_slot(ps, p->fd, ev, POLLSET_PEER, p);
 	}
-	deadline = limit_deadline(&s->up_limit, up_ok, now, deadline);
-	deadline = limit_deadline(&s->down_limit, down_ok, now, deadline);
+	deadline = ratelimit_chunk_deadline(&s->up_limit, now, RATE_CHUNK,
+	    deadline);
+	deadline = ratelimit_chunk_deadline(&s->down_limit, now, RATE_CHUNK,
+	    deadline);
 	return deadline <= now ? 0 : (int)(deadline - now);
 }
 

@@ -73,6 +73,25 @@ ratelimit_wait_ms(const struct ratelimit *rl, uint64_t n)
 	return (int64_t)((need + rl->rate - 1) / rl->rate);
 }
 
+int
+ratelimit_has_chunk(struct ratelimit *rl, int64_t now, uint64_t chunk)
+{
+	return ratelimit_available(rl, now) > 0 &&
+	    ratelimit_wait_ms(rl, chunk) == 0;
+}
+
+int64_t
+ratelimit_chunk_deadline(struct ratelimit *rl, int64_t now, uint64_t chunk,
+    int64_t deadline)
+{
+	int64_t wait;
+
+	if (ratelimit_has_chunk(rl, now, chunk))
+		return deadline;
+	wait = ratelimit_wait_ms(rl, chunk);
+	return now + wait < deadline ? now + wait : deadline;
+}
+
 uint64_t
 ratelimit_fair_share(struct ratelimit *rl, int64_t now, size_t contenders)
 {

@@ -43,6 +43,19 @@ uint64_t ratelimit_available(struct ratelimit *rl, int64_t now);
 int64_t ratelimit_wait_ms(const struct ratelimit *rl, uint64_t n);
 
 /*
+ * For an event loop under a limit: whether to move bytes this round, and
+ * until when to sleep if not.  The bucket must hold a chunk (its burst, if
+ * that is smaller): a trickle of a few tokens per round would be a busy loop
+ * of tiny segments.  ratelimit_chunk_deadline returns deadline, brought
+ * forward to when the bucket will hold a chunk; unchanged while it holds one
+ * (so an open bucket never makes a poll() timeout of 0).  chunk >= 1.
+ * Unlimited buckets always hold a chunk.
+ */
+int ratelimit_has_chunk(struct ratelimit *rl, int64_t now, uint64_t chunk);
+int64_t ratelimit_chunk_deadline(struct ratelimit *rl, int64_t now,
+    uint64_t chunk, int64_t deadline);
+
+/*
  * How the connections of a peer share one bucket.
  *
  * Reading: each connection polled for input gets an equal part of what the

@@ -69,6 +69,28 @@ Test(ratelimit, says_how_long_to_wait)
 	    "an idle bucket fills up to its burst, no more");
 }
 
+Test(ratelimit, waits_for_a_chunk_not_a_trickle)
+{
+	struct ratelimit rl;
+
+	ratelimit_init(&rl, 1000, 10000, 0);	/* 1 byte per ms */
+	cr_expect_not(ratelimit_has_chunk(&rl, 10, 4096),
+	    "10 tokens are a trickle, not a chunk");
+	cr_expect_eq(ratelimit_chunk_deadline(&rl, 10, 4096, 60000), 4096,
+	    "sleep until the chunk is there (4,096 ms after the start)");
+	cr_expect_eq(ratelimit_chunk_deadline(&rl, 10, 4096, 2000), 2000,
+	    "an earlier deadline stays");
+	cr_expect(ratelimit_has_chunk(&rl, 4096, 4096));
+	cr_expect_eq(ratelimit_chunk_deadline(&rl, 4096, 4096, 60000), 60000,
+	    "a bucket that holds a chunk never asks for an early wake-up");
+	ratelimit_init(&rl, 1000, 100, 0);
+	cr_expect(ratelimit_has_chunk(&rl, 100, 4096),
+	    "a burst smaller than the chunk is chunk enough");
+	ratelimit_init(&rl, 0, 0, 0);
+	cr_expect(ratelimit_has_chunk(&rl, 0, 4096), "unlimited");
+	cr_expect_eq(ratelimit_chunk_deadline(&rl, 0, 4096, 60000), 60000);
+}
+
 Test(ratelimit, clock_going_backwards_grants_nothing_extra)
 {
 	struct ratelimit rl;
