@@ -18,11 +18,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "numarg.h"
 #include "scn_rdt.h"
 #include "strbuf.h"
 
-#define SHARE_MAX	8	/* senders on one bottleneck, student's and reference's */
-#define SHARE_GROUPS	4	/* bottlenecks in one test */
 #define SHARE_HEADER	28	/* a version 2 segment's header (mux_demux/rseg.h) */
 
 const struct labconf_param scn_share_params[] = {
@@ -54,10 +53,10 @@ struct share_flow {
 struct share {
 	struct scenario_env *env;
 	struct sandbox_proc *recv, *router;
-	struct share_flow flow[SHARE_MAX];
+	struct share_flow flow[SCN_SHARE_FLOWS];
 	int group, nflows, nstudent;
 	double rate;				/* its link's bytes/s */
-	unsigned long long got[2][SHARE_MAX];	/* its files' sizes at each sample */
+	unsigned long long got[2][SCN_SHARE_FLOWS];	/* its files' sizes at each sample */
 	unsigned long long t_us[2];		/* the router's clock at each sample */
 };
 
@@ -233,7 +232,7 @@ share_judge(struct share *t)
 	const struct labconf_test *c = t->env->test;
 	double mss = (double)labconf_int(c, "mss");
 	double secs = (double)(t->t_us[1] - t->t_us[0]) / 1e6, cap = t->rate * mss / (mss + SHARE_HEADER);
-	double x[SHARE_MAX], sum = 0, sq = 0, util, jain;
+	double x[SCN_SHARE_FLOWS], sum = 0, sq = 0, util, jain;
 	long min_util = labconf_int(c, "min_util_pct"), min_jain = labconf_int(c, "min_jain_pct");
 	struct strbuf each, link;
 
@@ -270,6 +269,89 @@ share_judge(struct share *t)
 	return t->env->res->status == RESULT_FAIL ? -1 : 0;
 }
 
+static int
+share_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A count of `flows`, n bytes at p, into *out: 1..SCN_SHARE_FLOWS, no sign, no leading 0.
+ * 0, or -1. */
+static int
+share_count(const char *p, size_t n, long *out)
+{
+	return n > 0 && p[0] != '0' && numarg_parse_n(p, n, 1, SCN_SHARE_FLOWS, out) == 0 ? 0 : -1;
+}
+
+/* One entry of `flows`, n bytes at e ("4", "1+1") into *g.  0, or -1 (why appended). */
+static int
+share_parse_entry(const char *e, size_t n, struct scn_share_group *g, struct strbuf *why)
+{
+	const char *plus = memchr(e, '+', n);
+	size_t nlen = plus != NULL ? (size_t)(plus - e) : n;
+	long student, reference = 0;
+
+	if (share_count(e, nlen, &student) == -1 ||
+	    (plus != NULL && share_count(plus + 1, n - nlen - 1, &reference) == -1) ||
+	    student + reference > SCN_SHARE_FLOWS) {
+		strbuf_puts(why, "'");
+		strbuf_put_escaped(why, e, n, 40);
+		strbuf_printf(why, "' is not N or N+M, N of the student's senders and M of the "
+		    "reference's, N >= 1, M >= 1 if given, %d in all at most", SCN_SHARE_FLOWS);
+		return -1;
+	}
+	g->student = (int)student;
+	g->reference = (int)reference;
+	return 0;
+}
+
+/* scn_share_parse_flows without the value in the message: what is wrong goes to why. */
+static int
+share_parse_list(const char *s, size_t len, struct scn_share_group *g, struct strbuf *why)
+{
+	size_t at = 0;
+	int ng = 0;
+
+	if (len == 0 || share_blank(s[0]) || share_blank(s[len - 1])) {
+		strbuf_puts(why, len == 0 ? "no bottleneck (one count or more, such as \"2 4 1+1\")" :
+		    "a space or tab before the first count or after the last");
+		return -1;
+	}
+	while (at < len) {
+		size_t n = 0;
+
+		while (at + n < len && !share_blank(s[at + n]))
+			n++;
+		if (ng == SCN_SHARE_GROUPS) {
+			strbuf_printf(why, "more than %d bottlenecks", SCN_SHARE_GROUPS);
+			return -1;
+		}
+		if (share_parse_entry(s + at, n, &g[ng], why) == -1)
+			return -1;
+		ng++;
+		for (at += n; at < len && share_blank(s[at]); at++)
+			;
+	}
+	return ng;
+}
+
+int
+scn_share_parse_flows(const char *s, size_t len, struct scn_share_group g[SCN_SHARE_GROUPS],
+    struct strbuf *why)
+{
+	struct strbuf what;
+	int ng;
+
+	strbuf_init(&what);
+	if ((ng = share_parse_list(s, len, g, &what)) == -1) {
+		strbuf_puts(why, "'");
+		strbuf_put_escaped(why, s, len, 200);
+		strbuf_printf(why, "': %s", strbuf_str(&what));
+	}
+	strbuf_free(&what);
+	return ng;
+}
+
 /*
  * The bottlenecks `flows` asks for ("2 4 1+1": one of two of the student's
  * flows, one of four, one of the student's beside a reference Reno flow).
@@ -278,36 +360,22 @@ share_judge(struct share *t)
 static int
 share_groups(struct scenario_env *env, struct share *g)
 {
-	const struct labconf_test *c = env->test;
-	const char *p = labconf_str(c, "flows");
-	int ng = 0, used;
-	long n, reno;
+	const struct labconf_value *v = labconf_get(env->test, "flows");
+	struct scn_share_group parsed[SCN_SHARE_GROUPS];
+	struct strbuf why;
+	int ng;
 
-	while (sscanf(p, " %ld%n", &n, &used) == 1) {
-		long all;
+	strbuf_init(&why);
+	if ((ng = scn_share_parse_flows(v->data, v->len, parsed, &why)) == -1)
+		result_error(env->res, "lab.conf: flows = %s", strbuf_str(&why));
+	for (int i = 0; i < ng; i++) {
+		int all = parsed[i].student + parsed[i].reference;
 
-		p += used;
-		reno = 0;
-		if (*p == '+' && sscanf(p, "+%ld%n", &reno, &used) == 1)
-			p += used;
-		all = n + reno;
-		if (ng == SHARE_GROUPS || n < 1 || reno < 0 || all > SHARE_MAX) {
-			result_error(env->res, "lab.conf: flows = '%s': at most %d bottlenecks, each "
-			    "N or N+M flows (M the reference's), 1..%d in all", labconf_str(c, "flows"),
-			    SHARE_GROUPS, SHARE_MAX);
-			return -1;
-		}
-		g[ng] = (struct share){ .env = env, .group = ng + 1, .nflows = (int)all,
-		    .nstudent = (int)n, .rate = (double)labconf_int(c, "rate") * (double)all };
-		ng++;
+		g[i] = (struct share){ .env = env, .group = i + 1, .nflows = all,
+		    .nstudent = parsed[i].student,
+		    .rate = (double)labconf_int(env->test, "rate") * all };
 	}
-	while (*p == ' ')
-		p++;
-	if (ng == 0 || *p != '\0') {
-		result_error(env->res, "lab.conf: flows = '%s' is not a list of counts",
-		    labconf_str(c, "flows"));
-		return -1;
-	}
+	strbuf_free(&why);
 	return ng;
 }
 
@@ -315,7 +383,7 @@ void
 scn_share_run(struct scenario_env *env)
 {
 	const struct labconf_test *c = env->test;
-	struct share g[SHARE_GROUPS];
+	struct share g[SCN_SHARE_GROUPS];
 	size_t size = (size_t)labconf_int(c, "bytes");
 	int ng, failed = 0;
 	uint32_t fnv;

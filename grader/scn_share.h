@@ -34,10 +34,34 @@
 #ifndef SCN_SHARE_H
 #define SCN_SHARE_H
 
+#include <stddef.h>
+
 #include "scenario.h"
+#include "strbuf.h"
+
+#define SCN_SHARE_GROUPS	4	/* bottlenecks in one test */
+#define SCN_SHARE_FLOWS		8	/* senders on one bottleneck, student's and reference's */
+
+/* One entry of `flows`: N+M. */
+struct scn_share_group {
+	int student;		/* N, the student's senders: 1..SCN_SHARE_FLOWS */
+	int reference;		/* M, reference senders beside them: 0 (no "+M"), or 1.. */
+};
 
 extern const struct labconf_param scn_share_params[];
 
 void scn_share_run(struct scenario_env *env);
+
+/*
+ * Reads a `flows` value, len bytes at s (NUL bytes in it are refused): 1 to
+ * SCN_SHARE_GROUPS entries separated by spaces or tabs, none before the first
+ * entry or after the last.  An entry is N or N+M, each count written in
+ * decimal digits only (no sign, no leading 0, no space around the '+'),
+ * N >= 1, M >= 1 when written, N + M <= SCN_SHARE_FLOWS.  Fills g[0 .. count-1] and returns the
+ * count; or returns -1 and appends to why the value (escaped) and what is
+ * wrong with it, g's entries then unspecified.
+ */
+int scn_share_parse_flows(const char *s, size_t len, struct scn_share_group g[SCN_SHARE_GROUPS],
+    struct strbuf *why);
 
 #endif

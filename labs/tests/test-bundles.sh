@@ -9,6 +9,8 @@
 #   - leakcheck.sh finds no SOLUTION block of this lab or a later one, and no
 #     hidden test's name;
 #   - `make STRICT=1` builds the starter with no warning;
+#   - every program of the kit that the handout runs comes with it, prebuilt in
+#     .socklab/ or built by that make, and answers --help;
 #   - `make check` ends in time, scores less than full marks, with hints, and fails;
 #   - with the reference code put back in the student's files (mkstarters.sh
 #     --solved), `make check` gives full marks and succeeds;
@@ -41,6 +43,26 @@ student() {
 	(cd "$dir" && env -i PATH=/usr/bin:/bin HOME="$tmp" LANG=C "$@")
 }
 
+# handout_programs DIR: each program of the kit that DIR/HANDOUT.md runs from the
+# kit's top (./mux_demux/mux_ccplot) and that the bundle in DIR, built, does not
+# give as a program that answers --help: prebuilt in .socklab/mux_demux/, or
+# built by the lab's make (./mux_ccplot).  One " NAME (why)" each; nothing if
+# all are there.
+handout_programs() {
+	local b=$1 p d n progs
+	for p in $(grep -o '\./[a-z_]*/[A-Za-z0-9_-]*' "$b/HANDOUT.md" | sort -u); do
+		d=${p#./} n=${p##*/}
+		d=${d%%/*}
+		[[ -f $d/Makefile ]] || continue
+		progs=" $(sed -n 's/^PROGS[[:space:]]*[+:]*=//p' "$d/Makefile" | tr -s ' \t\n' '   ') "
+		[[ -n $n && $progs == *" $n "* ]] || continue
+		if [[ -x $b/.socklab/$d/$n ]]; then p=.socklab/$d/$n
+		elif [[ -x $b/$n ]]; then p=./$n
+		else echo -n " $n (neither .socklab/$d/$n nor ./$n)"; continue; fi
+		student "$b" "$p" --help >/dev/null 2>&1 || echo -n " $n ($p --help fails)"
+	done
+}
+
 # score_of TEXT: the "score: N/M" of a grader report.
 score_of() { sed -n 's/^score: \([0-9]*\/[0-9]*\)$/\1/p' <<<"$1" | tail -n 1; }
 
@@ -67,6 +89,10 @@ for lab in "${labs[@]}"; do
 	if out=$(student "$b" make STRICT=1 2>&1) && ! grep -q 'warning:' <<<"$out"; then
 		ok "$lab: the starter builds with no warning"
 	else fail "$lab: the starter does not build cleanly:"; echo "$out" | tail -n 20; continue; fi
+
+	if out=$(handout_programs "$b") && [[ -z $out ]]; then
+		ok "$lab: every program the handout runs comes with the bundle and answers --help"
+	else fail "$lab: the handout runs what the bundle does not give:$out"; fi
 
 	start=$(date +%s)
 	out=$(student "$b" timeout -k 5 "$CHECK_SECONDS" make -s check 2>&1)
