@@ -3,7 +3,9 @@
 # same 1 GiB costs through one loopback TCP connection with nothing of a
 # BitTorrent peer but its least work (bench/xfer_floor.c says what each
 # sender and receiver does).  Printed: CPU seconds per GiB of each end
-# (median of ROUNDS, rounds alternating), and MB/s, for every pair.
+# (median of ROUNDS, rounds alternating, and the least in brackets: other
+# load only ever adds, so the least is the machine's), and MB/s, for every
+# pair.
 #
 # Read the sender's figure with care: on loopback the receiving socket's
 # TCP work (softirq) runs in whichever process's context put the packet
@@ -59,13 +61,16 @@ median() {
   tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g |
     awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+least() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | head -n 1; }
 echo
-printf '%-8s %-8s %10s %10s %10s %9s\n' send recv "send s/GiB" "recv s/GiB" "sum s/GiB" "MB/s"
+printf '%-8s %-8s %15s %15s %10s %9s\n' send recv "send s/GiB" "recv s/GiB" "sum s/GiB" "MB/s"
 for s in $SENDS; do
   for v in $RECVS; do
     a=$(median "${SEND[$s.$v]}") b=$(median "${RECV[$s.$v]}")
-    printf '%-8s %-8s %10s %10s %10.2f %9.0f\n' "$s" "$v" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }')" \
+    printf '%-8s %-8s %15s %15s %10.2f %9.0f\n' "$s" "$v" "$a ($(least "${SEND[$s.$v]}"))" \
+      "$b ($(least "${RECV[$s.$v]}"))" "$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }')" \
       "$(median "${RATE[$s.$v]}")"
   done
 done
-echo "(CPU seconds: median of $ROUNDS; MB/s: median) load when done: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "(CPU seconds: median of $ROUNDS (least); sum of the medians; MB/s: median)"
+echo "load when done: $(cut -d' ' -f1-3 /proc/loadavg)"
