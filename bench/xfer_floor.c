@@ -25,7 +25,7 @@
  * The file's length must be a multiple of 16 KiB; the sender's headers say
  * nothing useful (the receiver knows the layout).  Linux only (sendfile).
  */
-#define _GNU_SOURCE		/* sendfile, MSG_MORE, TCP_CORK */
+#define _DEFAULT_SOURCE		/* MSG_MORE, TCP_CORK */
 #include <err.h>
 #include <fcntl.h>
 #include <netinet/in.h>
