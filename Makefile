@@ -120,6 +120,11 @@ interop: all
 bench: all
 	@set -e; for b in bench/*.sh; do echo "== $$b"; bash $$b; done
 
+# bench/xfer_floor: the loopback floor under bench/torrent_bulk.sh (bench/xfer_floor.sh).
+bench/xfer_floor: bench/xfer_floor.c bench/benchlib.c bench/benchlib.h mini_torrent/sha1.c mini_torrent/sha1.h
+	$(or $(CC),cc) -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Imini_torrent \
+	  -o $@ bench/xfer_floor.c bench/benchlib.c mini_torrent/sha1.c
+
 # tests/proc.[ch] is vendored into each directory so each builds alone.
 check-copies:
 	@set -e; ref=udp_uppercase/tests; \
@@ -131,4 +136,4 @@ check-copies:
 clean:
 	@for d in $(DIRS); do $(MAKE) -C $$d clean; done
 	@$(MAKE) -C labs/tests clean
-	rm -rf dist
+	rm -rf dist bench/xfer_floor
