@@ -742,6 +742,18 @@ test_params(struct parser *ps, const struct raw_section *s, const struct raw_sec
 	}
 }
 
+/* What the scenario checks of the test's values beyond their types. */
+static void
+test_check(struct parser *ps, const struct labconf_test *t)
+{
+	struct strbuf why;
+
+	strbuf_init(&why);
+	if (t->scenario->check(t, &why) == -1)
+		fail(ps, t->line, "test '%s': %s", t->name, strbuf_str(&why));
+	strbuf_free(&why);
+}
+
 static void
 parse_test(struct parser *ps, const struct raw_section *s, const struct raw_section *d,
     struct labconf *lab)
@@ -760,6 +772,8 @@ parse_test(struct parser *ps, const struct raw_section *s, const struct raw_sect
 	test_common(ps, s, d, lab, t);
 	if (t->scenario != NULL)
 		test_params(ps, s, d, t);
+	if (t->scenario != NULL && t->scenario->check != NULL)
+		test_check(ps, t);
 	lab->ntests++;
 }
 

@@ -58,9 +58,15 @@ struct labconf_param {
 	const char *choices;	/* LABCONF_ENUM: "student|reference" */
 };
 
+struct labconf_test;
+
 struct labconf_scenario {
 	const char *name;
 	const struct labconf_param *params;	/* ends with a NULL name */
+	/* NULL, or what the scenario checks of a test's values beyond their
+	 * types (the syntax of a text value) when lab.conf is read: 0, or -1
+	 * with "KEY = VALUE: what is wrong" in why. */
+	int (*check)(const struct labconf_test *t, struct strbuf *why);
 };
 
 struct labconf_value {

@@ -352,6 +352,23 @@ scn_share_parse_flows(const char *s, size_t len, struct scn_share_group g[SCN_SH
 	return ng;
 }
 
+int
+scn_share_check(const struct labconf_test *t, struct strbuf *why)
+{
+	const struct labconf_value *v = labconf_get(t, "flows");
+	struct scn_share_group g[SCN_SHARE_GROUPS];
+	struct strbuf what;
+	int rc = 0;
+
+	strbuf_init(&what);
+	if (v != NULL && scn_share_parse_flows(v->data, v->len, g, &what) == -1) {
+		strbuf_printf(why, "flows = %s", strbuf_str(&what));
+		rc = -1;
+	}
+	strbuf_free(&what);
+	return rc;
+}
+
 /*
  * The bottlenecks `flows` asks for ("2 4 1+1": one of two of the student's
  * flows, one of four, one of the student's beside a reference Reno flow).

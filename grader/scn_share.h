@@ -52,6 +52,9 @@ extern const struct labconf_param scn_share_params[];
 
 void scn_share_run(struct scenario_env *env);
 
+/* lab.conf's check of a share test (struct labconf_scenario): its flows. */
+int scn_share_check(const struct labconf_test *t, struct strbuf *why);
+
 /*
  * Reads a `flows` value, len bytes at s (NUL bytes in it are refused): 1 to
  * SCN_SHARE_GROUPS entries separated by spaces or tabs, none before the first

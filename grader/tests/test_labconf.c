@@ -19,10 +19,22 @@ static const struct labconf_param demo_params[] = {
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
+/* The demo scenario's own rule, beyond the types: a program name, not a path. */
+static int
+demo_check(const struct labconf_test *t, struct strbuf *why)
+{
+	const struct labconf_value *v = labconf_get(t, "prog");
+
+	if (v == NULL || strchr(v->data, '/') == NULL)
+		return 0;
+	strbuf_printf(why, "prog = '%s': a name, not a path", v->data);
+	return -1;
+}
+
 static const struct labconf_scenario demo[] = {
-	{ "demo", demo_params },
-	{ "other", demo_params + 3 },
-	{ NULL, NULL },
+	{ "demo", demo_params, demo_check },
+	{ "other", demo_params + 3, NULL },
+	{ NULL, NULL, NULL },
 };
 
 #define HEAD "[lab]\ntitle = T\nbinaries = a b\nreferences = r\n"
@@ -136,6 +148,8 @@ static const struct {
 	  "lab.conf:8: unknown key 'client' in this test" },
 	{ HEAD "[test x]\npoints = 1\nscenario = demo\nclient = student\n[test y]\nscenario = demo\n",
 	  "lab.conf:9: test 'y' needs 'points'" },
+	{ HEAD "[test x]\npoints = 1\nscenario = demo\nclient = student\nprog = bin/a\n",
+	  "lab.conf:5: test 'x': prog = 'bin/a': a name, not a path" },
 };
 
 ParameterizedTestParameters(labconf, rejects_bad_specs_with_their_line)

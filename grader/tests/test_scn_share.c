@@ -148,3 +148,19 @@ Test(scn_share, every_sharing_test_of_the_kit_reads_its_flows)
 	labconf_free(lab);
 	strbuf_free(&err);
 }
+
+Test(scn_share, a_bad_flows_is_refused_when_lab_conf_is_read)
+{
+	static const char text[] = "[lab]\ntitle = T\nbinaries = mux_rhost\n"
+	    "references = mux_demux\n[test share]\npoints = 1\nscenario = share\n"
+	    "flows = 2 4++1\n";
+	struct strbuf err;
+
+	strbuf_init(&err);
+	cr_assert_null(labconf_parse("lab.conf", text, sizeof(text) - 1, scenario_table, &err),
+	    "a lab.conf whose flows cannot be read was accepted");
+	cr_expect_not_null(strstr(strbuf_str(&err),
+	    "lab.conf:5: test 'share': flows = '2 4++1': '4++1' is not N or N+M"), "%s",
+	    strbuf_str(&err));
+	strbuf_free(&err);
+}
