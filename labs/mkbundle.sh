@@ -145,9 +145,16 @@ C compiler and make. \`HANDOUT.md\` is the handout; its links point into the who
 your course publishes with each lab's solution after its deadline. Any files of earlier labs come
 with their solutions (between \`SOLUTION BEGIN\` and \`SOLUTION END\` comments); \`make check\`
 runs the visible tests only, and your grade includes hidden ones too.
+
+The handout's commands are written from the top of the kit. Here, run them from \`.socklab/\`
+(\`cd .socklab && . handouts/lib.sh\` loads the shell helpers they use, \`serve\` and
+\`stop\`): the reference programs they name are there, as \`./DIR/PROG\`. Yours are
+\`../PROG\` from there, once \`make\` has built them.
 EOF
 	} >"$dir/README.md"
 	cp "$top/grader/grade" "$top/grader/faultproxy" "$kit/grader/"
+	mkdir -p "$kit/handouts"
+	cp "$top/handouts/lib.sh" "$kit/handouts/"
 	refs=$(sed -n 's/^references[[:space:]]*=[[:space:]]*//p' "$top/labs/$lab/lab.conf")
 	for d in $refs; do
 		mkdir -p "$kit/$d"

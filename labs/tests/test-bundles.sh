@@ -11,6 +11,7 @@
 #   - `make STRICT=1` builds the starter with no warning;
 #   - every program of the kit that the handout runs comes with it, prebuilt in
 #     .socklab/ or built by that make, and answers --help;
+#   - the handout's shell helpers load from .socklab/ (. handouts/lib.sh);
 #   - `make check` ends in time, scores less than full marks, with hints, and fails;
 #   - with the reference code put back in the student's files (mkstarters.sh
 #     --solved), `make check` gives full marks and succeeds;
@@ -93,6 +94,12 @@ for lab in "${labs[@]}"; do
 	if out=$(handout_programs "$b") && [[ -z $out ]]; then
 		ok "$lab: every program the handout runs comes with the bundle and answers --help"
 	else fail "$lab: the handout runs what the bundle does not give:$out"; fi
+
+	# The handout's walkthroughs load handouts/lib.sh from the kit's top: a
+	# bundle has it under .socklab/, where the reference programs are.
+	if student "$b/.socklab" bash -c '. handouts/lib.sh && declare -F serve stop' >/dev/null 2>&1; then
+		ok "$lab: . handouts/lib.sh works from .socklab/"
+	else fail "$lab: no .socklab/handouts/lib.sh with serve and stop in the bundle"; fi
 
 	start=$(date +%s)
 	out=$(student "$b" timeout -k 5 "$CHECK_SECONDS" make -s check 2>&1)
