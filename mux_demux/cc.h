@@ -52,7 +52,8 @@ struct cc {
 	enum cc_algo algo;
 	size_t mss;
 	size_t cwnd, ssthresh;	/* bytes; CC_UNLIMITED for none */
-	size_t acked;		/* avoidance: bytes acknowledged toward the next MSS */
+	size_t acked;		/* avoidance: bytes acknowledged since cwnd last
+				 * grew; a whole cwnd of them adds one MSS */
 	enum cc_phase phase;
 };
 
