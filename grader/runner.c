@@ -53,10 +53,15 @@ searchable(const char *path)
  * Copies (or unpacks) the submission at path into r->sub, never through a
  * link at path itself.  Returns 0, or -1 with a message in err.
  */
+/* What a submission may hold, copied or unpacked. */
+static const struct tree_limits runner_limits = {
+	.max_files = 20000, .max_bytes = 200u << 20, .max_depth = 32
+};
+
 static int
 bring_in(struct runner *r, const char *path, struct strbuf *err)
 {
-	struct tree_limits lim = { .max_files = 20000, .max_bytes = 200u << 20, .max_depth = 32 };
+	struct tree_limits lim = runner_limits;
 	char p[PATH_MAX];
 	const char *name;
 	size_t n = strlen(path);
@@ -103,6 +108,35 @@ note_products(int n, const char *removed, struct strbuf *notes)
 	strbuf_puts(notes, "): graded what your sources build\n");
 }
 
+/*
+ * A folder that holds nothing but one archive (an upload a learning
+ * platform exported into a folder of its own, a tarball handed to
+ * Gradescope): the archive is the submission, unpacked in the folder's
+ * place.  Once: an archive inside that archive stays as it is.  Returns 1 if
+ * it unpacked one (a note says which), 0 if there was none, -1 (err).
+ */
+static int
+open_lone_archive(struct runner *r, struct strbuf *notes, struct strbuf *err)
+{
+	char name[256], outer[PATH_MAX + 16], archive[2 * PATH_MAX];
+	int rc;
+
+	if (!tree_lone_archive(r->sub, name, sizeof(name)))
+		return 0;
+	snprintf(outer, sizeof(outer), "%s/handed-in", r->work);
+	snprintf(archive, sizeof(archive), "%s/%s", outer, name);
+	if (rename(r->sub, outer) == -1) {
+		strbuf_printf(err, "moving %s aside: %s", r->sub, strerror(errno));
+		return -1;
+	}
+	rc = tree_unpack(archive, r->work, r->sub, isolate_uid_for(getpid()), &runner_limits, err);
+	tree_remove(outer);
+	if (rc == -1)
+		return -1;
+	strbuf_printf(notes, "your folder held only the archive %s: graded what it holds\n", name);
+	return 1;
+}
+
 /* Unwraps the folders the copy came in and removes build products, with notes. */
 static int
 tidy(struct runner *r, struct strbuf *notes, struct strbuf *err)
@@ -115,6 +149,12 @@ tidy(struct runner *r, struct strbuf *notes, struct strbuf *err)
 	if ((n = tree_unwrap(r->sub, 3, &from, err)) > 0)
 		strbuf_printf(notes, "your files were in the folder %s: graded from there\n",
 		    strbuf_str(&from));
+	if (n >= 0 && (n = open_lone_archive(r, notes, err)) == 1) {
+		strbuf_reset(&from);
+		if ((n = tree_unwrap(r->sub, 3, &from, err)) > 0)
+			strbuf_printf(notes, "in it, your files were in the folder %s: graded from "
+			    "there\n", strbuf_str(&from));
+	}
 	if (n == -1 || (n = tree_prune(r->sub, r->lab->binaries, &removed)) == -1) {
 		if (err->len == 0)
 			strbuf_printf(err, "removing what a build made: %s", strerror(errno));

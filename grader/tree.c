@@ -590,6 +590,30 @@ tree_is_archive(const char *name)
 	return kind_of(name) != NULL;
 }
 
+int
+tree_lone_archive(const char *path, char *name, size_t cap)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	struct stat st;
+	int dir, n = 0, found = 0;
+
+	if (d == NULL)
+		return 0;
+	dir = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		if (junk(e->d_name))
+			continue;
+		found = ++n == 1 && tree_is_archive(e->d_name) &&
+		    fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    strlen(e->d_name) < cap;
+		if (found)
+			snprintf(name, cap, "%s", e->d_name);
+	}
+	closedir(d);
+	return found;
+}
+
 /* Finds tool where the sandbox's PATH looks; its path in buf.  Returns 0, or -1. */
 static int
 find_tool(const char *tool, char *buf, size_t cap)

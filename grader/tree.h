@@ -65,6 +65,14 @@ int tree_unwrap(const char *dir, int levels, struct strbuf *from, struct strbuf 
 int tree_is_archive(const char *name);
 
 /*
+ * 1 if the folder at path holds one archive tree_unpack takes (a regular
+ * file, not a link) and nothing else but junk, its name then in name (cap
+ * bytes); else 0.  An upload a learning platform exported into a folder of
+ * its own, or a tarball handed to Gradescope, looks so.
+ */
+int tree_lone_archive(const char *path, char *name, size_t cap);
+
+/*
  * Unpacks the archive at path into dst (which must not exist) through
  * work, a private directory of the caller: tar or unzip runs as uid (-1: the
  * caller's) under limits and a deadline, in a directory of its own that is

@@ -8,7 +8,8 @@
 #
 # The class: the reference; two mutants; an empty folder; a loud build (600
 # unused statics); working binaries committed with sources that do not
-# compile; the reference nested one and two folders deep, zipped, tarred;
+# compile; the reference nested one and two folders deep, zipped, tarred,
+# zipped in a folder of its own;
 # a dot-named folder; a 210 MB file; a name with spaces, accents and
 # parentheses (its replay command is run); a file that is not an archive;
 # a link to /etc; a macOS binary committed over good sources; and each of
@@ -48,6 +49,9 @@ cp -a "$ref" "$class/nested-one/udp_uppercase"
 cp -a "$ref" "$class/nested-two/hw1/lab1"
 (cd "$root" && cp -a reference ref-zip && python3 -m zipfile -c "$class/ref.zip" ref-zip)
 tar -C "$root" -czf "$class/ref.tar.gz" reference
+# A learning platform's export: each upload in a folder of its own.
+mkdir "$class/lms-export"
+cp "$class/ref.zip" "$class/lms-export/"
 cp -a "$ref" "$class/.dotted"
 cp -a "$ref" "$class/huge"
 head -c 220200960 /dev/urandom >"$class/huge/lecture-recording.mp4"
@@ -88,6 +92,7 @@ nested-one	100
 nested-two	100		
 ref.zip	100		
 ref.tar.gz	100		
+lms-export	100		
 .dotted	100		
 huge	0	could not be graded: 	
 Zoë Müller (late)	100		

@@ -631,26 +631,31 @@ Test(grade, lab_1_committed_binaries_are_ignored_and_named, .timeout = 900)
 
 Test(grade, lab_1_zipped_tarred_and_nested_submissions_grade_full_marks, .timeout = 900)
 {
-	static const char *const forms[] = { "s.zip", "s.tar.gz", "s" };
-	char *d = harness_tempdir(), path[3][700], inner[700];
+	/* w: a folder holding nothing but s.zip (and junk), as a learning platform's
+	 * export of an upload, or a tarball handed to Gradescope. */
+	static const char *const forms[] = { "s.zip", "s.tar.gz", "s", "w" };
+	char *d = harness_tempdir(), path[4][700], inner[700];
 	struct harness_tap tap;
-	struct run r[3];
+	struct run r[4];
 
 	cr_assert_not_null(d);
 	snprintf(inner, sizeof(inner), "%s/s/lab1/my files", d);
 	cr_assert_eq(harness_mksub(lab_named(LAB1)->ref, lab_named(LAB1)->progs, inner, NULL, NULL), 0);
 	cr_assert_eq(harness_sh("set -e; cd \"$1/s\"; mkdir __MACOSX; touch .DS_Store; zip -qr ../s.zip .;"
-	    " tar -czf ../s.tar.gz .", d), 0);
-	for (int i = 0; i < 3; i++) {
+	    " tar -czf ../s.tar.gz .; mkdir ../w; cp ../s.zip ../w/; touch ../w/.DS_Store", d), 0);
+	for (int i = 0; i < 4; i++) {
 		snprintf(path[i], sizeof(path[i]), "%s/%s", d, forms[i]);
 		start_path(&r[i], path[i]);
 	}
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		run_finish(&r[i], &tap);
 		cr_expect_gt(tap.n, 0);
 		cr_expect_eq(tap.score, tap.max, "%s:\n%s", forms[i], r[i].out);
-		cr_expect(strstr(r[i].out, "# note: your files were in the folder lab1/my files/: graded "
-		    "from there\n") != NULL, "%s:\n%s", forms[i], r[i].out);
+		cr_expect(strstr(r[i].out, i == 3 ? "# note: in it, your files were in the folder "
+		    "lab1/my files/: graded from there\n" : "# note: your files were in the folder "
+		    "lab1/my files/: graded from there\n") != NULL, "%s:\n%s", forms[i], r[i].out);
+		cr_expect_eq(strstr(r[i].out, "# note: your folder held only the archive s.zip") != NULL,
+		    i == 3, "%s:\n%s", forms[i], r[i].out);
 		free(r[i].out);
 	}
 	harness_rmtree(d);

@@ -251,6 +251,39 @@ Test(tree, unwrap_moves_up_a_lone_folder_and_only_that)
 	strbuf_free(&from);
 }
 
+/* Makes d/t from a script run in it; the lone archive tree_lone_archive names, or "-". */
+static const char *
+lone(const char *d, const char *script, char *name, size_t cap)
+{
+	char full[1024];
+
+	snprintf(full, sizeof(full), "set -e; rm -rf \"$1/t\"; mkdir \"$1/t\"; cd \"$1/t\"; %s", script);
+	sh(full, d);
+	if (!tree_lone_archive(path_in(d, "t"), name, cap))
+		snprintf(name, cap, "-");
+	return name;
+}
+
+Test(tree, a_folder_holding_only_an_archive_names_it)
+{
+	char *d = harness_tempdir(), name[256];
+
+	cr_assert_not_null(d);
+	cr_expect_str_eq(lone(d, "touch lab1.zip", name, sizeof(name)), "lab1.zip");
+	cr_expect_str_eq(lone(d, "touch .DS_Store s.TAR.GZ; mkdir __MACOSX", name, sizeof(name)),
+	    "s.TAR.GZ", "junk beside it does not count");
+	cr_expect_str_eq(lone(d, "touch a.zip b.zip", name, sizeof(name)), "-", "two archives");
+	cr_expect_str_eq(lone(d, "touch a.zip x.c", name, sizeof(name)), "-", "sources beside it");
+	cr_expect_str_eq(lone(d, "touch notes.pdf", name, sizeof(name)), "-", "not an archive");
+	cr_expect_str_eq(lone(d, "mkdir a.zip", name, sizeof(name)), "-", "a folder named .zip");
+	cr_expect_str_eq(lone(d, "touch ../real.zip; ln -s ../real.zip a.zip", name, sizeof(name)),
+	    "-", "a link is never followed");
+	cr_expect_str_eq(lone(d, "true", name, sizeof(name)), "-", "an empty folder");
+	cr_expect_str_eq(lone(d, "touch lab1.zip", name, 4), "-", "a name longer than cap");
+	harness_rmtree(d);
+	free(d);
+}
+
 /* Unpacks d/NAME into d/dst (through d/work); the error message, or "" if it unpacked. */
 static const char *
 unpack(const char *d, const char *name, const struct tree_limits *l, struct strbuf *err)
