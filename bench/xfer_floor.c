@@ -26,7 +26,8 @@
  *           fills a ring of RING pieces in place and a second thread
  *           hashes (and writes) each, so the copy out of the socket and
  *           SHA-1 run on both cores at once (does a second thread pay for
- *           itself on 2 cores?  The CPU seconds are both threads').
+ *           itself on 2 cores?  The CPU seconds are both threads', and
+ *           the second thread's own follow in brackets).
  * The file's length must be a multiple of 16 KiB; the sender's headers say
  * nothing useful (the receiver knows the layout).  Linux only (sendfile).
  */
@@ -47,6 +48,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "benchlib.h"
@@ -236,6 +238,7 @@ struct ring {
 	size_t size;		/* of the file */
 	int out;		/* -1: hash only */
 	size_t filled, done;	/* under mu */
+	double hasher_s;	/* the hasher's CPU seconds, once joined */
 	pthread_mutex_t mu;
 	pthread_cond_t more;	/* filled grew */
 	pthread_cond_t room;	/* done grew */
@@ -277,6 +280,7 @@ ring_hasher(void *arg)
 {
 	struct ring *r = arg;
 	unsigned char digest[SHA1_LEN];
+	struct timespec ts;
 
 	for (size_t i = 0; i * PIECE < r->size; i++) {
 		unsigned char *p = r->buf[i % RING];
@@ -288,11 +292,17 @@ ring_hasher(void *arg)
 			err(1, "pwrite");
 		ring_publish(r, &r->done, i + 1, &r->room);
 	}
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+		err(1, "clock_gettime");
+	r->hasher_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	return NULL;
 }
 
-/* Receives the file into the ring while ring_hasher empties it. */
-static void
+/*
+ * Receives the file into the ring while ring_hasher empties it.  Returns
+ * the hasher's CPU seconds.
+ */
+static double
 recv_ring(int s, int out, size_t size, int headers)
 {
 	static struct ring r = { .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -309,9 +319,11 @@ recv_ring(int s, int out, size_t size, int headers)
 		ring_publish(&r, &r.filled, i + 1, &r.more);
 	}
 	pt_check(pthread_join(t, NULL), "pthread_join");
+	return r.hasher_s;
 }
 
-static void
+/* Receives the file as m says; returns a second thread's CPU seconds, or 0. */
+static double
 recv_file(enum recv_mode m, int s, int out, size_t size, int headers)
 {
 	static unsigned char piece[PIECE];
@@ -323,12 +335,10 @@ recv_file(enum recv_mode m, int s, int out, size_t size, int headers)
 		for (ssize_t k; want > 0; want -= (size_t)k)
 			if ((k = recv(s, piece, sizeof(piece), 0)) <= 0)
 				err(1, "recv");
-		return;
+		return 0;
 	}
-	if (m == RECV_SHA1X2 || m == RECV_STORE2) {
-		recv_ring(s, m == RECV_STORE2 ? out : -1, size, headers);
-		return;
-	}
+	if (m == RECV_SHA1X2 || m == RECV_STORE2)
+		return recv_ring(s, m == RECV_STORE2 ? out : -1, size, headers);
 	for (size_t off = 0; off < size; off += PIECE) {
 		size_t n = piece_len(size, off / PIECE);
 
@@ -337,6 +347,7 @@ recv_file(enum recv_mode m, int s, int out, size_t size, int headers)
 		if (m == RECV_STORE && pwrite(out, piece, n, (off_t)off) != (ssize_t)n)
 			err(1, "pwrite");
 	}
+	return 0;
 }
 
 /* A connected pair over 127.0.0.1: *tx the connecting end, *rx accepted. */
@@ -364,7 +375,7 @@ main(int argc, char **argv)
 {
 	int sm, rm, fd, out = -1, tx, rx, status;
 	struct stat st;
-	double t0, cpu0;
+	double t0, cpu0, second;
 	pid_t kid;
 
 	bench_set_usage("usage: xfer_floor blocks|corked|mmap|big|copy discard|sha1|store|sha1x2|store2 FILE [OUT]");
@@ -385,9 +396,13 @@ main(int argc, char **argv)
 	if (kid == 0) {
 		close(tx);
 		cpu0 = cpu_s();
-		recv_file(rm, rx, out, (size_t)st.st_size, sm != SEND_BIG && sm != SEND_COPY);
-		printf("recv %-7s %.3f cpu-s/GiB\n", recv_names[rm],
+		second = recv_file(rm, rx, out, (size_t)st.st_size,
+		    sm != SEND_BIG && sm != SEND_COPY);
+		printf("recv %-7s %.3f cpu-s/GiB", recv_names[rm],
 		    (cpu_s() - cpu0) * (1 << 30) / (double)st.st_size);
+		if (second > 0)
+			printf(" (hasher %.3f)", second * (1 << 30) / (double)st.st_size);
+		printf("\n");
 		return 0;
 	}
 	close(rx);

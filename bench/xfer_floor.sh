@@ -8,7 +8,9 @@
 # the best in brackets), for every pair; each round's figures are printed as
 # it ends with the load average at that moment, since other work shares the
 # machine.  sha1x2 and store2 are sha1 and store with the hashing (and
-# writing) on a second thread: whether it pays for itself on 2 cores.
+# writing) on a second thread, whose own CPU seconds are shown apart
+# (hasher; the receiver's figure includes them): whether a second thread
+# pays for itself on 2 cores.
 #
 # Read each end's figure with care: on loopback a packet's receive work
 # (softirq) runs in the context of the process that sent it, and both ends
@@ -40,7 +42,7 @@ trap 'rm -rf "$data"' EXIT
 head -c "$SIZE" /dev/urandom > "$data/in.bin"
 echo "xfer_floor: $SIZE bytes in $base, $ROUNDS round(s), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-declare -A SEND RECV RATE
+declare -A SEND RECV HASH RATE
 for ((r = 1; r <= ROUNDS; r++)); do
   for s in $SENDS; do
     for v in $RECVS; do
@@ -58,9 +60,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
         cmp -s "$data/in.bin" "$data/out.bin" || { echo "xfer_floor: $s/$v: the copy differs" >&2; exit 1; }
         rm -f "$data/out.bin"
       fi
-      echo "round $r $s/$v: $(awk '$1 == "send" { print $5 }' <<< "$res") MB/s, recv $(awk '$1 == "recv" { print $3 }' <<< "$res") send $(awk '$1 == "send" { print $3 }' <<< "$res") cpu-s/GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+      hasher=$(awk '$1 == "recv" && $6 != "" { print $6 + 0 }' <<< "$res")
+      echo "round $r $s/$v: $(awk '$1 == "send" { print $5 }' <<< "$res") MB/s, recv $(awk '$1 == "recv" { print $3 }' <<< "$res")${hasher:+ (hasher $hasher)} send $(awk '$1 == "send" { print $3 }' <<< "$res") cpu-s/GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
       RECV[$s.$v]+=" $(awk '$1 == "recv" { print $3 }' <<< "$res")"
       SEND[$s.$v]+=" $(awk '$1 == "send" { print $3 }' <<< "$res")"
+      HASH[$s.$v]+=" $hasher"
       RATE[$s.$v]+=" $(awk '$1 == "send" { print $5 }' <<< "$res")"
     done
   done
@@ -73,14 +77,15 @@ median() {
 least() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | head -n 1; }
 most() { tr ' ' '\n' <<< "$1" | grep -v '^$' | sort -g | tail -n 1; }
 echo
-printf '%-8s %-8s %15s %15s %10s %12s\n' send recv "send s/GiB" "recv s/GiB" "sum s/GiB" "MB/s"
+printf '%-8s %-8s %15s %15s %15s %10s %12s\n' send recv "send s/GiB" "recv s/GiB" "hasher s/GiB" "sum s/GiB" "MB/s"
 for s in $SENDS; do
   for v in $RECVS; do
-    a=$(median "${SEND[$s.$v]}") b=$(median "${RECV[$s.$v]}")
-    printf '%-8s %-8s %15s %15s %10.2f %12s\n' "$s" "$v" "$a ($(least "${SEND[$s.$v]}"))" \
-      "$b ($(least "${RECV[$s.$v]}"))" "$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }')" \
+    a=$(median "${SEND[$s.$v]}") b=$(median "${RECV[$s.$v]}") h=-
+    [[ $v != *2 ]] || h="$(median "${HASH[$s.$v]}") ($(least "${HASH[$s.$v]}"))"
+    printf '%-8s %-8s %15s %15s %15s %10.2f %12s\n' "$s" "$v" "$a ($(least "${SEND[$s.$v]}"))" \
+      "$b ($(least "${RECV[$s.$v]}"))" "$h" "$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }')" \
       "$(median "${RATE[$s.$v]}" | cut -d. -f1) ($(most "${RATE[$s.$v]}"))"
   done
 done
-echo "(CPU seconds: median of $ROUNDS (least); sum of the medians; MB/s: median (best))"
+echo "(CPU seconds: median of $ROUNDS (least), recv's includes its hasher thread's; sum of the medians; MB/s: median (best))"
 echo "load when done: $(cut -d' ' -f1-3 /proc/loadavg)"
