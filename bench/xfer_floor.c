@@ -232,7 +232,9 @@ piece_len(size_t size, size_t i)
  * done == filled.  A few pieces are enough to ride out either thread's
  * hiccups; more only spill the caches.
  */
-#define RING 4
+#ifndef RING
+#define RING 4		/* cc -DRING=8 to try another */
+#endif
 struct ring {
 	unsigned char buf[RING][PIECE];
 	size_t size;		/* of the file */

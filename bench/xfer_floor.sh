@@ -22,6 +22,19 @@
 # 3.5% in the sender; big+store, 4.8% and 0.5%.  Only the sum of both ends
 # is the machine's cost.
 #
+# A second thread (2026-12-04, 1 GiB, 5 runs of 5 rounds alternating, load
+# 1.1-3.2 from other work): blocks+store2 against blocks+store, best
+# 850-1005 MB/s against 652-734 (+27-41% in each run), median 601-805
+# against 599-657; the receiver's CPU about the same, 1.55-1.82 s/GiB
+# against 1.50-1.76 (least 1.41-1.68 and 1.45-1.64).  A socat pipe run in
+# the same minutes (1154-1409 MB/s best) puts store2 at 0.65-0.78 of it,
+# best against best, and store at 0.50-0.56 (copy+store2, no headers:
+# 892-1033 MB/s, 0.69-0.85).  The hasher thread alone costs
+# 1.03-1.49 s/GiB (SHA-1 0.61-0.67, the rest pwrite into tmpfs), so it
+# cannot pass about 1 GB/s; nor can the pair, sender and receiver needing
+# about 2 s/GiB on 2 cores where socat's need 1.3-1.6.  RING (cc -DRING=2
+# or 8) changed nothing measurable.
+#
 # Env: SIZE (bytes, a multiple of 16 KiB; default 1 GiB), ROUNDS (default
 # 3), SENDS (default "blocks corked mmap big copy"), RECVS (default "discard
 # sha1 store"; also sha1x2 and store2).  Every stored copy is compared with
