@@ -122,7 +122,7 @@ bench: all
 
 # bench/xfer_floor: the loopback floor under bench/torrent_bulk.sh (bench/xfer_floor.sh).
 bench/xfer_floor: bench/xfer_floor.c bench/benchlib.c bench/benchlib.h mini_torrent/sha1.c mini_torrent/sha1.h
-	$(or $(CC),cc) -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Imini_torrent \
+	$(or $(CC),cc) -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -pthread -Imini_torrent \
 	  -o $@ bench/xfer_floor.c bench/benchlib.c mini_torrent/sha1.c
 
 # tests/proc.[ch] is vendored into each directory so each builds alone.

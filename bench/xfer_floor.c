@@ -21,15 +21,23 @@
  *   discard recv(2) into one 256 KiB buffer, thrown away;
  *   sha1    each 256 KiB piece received in place (headers apart: one
  *           recvmsg(2) over header and block slots) and hashed;
- *   store   the same, then one pwrite(2) of each piece into OUT.
+ *   store   the same, then one pwrite(2) of each piece into OUT;
+ *   sha1x2, store2  sha1 and store on two threads: the receiving thread
+ *           fills a ring of RING pieces in place and a second thread
+ *           hashes (and writes) each, so the copy out of the socket and
+ *           SHA-1 run on both cores at once (does a second thread pay for
+ *           itself on 2 cores?  The CPU seconds are both threads', and
+ *           the second thread's own follow in brackets).
  * The file's length must be a multiple of 16 KiB; the sender's headers say
  * nothing useful (the receiver knows the layout).  Linux only (sendfile).
  */
 #define _DEFAULT_SOURCE		/* MSG_MORE, TCP_CORK */
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +48,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "benchlib.h"
@@ -51,9 +60,9 @@
 #define SLOTS (PIECE / BLOCK)
 
 enum send_mode { SEND_BLOCKS, SEND_CORKED, SEND_MMAP, SEND_BIG, SEND_COPY, SEND_COUNT };
-enum recv_mode { RECV_DISCARD, RECV_SHA1, RECV_STORE, RECV_COUNT };
+enum recv_mode { RECV_DISCARD, RECV_SHA1, RECV_STORE, RECV_SHA1X2, RECV_STORE2, RECV_COUNT };
 static const char *send_names[SEND_COUNT] = { "blocks", "corked", "mmap", "big", "copy" };
-static const char *recv_names[RECV_COUNT] = { "discard", "sha1", "store" };
+static const char *recv_names[RECV_COUNT] = { "discard", "sha1", "store", "sha1x2", "store2" };
 
 /* The index of name in names[0..n), or -1. */
 static int
@@ -209,7 +218,114 @@ recv_piece(int s, unsigned char *piece, size_t n, int headers)
 	}
 }
 
+/* The bytes of piece i of a file of size bytes. */
+static size_t
+piece_len(size_t size, size_t i)
+{
+	return size - i * PIECE < PIECE ? size - i * PIECE : PIECE;
+}
+
+/*
+ * The ring between the two threads of sha1x2 and store2.  Piece i lives in
+ * buf[i % RING]; filled and done count the pieces received and hashed, so
+ * the receiver waits while filled - done == RING and the hasher while
+ * done == filled.  A few pieces are enough to ride out either thread's
+ * hiccups; more only spill the caches.
+ */
+#ifndef RING
+#define RING 4		/* cc -DRING=8 to try another */
+#endif
+struct ring {
+	unsigned char buf[RING][PIECE];
+	size_t size;		/* of the file */
+	int out;		/* -1: hash only */
+	size_t filled, done;	/* under mu */
+	double hasher_s;	/* the hasher's CPU seconds, once joined */
+	pthread_mutex_t mu;
+	pthread_cond_t more;	/* filled grew */
+	pthread_cond_t room;	/* done grew */
+};
+
+/* Exits with what failed when e, a pthread call's result, is an error. */
 static void
+pt_check(int e, const char *what)
+{
+	if (e != 0) {
+		errno = e;
+		err(1, "%s", what);
+	}
+}
+
+/* Sets *count to n under the lock and wakes whoever waits on c. */
+static void
+ring_publish(struct ring *r, size_t *count, size_t n, pthread_cond_t *c)
+{
+	pt_check(pthread_mutex_lock(&r->mu), "pthread_mutex_lock");
+	*count = n;
+	pt_check(pthread_cond_signal(c), "pthread_cond_signal");
+	pt_check(pthread_mutex_unlock(&r->mu), "pthread_mutex_unlock");
+}
+
+/* Waits on c until *count != busy (both under the lock). */
+static void
+ring_await(struct ring *r, const size_t *count, size_t busy, pthread_cond_t *c)
+{
+	pt_check(pthread_mutex_lock(&r->mu), "pthread_mutex_lock");
+	while (*count == busy)
+		pt_check(pthread_cond_wait(c, &r->mu), "pthread_cond_wait");
+	pt_check(pthread_mutex_unlock(&r->mu), "pthread_mutex_unlock");
+}
+
+/* The second thread: hashes, then writes unless out is -1, each piece in turn. */
+static void *
+ring_hasher(void *arg)
+{
+	struct ring *r = arg;
+	unsigned char digest[SHA1_LEN];
+	struct timespec ts;
+
+	for (size_t i = 0; i * PIECE < r->size; i++) {
+		unsigned char *p = r->buf[i % RING];
+		size_t n = piece_len(r->size, i);
+
+		ring_await(r, &r->filled, i, &r->more);
+		sha1(p, n, digest);
+		if (r->out != -1 && pwrite(r->out, p, n, (off_t)(i * PIECE)) != (ssize_t)n)
+			err(1, "pwrite");
+		ring_publish(r, &r->done, i + 1, &r->room);
+	}
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == -1)
+		err(1, "clock_gettime");
+	r->hasher_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return NULL;
+}
+
+/*
+ * Receives the file into the ring while ring_hasher empties it.  Returns
+ * the hasher's CPU seconds.
+ */
+static double
+recv_ring(int s, int out, size_t size, int headers)
+{
+	static struct ring r = { .mu = PTHREAD_MUTEX_INITIALIZER,
+	    .more = PTHREAD_COND_INITIALIZER, .room = PTHREAD_COND_INITIALIZER };
+	pthread_t t;
+
+	r.size = size;
+	r.out = out;
+	pt_check(pthread_create(&t, NULL, ring_hasher, &r), "pthread_create");
+	for (size_t i = 0; i * PIECE < size; i++) {
+		if (i >= RING)
+			ring_await(&r, &r.done, i - RING, &r.room);
+		recv_piece(s, r.buf[i % RING], piece_len(size, i), headers);
+		ring_publish(&r, &r.filled, i + 1, &r.more);
+	}
+	pt_check(pthread_join(t, NULL), "pthread_join");
+	return r.hasher_s;
+}
+
+/* Receives the file as m says; returns a second thread's CPU seconds, or 0. */
+static double
 recv_file(enum recv_mode m, int s, int out, size_t size, int headers)
 {
 	static unsigned char piece[PIECE];
@@ -221,16 +337,19 @@ recv_file(enum recv_mode m, int s, int out, size_t size, int headers)
 		for (ssize_t k; want > 0; want -= (size_t)k)
 			if ((k = recv(s, piece, sizeof(piece), 0)) <= 0)
 				err(1, "recv");
-		return;
+		return 0;
 	}
+	if (m == RECV_SHA1X2 || m == RECV_STORE2)
+		return recv_ring(s, m == RECV_STORE2 ? out : -1, size, headers);
 	for (size_t off = 0; off < size; off += PIECE) {
-		size_t n = size - off < PIECE ? size - off : PIECE;
+		size_t n = piece_len(size, off / PIECE);
 
 		recv_piece(s, piece, n, headers);
 		sha1(piece, n, digest);
 		if (m == RECV_STORE && pwrite(out, piece, n, (off_t)off) != (ssize_t)n)
 			err(1, "pwrite");
 	}
+	return 0;
 }
 
 /* A connected pair over 127.0.0.1: *tx the connecting end, *rx accepted. */
@@ -258,19 +377,19 @@ main(int argc, char **argv)
 {
 	int sm, rm, fd, out = -1, tx, rx, status;
 	struct stat st;
-	double t0, cpu0;
+	double t0, cpu0, second;
 	pid_t kid;
 
-	bench_set_usage("usage: xfer_floor blocks|corked|mmap|big|copy discard|sha1|store FILE [OUT]");
+	bench_set_usage("usage: xfer_floor blocks|corked|mmap|big|copy discard|sha1|store|sha1x2|store2 FILE [OUT]");
 	if (argc < 4 || (sm = mode_of(argv[1], send_names, SEND_COUNT)) < 0 ||
 	    (rm = mode_of(argv[2], recv_names, RECV_COUNT)) < 0 ||
-	    (rm == RECV_STORE) != (argc == 5) || argc > 5)
+	    (rm == RECV_STORE || rm == RECV_STORE2) != (argc == 5) || argc > 5)
 		bench_usage();
 	if ((fd = open(argv[3], O_RDONLY)) == -1 || fstat(fd, &st) == -1)
 		err(1, "%s", argv[3]);
 	if (st.st_size % BLOCK != 0)
 		errx(1, "%s: the length must be a multiple of %u", argv[3], BLOCK);
-	if (rm == RECV_STORE && (out = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+	if (argc == 5 && (out = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
 		err(1, "%s", argv[4]);
 	loopback_pair(&tx, &rx);
 	t0 = bench_now_s();
@@ -279,9 +398,13 @@ main(int argc, char **argv)
 	if (kid == 0) {
 		close(tx);
 		cpu0 = cpu_s();
-		recv_file(rm, rx, out, (size_t)st.st_size, sm != SEND_BIG && sm != SEND_COPY);
-		printf("recv %-7s %.3f cpu-s/GiB\n", recv_names[rm],
+		second = recv_file(rm, rx, out, (size_t)st.st_size,
+		    sm != SEND_BIG && sm != SEND_COPY);
+		printf("recv %-7s %.3f cpu-s/GiB", recv_names[rm],
 		    (cpu_s() - cpu0) * (1 << 30) / (double)st.st_size);
+		if (second > 0)
+			printf(" (hasher %.3f)", second * (1 << 30) / (double)st.st_size);
+		printf("\n");
 		return 0;
 	}
 	close(rx);
