@@ -132,7 +132,9 @@ bundle() {
 	visible_table <"$top/handouts/$lab.md" >"$dir/HANDOUT.md"
 	uname -sm >"$kit/platform"
 	{
-		cat "$top/labs/$lab/README.md"
+		# The lab's README links its handout in the kit; here it is HANDOUT.md.
+		sed 's#^\*\*Handout:\*\* \[[^]]*\]([^)]*)#**Handout:** [HANDOUT.md](HANDOUT.md)#' \
+			"$top/labs/$lab/README.md"
 		cat <<EOF
 
 ## This bundle

@@ -11,6 +11,7 @@
 #   - `make STRICT=1` builds the starter with no warning;
 #   - every program of the kit that the handout runs comes with it, prebuilt in
 #     .socklab/ or built by that make, and answers --help;
+#   - the README's handout link is the bundle's HANDOUT.md;
 #   - the handout's shell helpers load from .socklab/ (. handouts/lib.sh);
 #   - `make check` ends in time, scores less than full marks, with hints, and fails;
 #   - with the reference code put back in the student's files (mkstarters.sh
@@ -94,6 +95,10 @@ for lab in "${labs[@]}"; do
 	if out=$(handout_programs "$b") && [[ -z $out ]]; then
 		ok "$lab: every program the handout runs comes with the bundle and answers --help"
 	else fail "$lab: the handout runs what the bundle does not give:$out"; fi
+
+	if ! grep -q '^\*\*Handout:\*\* \[HANDOUT.md\](HANDOUT.md)' "$b/README.md"; then
+		fail "$lab: the bundle's README does not point to HANDOUT.md: $(grep -m1 'Handout:' "$b/README.md")"
+	else ok "$lab: the README's handout link is HANDOUT.md"; fi
 
 	# The handout's walkthroughs load handouts/lib.sh from the kit's top: a
 	# bundle has it under .socklab/, where the reference programs are.
