@@ -52,6 +52,7 @@ const struct labconf_param scn_rdt_params[] = {
 	{ "rounds_max", LABCONF_INT, "0", 0, 100000, NULL },
 	{ "min_fast_retransmits", LABCONF_INT, "0", 0, 1000000, NULL },
 	{ "timeouts_restart", LABCONF_INT, "0", 0, 1, NULL },
+	{ "min_recovery_sends", LABCONF_INT, "0", 0, 1000000, NULL },
 	{ NULL, 0, NULL, 0, 0, NULL },
 };
 
@@ -426,6 +427,37 @@ rdt_judge_restarts(struct rdt *t, const struct rdt_sent *s, const char *line)
 	return -1;
 }
 
+/*
+ * New data went out during fast recovery: the given sender counts it
+ * (recovery_sends=V on its line), and only a window that every further
+ * duplicate ACK inflated lets any out before the recovery ends.  0, or -1
+ * (failure recorded).
+ */
+static int
+rdt_judge_recovery(struct rdt *t, const struct rdt_sent *s, const char *line)
+{
+	long min = labconf_int(t->env->test, "min_recovery_sends");
+	const char *v = strstr(line, " recovery_sends=");
+	unsigned long sends;
+
+	if (min == 0)
+		return 0;
+	if (v == NULL || sscanf(v, " recovery_sends=%lu", &sends) != 1) {
+		result_fail(t->env->res, "%s printed '%s', with no 'recovery_sends=V'",
+		    t->send->name, line);
+		return -1;
+	}
+	if (sends >= (unsigned long)min)
+		return 0;
+	result_fail(t->env->res, "your sender sent %lu new segments during fast recovery where at "
+	    "least %ld are expected (%lu fast retransmissions): after the third duplicate ACK "
+	    "cwnd = ssthresh + 3 MSS is below the flight, and only the TODO in cc_on_dupack that "
+	    "inflates cwnd by one MSS on each further duplicate ACK (in CC_RECOVERY: a segment "
+	    "left the network) lets new data out before the lost segment is acknowledged",
+	    sends, min, s->fast);
+	return -1;
+}
+
 /* The sender's line: goodput near the bound, few retransmissions.  0, or -1. */
 static int
 rdt_judge_sender(struct rdt *t, const char *line)
@@ -452,7 +484,8 @@ rdt_judge_sender(struct rdt *t, const char *line)
 		return -1;
 	}
 	if (rdt_judge_loss_cost(t, &s) == -1 || rdt_judge_rounds(t, &s) == -1 ||
-	    rdt_judge_fast(t, &s) == -1 || rdt_judge_restarts(t, &s, line) == -1)
+	    rdt_judge_fast(t, &s) == -1 || rdt_judge_restarts(t, &s, line) == -1 ||
+	    rdt_judge_recovery(t, &s, line) == -1)
 		return -1;
 	if (pct == 0 || labconf_int(c, "window") == 0)
 		return 0;

@@ -30,6 +30,11 @@
  *     timeouts_restart = 1                every timeout left a window of one
  *                                         segment (the sender's restarts=W
  *                                         against its timeouts=T)
+ *     min_recovery_sends = 1              new data segments sent during fast
+ *                                         recovery (the sender's
+ *                                         recovery_sends=V): only a cwnd
+ *                                         inflated by each further duplicate
+ *                                         ACK lets any out
  *
  * Every test checks that the file arrives byte-exact (the receiver's byte
  * count and FNV-1a hash against the grader's own).  The bound: a segment is

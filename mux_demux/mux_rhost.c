@@ -230,8 +230,9 @@ rhost_summary(struct rhost *r)
 	double secs = (double)(r->sent_ms - r->start_ms) / 1000;
 
 	cli_line(r->status, "sent bytes=%llu seconds=%.3f retransmits=%lu timeouts=%lu "
-	    "fast_retransmits=%lu segments=%lu restarts=%lu goodput_bytes_s=%.0f", r->bytes, secs,
-	    st->retransmits, st->timeouts, st->fast_retransmits, st->segments, st->restarts,
+	    "fast_retransmits=%lu segments=%lu restarts=%lu recovery_sends=%lu "
+	    "goodput_bytes_s=%.0f", r->bytes, secs, st->retransmits, st->timeouts,
+	    st->fast_retransmits, st->segments, st->restarts, st->recovery_sends,
 	    secs > 0 ? (double)r->bytes / secs : 0.0);
 }
 
@@ -420,7 +421,8 @@ usage(FILE *f)
 	    "  send connects to HOST:PORT/SERVICE (--mode default gbn, --window N\n"
 	    "  segments, default 8), sends FILE and prints \"sent bytes=N seconds=S\n"
 	    "  retransmits=R timeouts=T fast_retransmits=F segments=K restarts=W\n"
-	    "  goodput_bytes_s=G\" (W: timeouts after which the window was one segment).\n"
+	    "  recovery_sends=V goodput_bytes_s=G\" (W: timeouts after which the window\n"
+	    "  was one segment; V: new segments sent during fast recovery).\n"
 	    "  --rwnd is the receive buffer (default 65536), --mss 1..%d (default\n"
 	    "  1024), --cc-log writes a JSON line whenever cwnd, ssthresh or the phase\n"
 	    "  changes.  Timer: --rto-min (default 200), --rto-initial (default 1000),\n"

@@ -201,6 +201,12 @@ sender_emit(struct sender *s, struct sender_rec *rec, long now,
 	else if (s->timer == -1)
 		s->timer = now + rtt_timeout(&s->rtt);
 	/* SOLUTION END */
+	/*
+	 * Only a cwnd inflated by the duplicate ACKs lets new data out before
+	 * fast recovery ends: ssthresh + 3 MSS is below the flight.
+	 */
+	if (!seg->retransmit && !seg->fin && s->cc.phase == CC_RECOVERY)
+		s->stats.recovery_sends++;
 }
 
 /*

@@ -80,6 +80,7 @@ struct sender_ack {
 struct sender_stats {
 	unsigned long segments, retransmits, timeouts, fast_retransmits, probes;
 	unsigned long restarts;	/* timeouts that left a window of one segment */
+	unsigned long recovery_sends;	/* new data segments sent in fast recovery */
 };
 
 struct sender;

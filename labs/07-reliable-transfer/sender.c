@@ -196,6 +196,12 @@ sender_emit(struct sender *s, struct sender_rec *rec, long now,
 	if (seg->retransmit)
 		s->stats.retransmits++;
 	/* TODO: start a timer (rtt_timeout from now): Selective Repeat gives every segment its own deadline; Go-Back-N and stop-and-wait run one timer, started only if it is not running (s->timer == -1) */
+	/*
+	 * Only a cwnd inflated by the duplicate ACKs lets new data out before
+	 * fast recovery ends: ssthresh + 3 MSS is below the flight.
+	 */
+	if (!seg->retransmit && !seg->fin && s->cc.phase == CC_RECOVERY)
+		s->stats.recovery_sends++;
 }
 
 /*

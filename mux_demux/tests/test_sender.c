@@ -454,6 +454,26 @@ Test(sender, after_a_timeout_cwnd_bounds_the_bytes_in_the_network)
 	cr_assert_eq(resent(12), (1ul << 14) | (1ul << 17), "SACKed bytes counted against cwnd");
 }
 
+/*
+ * recovery_sends: new data sent during fast recovery, which only the
+ * duplicate ACKs' inflation allows (ssthresh + 3 MSS is below the flight).
+ */
+Test(sender, counts_new_data_sent_in_fast_recovery)
+{
+	slow_start_to(SENDER_GO_BACK_N, 9);		/* 900..1900 in flight */
+	for (int d = 0; d < 3; d++)
+		ack(900, 65536, 1);	/* 900 lost: cwnd 500 + 3 MSS */
+	cr_assert_eq(resent(1), 1ul << 9);
+	cr_assert_eq(drain(1), 0, "new data before the window inflated past the flight");
+	for (int d = 0; d < 6; d++)
+		ack(900, 65536, 2);	/* 1400: four segments past the flight */
+	cr_assert_eq(drain(2), 4);
+	cr_assert_eq(sender_stats(s)->recovery_sends, 4);
+	ack(2300, 65536, 3);		/* the whole window: recovery is over */
+	cr_assert_gt(drain(3), 0);
+	cr_assert_eq(sender_stats(s)->recovery_sends, 4, "counted outside recovery");
+}
+
 Test(sender, selective_repeat_resends_on_a_partial_ack_only_what_was_overtaken)
 {
 	slow_start_to(SENDER_SELECTIVE_REPEAT, 5);	/* 500..1100 in flight */
