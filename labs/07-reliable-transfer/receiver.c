@@ -83,7 +83,8 @@ receiver_store(struct receiver *r, uint32_t seq, const uint8_t *data, size_t len
 	return 0;
 }
 
-/* Moves nxt over the bytes now in order, and over the FIN once reached. */
+/* Moves nxt over the bytes now in order, stopping at the FIN's place; sets
+ * fin_in once nxt reaches it (the FIN's ACK, nxt + 1, is receiver_ack's). */
 static void
 receiver_advance(struct receiver *r)
 {
