@@ -49,15 +49,15 @@ searchable(const char *path)
 /* The names shown in a note before "and N more". */
 #define RUNNER_NOTE_NAMES 4
 
-/*
- * Copies (or unpacks) the submission at path into r->sub, never through a
- * link at path itself.  Returns 0, or -1 with a message in err.
- */
 /* What a submission may hold, copied or unpacked. */
 static const struct tree_limits runner_limits = {
 	.max_files = 20000, .max_bytes = 200u << 20, .max_depth = 32
 };
 
+/*
+ * Copies (or unpacks) the submission at path into r->sub, never through a
+ * link at path itself.  Returns 0, or -1 with a message in err.
+ */
 static int
 bring_in(struct runner *r, const char *path, struct strbuf *err)
 {

@@ -60,9 +60,10 @@ int scn_share_check(const struct labconf_test *t, struct strbuf *why);
  * SCN_SHARE_GROUPS entries separated by spaces or tabs, none before the first
  * entry or after the last.  An entry is N or N+M, each count written in
  * decimal digits only (no sign, no leading 0, no space around the '+'),
- * N >= 1, M >= 1 when written, N + M <= SCN_SHARE_FLOWS.  Fills g[0 .. count-1] and returns the
- * count; or returns -1 and appends to why the value (escaped) and what is
- * wrong with it, g's entries then unspecified.
+ * N >= 1, M >= 1 when written, N + M <= SCN_SHARE_FLOWS.  Fills
+ * g[0 .. count-1] and returns the count; or returns -1 and appends to why
+ * the value (escaped) and what is wrong with it, g's entries then
+ * unspecified.
  */
 int scn_share_parse_flows(const char *s, size_t len, struct scn_share_group g[SCN_SHARE_GROUPS],
     struct strbuf *why);
